@@ -1,0 +1,90 @@
+"""The journal entry: what a finished reflection keeps, and the fields derived from it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from reflect.packs import Pack
+from reflect.safe_text import printable
+
+TITLE_LENGTH = 60
+
+
+def now() -> str:
+    """The current local time, to the second, with its UTC offset."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Entry:
+    """One reflection. `number` is the short number people use; `id` never changes."""
+
+    id: str
+    number: int
+    created: str
+    updated: str
+    pack_id: str
+    pack_version: int
+    answers: dict[str, Any]
+    derived: dict[str, Any] = field(default_factory=dict)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "created": self.created,
+            "updated": self.updated,
+            "pack": {"id": self.pack_id, "version": self.pack_version},
+            "answers": self.answers,
+            "derived": self.derived,
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Entry:
+        pack = record.get("pack") or {}
+        return cls(
+            id=record["id"],
+            number=record["number"],
+            created=record["created"],
+            updated=record["updated"],
+            pack_id=pack.get("id", ""),
+            pack_version=pack.get("version", 0),
+            answers=dict(record.get("answers") or {}),
+            derived=dict(record.get("derived") or {}),
+        )
+
+
+def derive(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields every entry keeps whatever its pack: title, kind, needs, intensities..."""
+    derived: dict[str, Any] = {}
+    for role, step_id in pack.derive.items():
+        value = answers.get(step_id)
+        if role in ("emotions", "needs", "alternatives"):
+            derived[role] = [] if value is None else list(value) if isinstance(
+                value, list) else [value]
+        elif role == "title":
+            derived[role] = make_title(value) if isinstance(value, str) else ""
+        else:
+            derived[role] = value
+    if not derived.get("title"):
+        derived["title"] = pack.title
+    return derived
+
+
+def make_title(text: str) -> str:
+    """The first non-empty line of the text, cut to a readable length."""
+    for line in text.splitlines():
+        line = " ".join(printable(line, keep_newlines=False).split())
+        if line:
+            if len(line) > TITLE_LENGTH:
+                line = line[: TITLE_LENGTH - 1].rstrip() + "…"
+            return line
+    return ""

@@ -1,0 +1,69 @@
+"""Private files written atomically: the one way reflect puts a person's words on disk."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from reflect.errors import ReflectError
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+def ensure_private_folder(folder: Path) -> None:
+    """Create the folder (and its parents) readable only by its owner, if it is missing."""
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        os.chmod(folder, FOLDER_MODE)
+    except OSError as error:
+        raise ReflectError(f"Cannot create the folder {folder}: {error.strerror or error}."
+                           ) from None
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Replace the file's contents all at once, or not at all, keeping it 0600.
+
+    The bytes go to a temporary file in the same folder, which is flushed to disk and then
+    renamed over the target, so a crash leaves either the old file or the new one. A path
+    that is a symbolic link is written through to the file it points at.
+    """
+    target = Path(os.path.realpath(path))
+    ensure_private_folder(target.parent)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                             dir=target.parent)
+    except OSError as error:
+        raise ReflectError(f"Cannot write in {target.parent}: {error.strerror or error}. "
+                           "Nothing was changed.") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), FILE_MODE)
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise ReflectError(f"Cannot write {target}: {error.strerror or error}. "
+                           "The file was left as it was.") from None
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

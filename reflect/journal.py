@@ -1,0 +1,168 @@
+"""The journal: entries kept in one TinyDB file. The only module that imports tinydb.
+
+The file is TinyDB's JSON layout ({"meta": {...}, "entries": {...}}), written by a storage
+of our own that replaces the file atomically and keeps it private. Every change happens
+under a lock, with one read and one write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
+
+from reflect.entry import Entry, derive, now
+from reflect.errors import ReflectError
+from reflect.files import FILE_MODE, ensure_private_folder, write_private
+from reflect.packs import Pack
+
+SCHEMA_VERSION = 1
+ENTRIES = "entries"
+META = "meta"
+LOCK_WAIT = 5.0
+
+
+class JournalError(ReflectError):
+    """The journal file cannot be used as it is; it has been left untouched."""
+
+
+class PrivateJSONStorage(Storage):  # type: ignore[misc]
+    """TinyDB storage that reads the whole file and replaces it atomically, 0600."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> dict[str, Any] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise JournalError(f"Cannot read the journal {self.path}: "
+                               f"{error.strerror or error}.") from None
+        if not raw.strip():
+            return None
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise JournalError(
+                f"The journal {self.path} is damaged: it is not valid JSON ({error}). "
+                "It has not been changed. Keep a copy of it before trying anything else."
+            ) from None
+        _check_shape(self.path, data)
+        return dict(data)
+
+    def write(self, data: dict[str, Any]) -> None:
+        encoded = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+        write_private(self.path, encoded.encode("ascii"))
+
+    def close(self) -> None:
+        pass
+
+
+def _check_shape(path: Path, data: Any) -> None:
+    problem = None
+    if not isinstance(data, dict):
+        problem = "it does not hold a journal"
+    elif not all(isinstance(table, dict) for table in data.values()):
+        problem = "one of its tables is not a table"
+    elif not all(isinstance(doc, dict) for doc in data.get(ENTRIES, {}).values()):
+        problem = "one of its entries is not an entry"
+    else:
+        schemas = [doc.get("schema") for doc in data.get(META, {}).values()]
+        if schemas and isinstance(schemas[0], int) and schemas[0] > SCHEMA_VERSION:
+            problem = (f"it was written by a newer reflect (schema {schemas[0]}, this one "
+                       f"knows {SCHEMA_VERSION}); update reflect to read it")
+    if problem:
+        raise JournalError(f"The journal {path} cannot be used: {problem}. "
+                           "It has not been changed.")
+
+
+class Journal:
+    """The entries in one journal file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def entries(self) -> list[Entry]:
+        """Every entry, oldest first."""
+        with self._db(write=False) as db:
+            records = db.table(ENTRIES).all()
+        entries = [Entry.from_record(record) for record in records]
+        return sorted(entries, key=lambda entry: entry.number)
+
+    def add(self, pack: Pack, answers: Mapping[str, Any], entry_id: str,
+            created: str) -> Entry:
+        """Save a finished reflection and return it with its number.
+
+        Saving the same id twice keeps the first (a resumed draft that was in fact saved)."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            records = table.all()
+            for record in records:
+                if record.get("id") == entry_id:
+                    return Entry.from_record(record)
+            number = max((int(r.get("number", 0)) for r in records), default=0) + 1
+            entry = Entry(id=entry_id, number=number, created=created, updated=now(),
+                          pack_id=pack.id, pack_version=pack.version,
+                          answers=dict(answers), derived=derive(pack, answers))
+            table.insert(entry.to_record())
+            meta = db.table(META)
+            if not meta.all():
+                meta.insert({"schema": SCHEMA_VERSION})
+        return entry
+
+    @contextlib.contextmanager
+    def _db(self, write: bool) -> Iterator[Any]:
+        with self._lock(write):
+            db = TinyDB(self.path, storage=CachingMiddleware(PrivateJSONStorage))
+            try:
+                yield db
+            finally:
+                db.close()
+
+    @contextlib.contextmanager
+    def _lock(self, write: bool) -> Iterator[None]:
+        """Hold the journal's lock file: shared to read, exclusive to change."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - platforms without flock
+            yield
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        if not write and not self.path.exists():
+            yield
+            return
+        ensure_private_folder(lock_path.parent)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as error:
+            raise JournalError(f"Cannot open the journal's lock {lock_path}: "
+                               f"{error.strerror or error}.") from None
+        try:
+            mode = fcntl.LOCK_EX if write else fcntl.LOCK_SH
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise JournalError(
+                            f"The journal {self.path} is in use by another reflect. "
+                            "Try again when it has finished.") from None
+                    time.sleep(0.02)
+            yield
+        finally:
+            os.close(fd)
