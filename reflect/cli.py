@@ -61,9 +61,7 @@ def command(name: str) -> Callable[[F], F]:
 
 def _version(value: bool) -> None:
     if value:
-        from reflect import render
-
-        render.version(__version__)
+        sys.stdout.write(f"reflect {__version__}\n")
         raise typer.Exit()
 
 

@@ -34,7 +34,7 @@ class JournalError(ReflectError):
     """The journal file cannot be used as it is; it has been left untouched."""
 
 
-class PrivateJSONStorage(Storage):  # type: ignore[misc]
+class PrivateJSONStorage(Storage):
     """TinyDB storage that reads the whole file and replaces it atomically, 0600."""
 
     def __init__(self, path: Path) -> None:
@@ -126,7 +126,8 @@ class Journal:
     @contextlib.contextmanager
     def _db(self, write: bool) -> Iterator[Any]:
         with self._lock(write):
-            db = TinyDB(self.path, storage=CachingMiddleware(PrivateJSONStorage))
+            db = TinyDB(self.path,
+                        storage=CachingMiddleware(PrivateJSONStorage))  # type: ignore[no-untyped-call]
             try:
                 yield db
             finally:

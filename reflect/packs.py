@@ -506,11 +506,11 @@ def discover(user_dir: Path | None) -> tuple[list[Pack], list[PackError]]:
             packs[pack.id] = pack
     for pack in list(packs.values()):
         if pack.quick is not None and pack.quick not in packs:
-            problem = PackError(pack.path or pack.id, f"no pack has the id {pack.quick!r}",
+            missing = PackError(pack.path or pack.id, f"no pack has the id {pack.quick!r}",
                                 field="pack.quick")
             if pack.builtin:
-                raise problem
-            problems.append(problem)
+                raise missing
+            problems.append(missing)
             del packs[pack.id]
     return list(packs.values()), problems
 

@@ -6,7 +6,6 @@ parsed as markup, and stripped of terminal control characters.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -128,13 +127,15 @@ def resources() -> None:
 
 
 def where(rows: Iterable[tuple[str, Path, bool]]) -> None:
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    table.add_column(style="dim", no_wrap=True)
+    """One line per place, never wrapped, so a path can be copied whole."""
+    rows = list(rows)
+    width = max(len(name) for name, _, _ in rows)
     for name, path, exists in rows:
-        table.add_row(Text(name), safe(path), Text("" if exists else "(not created yet)"))
-    console().print(table)
+        line = Text(f"{name + ':':<{width + 1}} ", style="bold")
+        line.append(printable(str(path), keep_newlines=False), style="")
+        if not exists:
+            line.append("  (not created yet)", style="dim")
+        console().print(line, soft_wrap=True)
 
 
 def packs(available: Sequence[Pack], problems: Sequence[PackError],
@@ -144,7 +145,8 @@ def packs(available: Sequence[Pack], problems: Sequence[PackError],
     table.add_column("Steps", justify="right")
     table.add_column("What it is")
     table.add_column("From", no_wrap=True)
-    for pack in available:
+    ordered = sorted(available, key=lambda p: (p.id != default, not p.builtin, p.id))
+    for pack in ordered:
         name = safe(pack.id, "bold")
         if pack.id == default:
             name.append(" (default)", style="dim")
@@ -158,8 +160,4 @@ def packs(available: Sequence[Pack], problems: Sequence[PackError],
     console().print(safe(f"Your own packs go in {user_dir}", "dim"))
     for problem in problems:
         warn(f"Left out: {problem.message}")
-
-
-def version(number: str) -> None:
-    sys.stdout.write(f"reflect {number}\n")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ class ScriptedAsker:
         else:
             assert self.queue, f"the script ran out at {prompt.key!r}"
             answer = self.queue.pop(0)
-        if isinstance(answer, Callable):  # type: ignore[arg-type]
+        if callable(answer):
             answer = answer(prompt)
         if answer is STOP:
             raise Interrupted

@@ -1,0 +1,163 @@
+"""The journal keeps entries privately in one TinyDB file, with a schema version."""
+
+from __future__ import annotations
+
+import json
+import stat
+import uuid
+
+import pytest
+
+from reflect.entry import derive, make_title, now
+from reflect.journal import SCHEMA_VERSION, Journal, JournalError
+
+ANSWERS = {
+    "what_happened": "[bold]Not markup[/] and an emoji 🙂\nsecond line",
+    "intensity": 8,
+    "need": ["closeness", "my own words [/]"],
+    "reframe": "one-moment",
+}
+
+
+def mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_saving_creates_a_private_journal(reflect_home, shipped_packs):
+    """The first save creates the folder 0700 and the file 0600, with the schema version."""
+    journal = Journal(reflect_home / "journal.json")
+    entry = journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    assert mode(reflect_home) == 0o700
+    assert mode(journal.path) == 0o600
+    data = json.loads(journal.path.read_text())
+    assert list(data["meta"].values()) == [{"schema": SCHEMA_VERSION}]
+    assert entry.number == 1
+
+
+def test_text_round_trips_exactly(reflect_home, shipped_packs):
+    """Markup characters, emoji and new lines come back exactly as typed."""
+    journal = Journal(reflect_home / "journal.json")
+    saved = journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    [read] = journal.entries()
+    assert read.answers == ANSWERS
+    assert read == saved
+
+
+def test_entries_get_numbers_times_and_derived_fields(reflect_home, shipped_packs):
+    """Each entry has a uuid, the next short number, zoned times and derived fields."""
+    journal = Journal(reflect_home / "journal.json")
+    pack = shipped_packs["hearing-no-quick"]
+    first = journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    second = journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    assert (first.number, second.number) == (1, 2)
+    assert uuid.UUID(first.id)
+    assert first.created[-6] in "+-"
+    assert (first.pack_id, first.pack_version) == ("hearing-no-quick", 1)
+    assert first.derived == {
+        "title": "[bold]Not markup[/] and an emoji 🙂",
+        "needs": ["closeness", "my own words [/]"],
+        "intensity_before": 8,
+        "reframe": "one-moment",
+    }
+    assert [e.number for e in journal.entries()] == [1, 2]
+
+
+def test_saving_the_same_reflection_twice_keeps_one(reflect_home, shipped_packs):
+    """A draft resumed after it was in fact saved does not make a second entry."""
+    journal = Journal(reflect_home / "journal.json")
+    entry_id = str(uuid.uuid4())
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, entry_id, now())
+    again = journal.add(shipped_packs["hearing-no-quick"], ANSWERS, entry_id, now())
+    assert again.number == 1
+    assert len(journal.entries()) == 1
+
+
+def test_full_pack_derives_every_field(reflect_home, shipped_packs):
+    """The default pack fills kind, emotions, needs, both intensities and the rest."""
+    from test_session import FULL
+
+    pack = shipped_packs["hearing-no"]
+    derived = derive(pack, FULL)
+    assert derived["kind"] == "declined-intimacy"
+    assert derived["emotions"] == ["hurt", "embarrassed"]
+    assert derived["needs"] == ["closeness"]
+    assert (derived["intensity_before"], derived["intensity_after"]) == (7, 3)
+    assert derived["alternatives"] == ["sit-together", "hold-hands"]
+    assert derived["remember"] == "One moment, not a verdict."
+
+
+def test_titles_are_one_clean_line():
+    """A title is the first non-empty line, without control characters, cut to length."""
+    assert make_title("\n\n  first line\nsecond") == "first line"
+    assert make_title("a\x1b[31mred\x07") == "a[31mred"
+    long = make_title("word " * 40)
+    assert len(long) == 60
+    assert long.endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2, 3]", "does not hold a journal"),
+        (b'{"entries": [1]}', "not a table"),
+        (b'{"entries": {"1": 5}}', "not an entry"),
+        (b'{"meta": {"1": {"schema": 99}}, "entries": {}}', "newer reflect"),
+        (b"\xff\xfe", "not valid JSON"),
+    ],
+)
+def test_a_damaged_journal_is_refused_and_left_alone(reflect_home, shipped_packs, content,
+                                                     problem):
+    """A broken journal gets a clear error naming the file, and is not overwritten."""
+    reflect_home.mkdir()
+    path = reflect_home / "journal.json"
+    path.write_bytes(content)
+    journal = Journal(path)
+    with pytest.raises(JournalError, match=problem) as caught:
+        journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    assert str(path) in caught.value.message
+    with pytest.raises(JournalError):
+        journal.entries()
+    assert path.read_bytes() == content
+
+
+def test_an_empty_or_missing_journal_has_no_entries(reflect_home):
+    """Reading a journal that does not exist yet gives nothing and creates nothing."""
+    journal = Journal(reflect_home / "journal.json")
+    assert journal.entries() == []
+    assert not reflect_home.exists()
+
+
+def test_a_symlinked_journal_is_written_through(reflect_home, tmp_path, shipped_packs):
+    """A journal path that is a link keeps being a link; the target gets the entry."""
+    target = tmp_path / "elsewhere.json"
+    reflect_home.mkdir()
+    link = reflect_home / "journal.json"
+    link.symlink_to(target)
+    Journal(link).add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    assert link.is_symlink()
+    assert json.loads(target.read_text())["entries"]
+
+
+def test_a_full_disk_is_a_clear_error(reflect_home, shipped_packs, monkeypatch):
+    """When the disk is full the save fails with a message, and the journal stays as it was."""
+    import errno
+    import os
+
+    from reflect.errors import ReflectError
+
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    before = journal.path.read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(ReflectError, match="No space left on device") as caught:
+        journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    assert "left as it was" in caught.value.message
+    monkeypatch.undo()
+    assert journal.path.read_bytes() == before
+    assert sorted(p.name for p in reflect_home.iterdir()) == ["journal.json",
+                                                             "journal.json.lock"]

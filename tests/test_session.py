@@ -1,0 +1,189 @@
+"""The session engine walks a pack through an Asker: order, skips, back, conditions."""
+
+from __future__ import annotations
+
+import pytest
+
+from reflect.session import BACK, SKIP, Paused, run_reflection
+
+from conftest import STOP
+
+FULL = {
+    "what_happened": "We were on the couch and I asked.",
+    "moment": "declined-intimacy",
+    "how_declined": "kindly",
+    "emotions": ["hurt", "embarrassed"],
+    "intensity": 7,
+    "story": "I'm not wanted.",
+    "thinking_trap": ["taking-it-personally"],
+    "not_about_me": ["tired", "dont-know"],
+    "need": ["closeness"],
+    "alternatives": ["sit-together", "hold-hands"],
+    "their_side": "Rest, probably.",
+    "responded": "respected",
+    "next_time": "unused",
+    "reframe": "trusted-me",
+    "intensity_now": 3,
+    "remember": "One moment, not a verdict.",
+}
+
+
+def test_full_pack_asks_every_step_in_order(shipped_packs, scripted):
+    """The default pack asks each step once, in order, and returns every answer."""
+    pack = shipped_packs["hearing-no"]
+    asker = scripted(FULL)
+    answers = run_reflection(pack, asker)
+    expected = [s.id for s in pack.steps if s.id != "next_time"]
+    assert asker.asked == expected
+    assert answers == {k: v for k, v in FULL.items() if k != "next_time"}
+    assert [p.position for p in asker.prompts] == list(range(1, len(expected) + 1))
+    assert {p.total for p in asker.prompts} == {len(expected)}
+
+
+def test_coach_notes_come_before_or_after_as_the_pack_says(shipped_packs, scripted):
+    """A note marked 'after' is shown once the step is answered, others before."""
+    pack = shipped_packs["hearing-no"]
+    asker = scripted(FULL)
+    run_reflection(pack, asker)
+    alternatives = pack.step("alternatives")
+    assert alternatives.note_when == "after"
+    assert alternatives.note in asker.notes
+    notes_in_order = [s.note for s in pack.steps if s.note and s.id != "next_time"]
+    assert asker.notes == notes_in_order
+
+
+def test_quick_pack_has_few_steps(shipped_packs, scripted):
+    """The quick pack is done in four questions."""
+    pack = shipped_packs["hearing-no-quick"]
+    asker = scripted({"what_happened": "A date said no.", "intensity": 6,
+                      "need": ["feeling-wanted"], "reframe": "one-moment"})
+    answers = run_reflection(pack, asker)
+    assert len(asker.asked) == 4
+    assert answers["need"] == ["feeling-wanted"]
+
+
+def test_optional_steps_can_be_skipped(shipped_packs, scripted):
+    """Skipping an optional step leaves no answer for it and moves on."""
+    pack = shipped_packs["hearing-no"]
+    script = dict(FULL, how_declined=SKIP, thinking_trap=SKIP, their_side=SKIP,
+                  remember=SKIP, alternatives=SKIP)
+    answers = run_reflection(pack, scripted(script))
+    for step_id in ("how_declined", "thinking_trap", "their_side", "remember",
+                    "alternatives"):
+        assert step_id not in answers
+
+
+def test_a_required_step_cannot_be_skipped(shipped_packs, scripted):
+    """An Asker that tries to skip a required step is a bug, and is stopped."""
+    with pytest.raises(ValueError, match="not optional"):
+        run_reflection(shipped_packs["hearing-no"], scripted({"what_happened": SKIP}))
+
+
+def test_condition_asks_next_time_only_after_pushing(shipped_packs, scripted):
+    """The 'next time' step appears only for someone who says they pushed."""
+    pack = shipped_packs["hearing-no"]
+    asker = scripted(dict(FULL, responded="pushed", next_time="Hear the first no."))
+    answers = run_reflection(pack, asker)
+    assert "next_time" in asker.asked
+    assert answers["next_time"] == "Hear the first no."
+    assert asker.asked.index("next_time") == asker.asked.index("responded") + 1
+
+
+def test_alternatives_offered_follow_the_need_chosen(shipped_packs, scripted):
+    """Choosing closeness offers ways to be close; choosing release offers solo ones."""
+    pack = shipped_packs["hearing-no"]
+    seen = {}
+
+    def capture(prompt):
+        seen["values"] = [c.value for c in prompt.choices]
+        return [prompt.choices[0].value]
+
+    answers = run_reflection(pack, scripted(dict(FULL, need=["release"],
+                                                 alternatives=capture)))
+    release = seen["values"]
+    assert answers["alternatives"] == [release[0]]
+    run_reflection(pack, scripted(dict(FULL, need=["closeness"], alternatives=capture)))
+    closeness = seen["values"]
+    assert "solo-release" in release
+    assert "hold-hands" in closeness
+    assert "solo-release" not in closeness
+
+
+def test_going_back_reasks_with_the_earlier_answer(shipped_packs, scripted):
+    """BACK returns to the step before, offering what was answered there as the default."""
+    pack = shipped_packs["hearing-no-quick"]
+    asker = scripted(["First try.", BACK, "Second try.", 5, ["rest"], "one-moment"])
+    answers = run_reflection(pack, asker)
+    assert asker.asked == ["what_happened", "intensity", "what_happened", "intensity",
+                           "need", "reframe"]
+    assert asker.prompts[2].default == "First try."
+    assert answers["what_happened"] == "Second try."
+    assert not asker.prompts[0].can_go_back
+    assert asker.prompts[1].can_go_back
+
+
+def test_back_on_the_first_step_stays_there(shipped_packs, scripted):
+    """There is nothing before the first step, so BACK asks it again."""
+    asker = scripted([BACK, "Here.", 4, ["fun"], "one-moment"])
+    run_reflection(shipped_packs["hearing-no-quick"], asker)
+    assert asker.asked[:2] == ["what_happened", "what_happened"]
+
+
+def test_back_skips_steps_whose_condition_no_longer_holds(shipped_packs, scripted):
+    """Going back and changing an answer drops a conditional step that no longer applies."""
+    pack = shipped_packs["hearing-no"]
+    order = [FULL[s.id] for s in pack.steps[:11]]
+    script = [*order, "pushed", "Listen.", BACK, BACK, "respected", "trusted-me", 3, SKIP]
+    answers = run_reflection(pack, scripted(script))
+    assert answers["responded"] == "respected"
+    assert "next_time" not in answers
+
+
+def test_stopping_pauses_with_answers_and_the_step_in_hand(shipped_packs, scripted):
+    """Ctrl-C at a step raises Paused carrying the answers so far and that step's id."""
+    asker = scripted({"what_happened": "x", "intensity": STOP})
+    with pytest.raises(Paused) as caught:
+        run_reflection(shipped_packs["hearing-no-quick"], asker)
+    assert caught.value.answers == {"what_happened": "x"}
+    assert caught.value.next_step == "intensity"
+
+
+def test_resuming_starts_at_the_step_in_hand(shipped_packs, scripted):
+    """A resumed reflection starts where it stopped, and can still go back."""
+    pack = shipped_packs["hearing-no-quick"]
+    asker = scripted([BACK, "Edited.", 2, ["rest"], "one-moment"])
+    answers = run_reflection(pack, asker, {"what_happened": "Kept."}, start_at="intensity")
+    assert asker.asked == ["intensity", "what_happened", "intensity", "need", "reframe"]
+    assert asker.prompts[1].default == "Kept."
+    assert answers["what_happened"] == "Edited."
+
+
+def test_every_answer_is_reported_for_the_draft(shipped_packs, scripted):
+    """After each answer the caller hears the answers so far and the next step."""
+    seen = []
+    run_reflection(shipped_packs["hearing-no-quick"],
+                   scripted(["x", 4, ["rest"], "one-moment"]),
+                   on_answer=lambda answers, nxt: seen.append((dict(answers), nxt)))
+    assert [nxt for _, nxt in seen] == ["intensity", "need", "reframe", None]
+    assert seen[0][0] == {"what_happened": "x"}
+
+
+@pytest.mark.parametrize(
+    ("step", "bad"),
+    [("intensity", 11), ("intensity", "7"), ("need", "rest"), ("reframe", 3),
+     ("what_happened", None), ("what_happened", "   "), ("need", [])],
+)
+def test_answers_of_the_wrong_shape_are_refused(shipped_packs, scripted, step, bad):
+    """An Asker bug (a wrong type or range) is refused, never saved."""
+    good = {"what_happened": "x", "intensity": 4, "need": ["rest"], "reframe": "one-moment"}
+    with pytest.raises((TypeError, ValueError)):
+        run_reflection(shipped_packs["hearing-no-quick"], scripted(dict(good, **{step: bad})))
+
+
+def test_own_words_are_accepted_where_a_step_offers_other(shipped_packs, scripted):
+    """Free text is kept where the step invites 'something else'."""
+    answers = run_reflection(shipped_packs["hearing-no-quick"], scripted(
+        {"what_happened": "x", "intensity": 4, "need": ["rest", "to feel seen"],
+         "reframe": "I am still me."}))
+    assert answers["need"] == ["rest", "to feel seen"]
+    assert answers["reframe"] == "I am still me."
