@@ -32,10 +32,28 @@ STYLE = Style([
 ])
 
 
-def _wrap(text: str) -> str:
-    width = min(shutil.get_terminal_size().columns, 88) - 2
-    return "\n".join(textwrap.fill(line, width=max(width, 20)) if line else ""
-                     for line in text.splitlines())
+def _width() -> int:
+    return max(min(shutil.get_terminal_size().columns, 88) - 2, 20)
+
+
+def _wrap(text: str, indent: int = 0) -> str:
+    """Wrap to the terminal (at most 88 columns), leaving room for a prefix on line one."""
+    lines = []
+    for line in text.splitlines():
+        if not line:
+            lines.append("")
+            continue
+        wrapped = textwrap.fill(line, width=_width(), initial_indent=" " * indent)
+        lines.append(wrapped[indent:])
+    return "\n".join(lines)
+
+
+def _choice_title(label: str, hint: str, indent: int) -> str:
+    """A choice's label and hint, wrapped under itself when wider than the screen.
+
+    `indent` is the width of what questionary puts before a choice (pointer, box)."""
+    title = f"{label} ({hint})" if hint else label
+    return textwrap.fill(title, width=_width() - indent, subsequent_indent=" " * indent)
 
 
 class QuestionaryAsker:
@@ -83,6 +101,9 @@ class QuestionaryAsker:
         print_formatted_text(FormattedText(parts), **kwargs)
 
     def _run(self, question: Any, extra: KeyBindings | None = None) -> Any:
+        """Ask, with Shift+Tab for back and Ctrl-C or Ctrl-D (on empty input) to stop.
+
+        On a stop, Interrupted carries whatever was typed and not yet submitted."""
         bindings = KeyBindings()
 
         @bindings.add("s-tab", eager=True)
@@ -92,10 +113,10 @@ class QuestionaryAsker:
         @bindings.add("c-d", eager=True)
         def _end(event: Any) -> None:
             buffer = event.app.current_buffer
-            if buffer.text and buffer.cursor_position < len(buffer.text):
-                buffer.delete()
-            else:
+            if not buffer.text:
                 event.app.exit(exception=EOFError)
+            elif buffer.cursor_position < len(buffer.text):
+                buffer.delete()
 
         application = question.application
         layers = [application.key_bindings, bindings]
@@ -105,16 +126,19 @@ class QuestionaryAsker:
         try:
             return question.unsafe_ask()
         except (KeyboardInterrupt, EOFError):
-            raise Interrupted from None
+            raise Interrupted(application.current_buffer.text) from None
 
-    def _mark(self, prompt: Prompt) -> str:
+    @staticmethod
+    def _mark(prompt: Prompt) -> str:
         return f"{prompt.position}/{prompt.total}" if prompt.total else "?"
+
+    def _message(self, prompt: Prompt, question: str | None = None) -> str:
+        return _wrap(printable(question or prompt.question), indent=len(self._mark(prompt)) + 1)
 
     def _text(self, prompt: Prompt, question: str | None = None, default: str = "",
               required: bool | None = None) -> Any:
         long = prompt.kind == "long_text" and question is None
         must = (not prompt.optional) if required is None else required
-        message = question or prompt.question
         if default == "" and question is None and isinstance(prompt.default, str):
             default = prompt.default
         hints = []
@@ -139,11 +163,17 @@ class QuestionaryAsker:
                 return "A few words are enough. (Shift+Tab goes back.)"
             return True
 
+        instruction = "\n" + _wrap(f"({'; '.join(hints)})") + "\n" if hints else "\n"
         question_obj = questionary.text(
-            message, default=default, qmark=self._mark(prompt), style=STYLE,
-            validate=validate, multiline=long,
-            instruction=f"({'; '.join(hints)})\n" if hints else "\n", **self.io)
-        answer = self._run(question_obj, bindings)
+            self._message(prompt, question), default=default, qmark=self._mark(prompt),
+            style=STYLE, validate=validate, multiline=long, instruction=instruction,
+            **self.io)
+        try:
+            answer = self._run(question_obj, bindings)
+        except Interrupted as stop:
+            if question is not None:
+                raise Interrupted from None
+            raise stop from None
         if answer == _BACK:
             return _BACK
         if not answer.strip() and not must and question is None:
@@ -151,67 +181,73 @@ class QuestionaryAsker:
         return answer
 
     def _choices(self, prompt: Prompt, checked: list[Any]) -> list[questionary.Choice]:
-        options = [questionary.Choice(title=self._title(c.label, c.hint), value=c.value,
+        indent = 5 if prompt.kind == "checkbox" else 3
+        options = [questionary.Choice(title=_choice_title(c.label, c.hint, indent),
+                                      value=c.value,
                                       checked=c.value in checked)
                    for c in prompt.choices]
         if prompt.other:
-            custom = [v for v in checked if v not in {c.value for c in prompt.choices}]
-            options.append(questionary.Choice(title=prompt.other, value=_OTHER,
-                                              checked=bool(custom)))
+            known = {c.value for c in prompt.choices}
+            custom = [v for v in checked if v == _OTHER or v not in known]
+            options.append(questionary.Choice(title=_choice_title(prompt.other, "", indent),
+                                              value=_OTHER, checked=bool(custom)))
         return options
-
-    @staticmethod
-    def _title(label: str, hint: str) -> str:
-        return f"{label} ({hint})" if hint else label
 
     def _custom(self, prompt: Prompt, previous: list[Any]) -> Any:
         known = {c.value for c in prompt.choices}
-        earlier = next((v for v in previous if isinstance(v, str) and v not in known), "")
+        earlier = next((v for v in previous
+                        if isinstance(v, str) and v not in known and v != _OTHER), "")
         return self._text(prompt, question=prompt.other_question or "In your own words:",
                           default=earlier, required=True)
 
     def _select(self, prompt: Prompt) -> Any:
-        previous = [] if prompt.default is None else [prompt.default]
+        previous = [prompt.default] if isinstance(prompt.default, str) else []
         options = self._choices(prompt, previous)
         if prompt.optional:
             options.append(questionary.Choice(title="Skip this one", value=_SKIP))
         values = [o.value for o in options]
-        default = prompt.default if prompt.default in values else (
+        default: Any = prompt.default if prompt.default in values else (
             _OTHER if previous and _OTHER in values else None)
+        if default is None and prompt.optional:
+            default = _SKIP
         while True:
             answer = self._run(questionary.select(
-                prompt.question, choices=options, default=default, qmark=self._mark(prompt),
-                style=STYLE, instruction="(arrow keys, then Enter)", **self.io))
+                self._message(prompt), choices=options, default=default,
+                qmark=self._mark(prompt), style=STYLE,
+                instruction="\n  (arrow keys, then Enter)", **self.io))
             if answer != _OTHER:
                 return answer
             custom = self._custom(prompt, previous)
             if custom != _BACK:
                 return custom
+            default = _OTHER
 
     def _checkbox(self, prompt: Prompt) -> Any:
-        previous = list(prompt.default) if isinstance(prompt.default, list) else []
-        options = self._choices(prompt, previous)
+        picked = list(prompt.default) if isinstance(prompt.default, list) else []
 
-        def validate(picked: list[Any]) -> bool | str:
-            if not picked and not prompt.optional:
+        def validate(chosen: list[Any]) -> bool | str:
+            if not chosen and not prompt.optional:
                 return "Pick at least one with Space, then press Enter."
             return True
 
-        hint = "(Space to pick, Enter when done" + (
+        hint = "\n  (Space to pick, Enter when done" + (
             "; nothing picked skips)" if prompt.optional else ")")
         while True:
             answer = self._run(questionary.checkbox(
-                prompt.question, choices=options, qmark=self._mark(prompt), style=STYLE,
-                validate=validate, instruction=hint, **self.io))
+                self._message(prompt), choices=self._choices(prompt, picked),
+                qmark=self._mark(prompt), style=STYLE, validate=validate,
+                instruction=hint, **self.io))
             if answer == _BACK:
                 return _BACK
             if not answer:
                 return _SKIP
             if _OTHER not in answer:
                 return answer
-            custom = self._custom(prompt, previous)
+            custom = self._custom(prompt, picked)
             if custom != _BACK:
                 return [v for v in answer if v != _OTHER] + [custom]
+            earlier_words = [v for v in picked if v not in {c.value for c in prompt.choices}]
+            picked = answer + earlier_words
 
     def _scale(self, prompt: Prompt) -> Any:
         options = []
@@ -221,13 +257,15 @@ class QuestionaryAsker:
             options.append(questionary.Choice(title=title, value=number))
         if prompt.optional:
             options.append(questionary.Choice(title="Skip this one", value=_SKIP))
-        default = prompt.default if isinstance(prompt.default, int) else None
+        fits = type(prompt.default) is int and prompt.min <= prompt.default <= prompt.max
+        default: Any = prompt.default if fits else (_SKIP if prompt.optional else None)
         return self._run(questionary.select(
-            prompt.question, choices=options, default=default, qmark=self._mark(prompt),
-            style=STYLE, instruction="(arrow keys, then Enter)", **self.io))
+            self._message(prompt), choices=options, default=default,
+            qmark=self._mark(prompt), style=STYLE,
+            instruction="\n  (arrow keys, then Enter)", **self.io))
 
     def _confirm(self, prompt: Prompt) -> Any:
         default = prompt.default if isinstance(prompt.default, bool) else True
         return self._run(questionary.confirm(
-            prompt.question, default=default, qmark=self._mark(prompt), style=STYLE,
+            self._message(prompt), default=default, qmark=self._mark(prompt), style=STYLE,
             **self.io))

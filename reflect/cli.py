@@ -40,7 +40,10 @@ def _guarded(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ReflectError as problem:
-            render.error(problem.message)
+            if problem.calm:
+                render.say(problem.message)
+            else:
+                render.error(problem.message)
             raise typer.Exit(problem.exit_code) from None
         except KeyboardInterrupt:
             render.error("Stopped. Nothing saved was changed.")

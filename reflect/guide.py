@@ -88,7 +88,7 @@ def _offer_draft(asker: Asker, draft: Draft, drafts: DraftStore) -> bool:
         choice = asker.ask(prompt)
     except Interrupted:
         raise ReflectError("Stopped. Your unfinished reflection is still there.",
-                           exit_code=130) from None
+                           exit_code=130, calm=True) from None
     if choice == FRESH:
         drafts.discard()
         return False

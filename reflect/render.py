@@ -52,7 +52,8 @@ def say(message: str, style: str = "") -> None:
 
 
 def first_run() -> None:
-    console().print(safe(COACH_NOT_THERAPIST, "dim"))
+    out = console()
+    out.print(safe(COACH_NOT_THERAPIST, "dim"), width=min(out.width, 88))
 
 
 def _labels(pack: Pack, role: str, values: Any) -> list[str]:

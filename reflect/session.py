@@ -28,7 +28,13 @@ SKIP = _Signal("SKIP")
 
 
 class Interrupted(Exception):
-    """Raised by an Asker when the person presses Ctrl-C or Ctrl-D at a question."""
+    """Raised by an Asker when the person presses Ctrl-C or Ctrl-D at a question.
+
+    `partial` is text typed into the question but not yet submitted, worth keeping."""
+
+    def __init__(self, partial: str = "") -> None:
+        super().__init__(partial)
+        self.partial = partial
 
 
 class Paused(Exception):
@@ -87,7 +93,7 @@ def run_reflection(pack: Pack, asker: Asker, answers: Mapping[str, Any] | None =
     `on_answer(answers, next_step_id)` is called, so the caller can keep a draft. When the
     person stops, Paused is raised with the answers so far.
     """
-    collected: dict[str, Any] = dict(answers or {})
+    collected = _still_fitting(pack, answers or {})
     steps = pack.steps
     index = _index_of(pack, start_at) if start_at else 0
     history = [i for i in range(index) if visible(steps[i], collected)]
@@ -103,7 +109,9 @@ def run_reflection(pack: Pack, asker: Asker, answers: Mapping[str, Any] | None =
             asker.say(step.note)
         try:
             value = asker.ask(prompt)
-        except Interrupted:
+        except Interrupted as stop:
+            if stop.partial.strip() and step.kind in ("text", "long_text"):
+                collected[step.id] = stop.partial
             raise Paused(collected, step.id) from None
         if value is BACK:
             if history:
@@ -122,6 +130,19 @@ def run_reflection(pack: Pack, asker: Asker, answers: Mapping[str, Any] | None =
         if on_answer is not None:
             on_answer(collected, _next_visible(pack, index, collected))
     return collected
+
+
+def _still_fitting(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Earlier answers (from a draft) that still fit their steps; others are dropped."""
+    kept: dict[str, Any] = {}
+    for step in pack.steps:
+        if step.id not in answers:
+            continue
+        try:
+            kept[step.id] = check_answer(step, step.choices_for(kept), answers[step.id])
+        except (TypeError, ValueError):
+            continue
+    return kept
 
 
 def _index_of(pack: Pack, step_id: str) -> int:

@@ -143,3 +143,15 @@ def test_a_damaged_draft_is_refused_and_left_alone(shipped_packs, scripted, stor
     with pytest.raises(ReflectError, match="damaged"):
         run(shipped_packs, scripted(QUICK), stores)
     assert stores[1].path.read_text() == "{broken"
+
+
+def test_ctrl_c_at_the_offer_stops_calmly_and_keeps_the_draft(shipped_packs, scripted,
+                                                              stores):
+    """Stopping at 'pick it up?' leaves the draft as it was, with a calm message."""
+    run(shipped_packs, scripted({"what_happened": "kept", "intensity": STOP,
+                                 "_pause": "keep"}), stores)
+    with pytest.raises(ReflectError) as caught:
+        run(shipped_packs, scripted({"_resume": STOP}), stores)
+    assert caught.value.calm
+    assert caught.value.exit_code == 130
+    assert stores[1].load().answers == {"what_happened": "kept"}

@@ -187,3 +187,27 @@ def test_own_words_are_accepted_where_a_step_offers_other(shipped_packs, scripte
          "reframe": "I am still me."}))
     assert answers["need"] == ["rest", "to feel seen"]
     assert answers["reframe"] == "I am still me."
+
+
+def test_words_typed_before_stopping_are_kept(shipped_packs, scripted):
+    """Ctrl-C mid-answer keeps the unsent words as that step's answer, to resume from."""
+    from reflect.session import Interrupted
+
+    def stop_mid_sentence(prompt):
+        raise Interrupted("It was late and I")
+
+    with pytest.raises(Paused) as caught:
+        run_reflection(shipped_packs["hearing-no-quick"],
+                       scripted({"what_happened": stop_mid_sentence}))
+    assert caught.value.answers == {"what_happened": "It was late and I"}
+    assert caught.value.next_step == "what_happened"
+
+
+def test_a_draft_answer_that_no_longer_fits_is_dropped(shipped_packs, scripted):
+    """Resuming with an answer of the wrong shape (an edited pack) asks that step afresh."""
+    asker = scripted({"intensity": 4, "need": ["rest"], "reframe": "one-moment"})
+    answers = run_reflection(shipped_packs["hearing-no-quick"], asker,
+                             {"what_happened": "kept", "intensity": 99}, start_at="intensity")
+    assert answers["intensity"] == 4
+    assert asker.prompts[0].default is None
+    assert answers["what_happened"] == "kept"
