@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reflect.errors import ReflectError
-from reflect.files import write_private
+from reflect.files import read_if_present, write_private
 
 DRAFT_FORMAT = 1
 
@@ -32,13 +32,9 @@ class DraftStore:
         self.path = path
 
     def load(self) -> Draft | None:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        raw = read_if_present(self.path, "the unfinished reflection")
+        if raw is None:
             return None
-        except OSError as error:
-            raise ReflectError(f"Cannot read the unfinished reflection {self.path}: "
-                               f"{error.strerror or error}.") from None
         try:
             data = json.loads(raw)
             draft = Draft(**data)

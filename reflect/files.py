@@ -25,6 +25,16 @@ def ensure_private_folder(folder: Path) -> None:
                            ) from None
 
 
+def read_if_present(path: Path, what: str) -> bytes | None:
+    """The file's bytes, or None when it does not exist; other failures are explained."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ReflectError(f"Cannot read {what} {path}: {error.strerror or error}.") from None
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Replace the file's contents all at once, or not at all, keeping it 0600.
 

@@ -21,7 +21,7 @@ from tinydb.storages import Storage
 
 from reflect.entry import Entry, derive, now
 from reflect.errors import ReflectError
-from reflect.files import FILE_MODE, ensure_private_folder, write_private
+from reflect.files import FILE_MODE, ensure_private_folder, read_if_present, write_private
 from reflect.packs import Pack
 
 SCHEMA_VERSION = 1
@@ -41,15 +41,14 @@ class PrivateJSONStorage(Storage):
         self.path = path
 
     def read(self) -> dict[str, Any] | None:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        raw = read_if_present(self.path, "the journal")
+        if raw is None:
             return None
-        except OSError as error:
-            raise JournalError(f"Cannot read the journal {self.path}: "
-                               f"{error.strerror or error}.") from None
         if not raw.strip():
-            return None
+            # reflect never leaves an empty file (it replaces files whole), so an empty
+            # journal was damaged outside it: refuse rather than start afresh over it.
+            raise JournalError(f"The journal {self.path} is empty, so it was damaged "
+                               "outside reflect. It has not been changed.")
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as error:

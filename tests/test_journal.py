@@ -104,6 +104,8 @@ def test_titles_are_one_clean_line():
         (b'{"entries": {"1": 5}}', "not an entry"),
         (b'{"meta": {"1": {"schema": 99}}, "entries": {}}', "newer reflect"),
         (b"\xff\xfe", "not valid JSON"),
+        (b"", "is empty"),
+        (b'{"entries": {"1": {"id": "x", "number": 1, "cr', "not valid JSON"),
     ],
 )
 def test_a_damaged_journal_is_refused_and_left_alone(reflect_home, shipped_packs, content,
