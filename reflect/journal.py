@@ -73,7 +73,7 @@ def _check_shape(path: Path, data: Any) -> None:
         problem = "it does not hold a journal"
     elif not all(isinstance(table, dict) for table in data.values()):
         problem = "one of its tables is not a table"
-    elif not all(isinstance(doc, dict) for doc in data.get(ENTRIES, {}).values()):
+    elif not all(_is_entry(doc) for doc in data.get(ENTRIES, {}).values()):
         problem = "one of its entries is not an entry"
     else:
         schemas = [doc.get("schema") for doc in data.get(META, {}).values()]
@@ -83,6 +83,14 @@ def _check_shape(path: Path, data: Any) -> None:
     if problem:
         raise JournalError(f"The journal {path} cannot be used: {problem}. "
                            "It has not been changed.")
+
+
+def _is_entry(doc: Any) -> bool:
+    return (isinstance(doc, dict) and isinstance(doc.get("id"), str)
+            and type(doc.get("number")) is int and isinstance(doc.get("created"), str)
+            and isinstance(doc.get("updated"), str)
+            and isinstance(doc.get("answers", {}), dict)
+            and isinstance(doc.get("derived", {}), dict))
 
 
 class Journal:

@@ -105,6 +105,7 @@ def test_titles_are_one_clean_line():
         (b'{"meta": {"1": {"schema": 99}}, "entries": {}}', "newer reflect"),
         (b"\xff\xfe", "not valid JSON"),
         (b"", "is empty"),
+        (b'{"entries": {"1": {"id": "x", "number": "1"}}}', "not an entry"),
         (b'{"entries": {"1": {"id": "x", "number": 1, "cr', "not valid JSON"),
     ],
 )
