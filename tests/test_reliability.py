@@ -1,0 +1,434 @@
+"""Reliability: the journal and the draft survive kill -9, several writers and readers at
+once, and nothing reflect does reaches the network.
+
+The subprocess tests run a small helper script (written to tmp_path) with the same Python
+as the tests, so they exercise the code under test in real, separate processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reflect import __version__, cli, paths
+from reflect.drafts import DraftStore
+from reflect.guide import reflect_new
+from reflect.journal import Journal
+from reflect.packs import discover
+
+from test_session import FULL
+
+pytestmark = pytest.mark.timeout(120)
+
+SEED = 20240917
+KILL_MIN_SAVES = 200
+KILL_MIN_KILLS = 20
+KILL_MAX_ROUNDS = 200
+CONCURRENT_WRITERS = 4
+CONCURRENT_SAVES = 50
+WAIT = 60.0
+
+HELPER = r'''
+"""Run by tests/test_reliability.py in its own process: save entries, save a draft, or read."""
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from reflect.drafts import Draft, DraftStore
+from reflect.entry import new_id, now
+from reflect.journal import Journal
+from reflect.packs import discover
+
+SENTENCES = [
+    "We were on the couch after dinner and I asked whether she wanted to go to bed early.",
+    "She said no, kindly, and told me she was worn out after the week she had had at work.",
+    "I felt the familiar drop in my stomach and went quiet for a while, which wasn't fair.",
+    "Later I noticed I had started telling myself that I'm not wanted; she never said that.",
+    "What I was really hoping for was closeness, and there were other ways to get some.",
+    "I made tea, we watched an episode together, and she leaned on my shoulder. It helped.",
+    "Next time I want to say what I'm hoping for out loud instead of hinting at it. \u00c7a va.",
+    "Writing this down, the hurt is smaller than it was an hour ago \U0001f642 and that's ok.",
+]
+
+
+def story(n):
+    """About 1.4 KB of journal text, different for every n."""
+    parts = [f"Entry {n}."]
+    i = n
+    while sum(len(p) + 1 for p in parts) < 1400:
+        parts.append(SENTENCES[i % len(SENTENCES)])
+        i += 3
+    return " ".join(parts)
+
+
+def answers(n):
+    return {
+        "what_happened": story(n),
+        "intensity": n % 11,
+        "need": ["closeness", "feeling-wanted", f"to feel chosen, in my words ({n})"],
+        "reframe": "one-moment",
+    }
+
+
+def gate(args):
+    if args.ready:
+        Path(args.ready).touch()
+    if args.go:
+        go = Path(args.go)
+        while not go.exists():
+            time.sleep(0.002)
+
+
+def save(args):
+    packs, problems = discover(None)
+    assert not problems, problems
+    pack = next(p for p in packs if p.id == "hearing-no-quick")
+    gate(args)
+    n = 0
+    while args.count == 0 or n < args.count:
+        n += 1
+        entry_id = new_id()
+        Journal(args.path).add(pack, answers(n), entry_id, now())
+        # Reported saved: only once add() has returned.
+        sys.stdout.write(entry_id + "\n")
+        sys.stdout.flush()
+        time.sleep(args.pause)
+
+
+def draft(args):
+    store = DraftStore(args.path)
+    entry_id, created = new_id(), now()
+    gate(args)
+    seq = args.start
+    while True:
+        seq += 1
+        store.save(Draft(pack_id="hearing-no", pack_version=1, entry_id=entry_id,
+                         created=created, answers=dict(answers(seq), seq=seq),
+                         next_step="need"))
+        sys.stdout.write(f"{seq}\n")
+        sys.stdout.flush()
+
+
+def fail(message):
+    sys.stderr.write(f"ERROR {message}\n")
+    raise SystemExit(1)
+
+
+def read(args):
+    gate(args)
+    stop = Path(args.stop)
+    reads, raw_reads, seen, last, slowest = 0, 0, set(), 0, 0.0
+    while True:
+        stopping = stop.exists()
+        began = time.monotonic()
+        entries = Journal(args.path).entries()
+        slowest = max(slowest, time.monotonic() - began)
+        numbers = [e.number for e in entries]
+        if numbers != list(range(1, len(numbers) + 1)):
+            fail(f"numbers are not 1..n: {numbers}")
+        if len({e.id for e in entries}) != len(entries):
+            fail("an id appears twice")
+        if len(entries) < last:
+            fail(f"the journal went back from {last} to {len(entries)} entries")
+        last = len(entries)
+        for _ in range(5):
+            if args.path.exists():
+                # Without the lock too: the file on disk is always whole, never older.
+                data = json.loads(args.path.read_bytes())
+                if len(data.get("entries", {})) < last:
+                    fail("the file on disk has fewer entries than were just read")
+                raw_reads += 1
+        reads += 1
+        seen.add(last)
+        if stopping:
+            break
+    print(json.dumps({"reads": reads, "raw_reads": raw_reads, "distinct": len(seen), "last": last,
+                      "slowest": slowest}))
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("mode", choices=["save", "draft", "read"])
+parser.add_argument("path", type=Path)
+parser.add_argument("--count", type=int, default=0)
+parser.add_argument("--start", type=int, default=0)
+parser.add_argument("--pause", type=float, default=0.0)
+parser.add_argument("--ready")
+parser.add_argument("--go")
+parser.add_argument("--stop")
+args = parser.parse_args()
+{"save": save, "draft": draft, "read": read}[args.mode](args)
+'''
+
+
+def say(text: str) -> None:
+    """Figures for the record (visible with pytest -s)."""
+    print(f"\n[reliability] {text}")
+
+
+STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture
+def helper(tmp_path: Path) -> Iterator[Path]:
+    """The helper script; any helper still running when the test ends is killed."""
+    script = tmp_path / "reliability_helper.py"
+    script.write_text(HELPER, encoding="utf-8")
+    yield script
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=WAIT)
+
+
+def spawn(helper: Path, home: Path, *args: object) -> subprocess.Popen[str]:
+    env = dict(os.environ, REFLECT_HOME=str(home), PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.Popen(
+        [sys.executable, str(helper), *(str(a) for a in args)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        cwd=helper.parent,
+    )
+    STARTED.append(proc)
+    return proc
+
+
+def wait_for_files(files: list[Path], procs: list[subprocess.Popen[str]]) -> None:
+    """Wait until every file exists, failing early if a process has died."""
+    deadline = time.monotonic() + WAIT
+    while not all(f.exists() for f in files):
+        for proc in procs:
+            if proc.poll() is not None:
+                out, err = proc.communicate()
+                pytest.fail(f"a helper exited early ({proc.returncode}): {err or out}")
+        assert time.monotonic() < deadline, "helpers did not get ready in time"
+        time.sleep(0.005)
+
+
+def kill(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """SIGKILL the process and return what it printed; it must have been running."""
+    proc.send_signal(signal.SIGKILL)
+    out, err = proc.communicate(timeout=WAIT)
+    assert proc.returncode == -signal.SIGKILL, f"the helper had died already: {err}"
+    return out, err
+
+
+def reported_lines(out: str) -> list[str]:
+    """Whole lines only: a line is reported once its newline is flushed."""
+    lines = out.split("\n")
+    return [line for line in lines[:-1] if line]
+
+
+def temp_files(folder: Path, name: str) -> list[Path]:
+    return sorted(folder.glob(f".{name}.*.tmp"))
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def check_journal(path: Path, reported: set[str], kills: int) -> int:
+    """The journal is whole and holds every reported entry; returns the entry count."""
+    data = json.loads(path.read_bytes())
+    assert set(data) == {"entries", "meta"}
+    entries = Journal(path).entries()
+    ids = [e.id for e in entries]
+    assert len(set(ids)) == len(ids), "an entry was saved twice"
+    assert [e.number for e in entries] == list(range(1, len(entries) + 1))
+    missing = reported - set(ids)
+    assert not missing, f"{len(missing)} entries reported saved are lost"
+    # Each killed writer can have saved at most one entry it did not get to report.
+    assert len(reported) <= len(entries) <= len(reported) + kills
+    return len(entries)
+
+
+def check_folder(folder: Path, journal: Path) -> list[Path]:
+    """Only the journal, its lock and temp files of killed writers; temps never the journal."""
+    leftovers = temp_files(folder, journal.name)
+    names = {p.name for p in folder.iterdir()}
+    assert names - {p.name for p in leftovers} == {journal.name, journal.name + ".lock"}
+    assert journal.is_file()
+    assert not journal.is_symlink()
+    journal_inode = journal.stat().st_ino
+    for temp in leftovers:
+        assert temp.stat().st_ino != journal_inode
+        assert mode(temp) == 0o600, "a leftover copy of the journal is not private"
+    assert mode(journal) == 0o600
+    return leftovers
+
+
+def test_kill_9_while_saving_never_loses_a_reported_entry(helper, reflect_home, tmp_path):
+    """An entry reported saved survives SIGKILL at any moment, and the journal stays whole."""
+    journal = reflect_home / paths.JOURNAL_NAME
+    rng = random.Random(SEED)
+    reported: set[str] = set()
+    kills = 0
+    started = time.monotonic()
+    while len(reported) < KILL_MIN_SAVES or kills < KILL_MIN_KILLS:
+        assert kills < KILL_MAX_ROUNDS, f"only {len(reported)} saves in {kills} rounds"
+        ready = tmp_path / f"ready-{kills}"
+        proc = spawn(helper, reflect_home, "save", journal, "--ready", ready)
+        wait_for_files([ready], [proc])
+        time.sleep(rng.uniform(0.0, 0.15))
+        out, err = kill(proc)
+        assert err == ""
+        kills += 1
+        lines = reported_lines(out)
+        assert len(set(lines)) == len(lines)
+        assert not reported & set(lines)
+        reported.update(lines)
+        if journal.exists():
+            check_folder(reflect_home, journal)
+            check_journal(journal, reported, kills)
+        else:
+            assert not reported
+    count = check_journal(journal, reported, kills)
+    leftovers = check_folder(reflect_home, journal)
+    say(f"kill -9: {len(reported)} saves reported, {kills} kills, {count} entries in the "
+        f"journal ({count - len(reported)} saved but not reported), 0 lost, "
+        f"{len(leftovers)} leftover temp files, {time.monotonic() - started:.1f} s")
+
+
+def test_four_writers_at_once_each_get_their_own_number(helper, reflect_home, tmp_path):
+    """Four processes saving together lose nothing and never share a number."""
+    journal = reflect_home / paths.JOURNAL_NAME
+    go = tmp_path / "go"
+    readies = [tmp_path / f"ready-{i}" for i in range(CONCURRENT_WRITERS)]
+    started = time.monotonic()
+    procs = [spawn(helper, reflect_home, "save", journal, "--count", CONCURRENT_SAVES,
+                   "--ready", ready, "--go", go) for ready in readies]
+    wait_for_files(readies, procs)
+    go.touch()
+    reported: list[str] = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=WAIT)
+        assert proc.returncode == 0, err
+        assert err == ""
+        lines = reported_lines(out)
+        assert len(lines) == CONCURRENT_SAVES
+        reported.extend(lines)
+    total = CONCURRENT_WRITERS * CONCURRENT_SAVES
+    assert len(set(reported)) == total
+    entries = Journal(journal).entries()
+    assert len(entries) == total
+    assert {e.id for e in entries} == set(reported)
+    assert sorted(e.number for e in entries) == list(range(1, total + 1))
+    assert temp_files(reflect_home, journal.name) == []
+    say(f"concurrent: {CONCURRENT_WRITERS} writers x {CONCURRENT_SAVES} saves -> "
+        f"{len(entries)} entries, numbers 1..{total}, "
+        f"{time.monotonic() - started:.1f} s")
+
+
+def test_a_reader_never_sees_a_partial_journal(helper, reflect_home, tmp_path):
+    """Reading while two processes write never fails and never shows a torn or older file."""
+    journal = reflect_home / paths.JOURNAL_NAME
+    go, stop = tmp_path / "go", tmp_path / "stop"
+    readies = [tmp_path / f"ready-{i}" for i in range(3)]
+    reader = spawn(helper, reflect_home, "read", journal, "--ready", readies[0],
+                   "--go", go, "--stop", stop)
+    writers = [spawn(helper, reflect_home, "save", journal, "--count", 60, "--pause", 0.01,
+                     "--ready", ready, "--go", go) for ready in readies[1:]]
+    wait_for_files(readies, [reader, *writers])
+    go.touch()
+    for writer in writers:
+        _, err = writer.communicate(timeout=WAIT)
+        assert writer.returncode == 0, err
+        assert err == ""
+    stop.touch()
+    out, err = reader.communicate(timeout=WAIT)
+    assert reader.returncode == 0, err
+    assert err == ""
+    figures = json.loads(out)
+    assert figures["last"] == 120
+    assert figures["reads"] >= 10
+    assert figures["distinct"] >= 5, "the reader hardly read while the writers wrote"
+    say(f"reader: {figures['reads']} reads with the lock and {figures['raw_reads']} without "
+        f"during 2 x 60 saves, {figures['distinct']} "
+        f"different sizes seen, slowest read {figures['slowest'] * 1000:.0f} ms, no error")
+
+
+def test_kill_9_while_saving_a_draft_never_damages_it(helper, reflect_home, tmp_path):
+    """After SIGKILL the draft loads as the last one reported (or the next), or is absent."""
+    draft_file = paths.draft_path(reflect_home / paths.JOURNAL_NAME)
+    rng = random.Random(SEED + 1)
+    last = 0
+    kills = 0
+    for kills in range(1, 31):
+        ready = tmp_path / f"ready-{kills}"
+        proc = spawn(helper, reflect_home, "draft", draft_file, "--start", last,
+                     "--ready", ready)
+        wait_for_files([ready], [proc])
+        time.sleep(rng.uniform(0.0, 0.05))
+        out, _ = kill(proc)
+        lines = reported_lines(out)
+        if lines:
+            assert [int(x) for x in lines] == list(range(last + 1, last + 1 + len(lines)))
+            last = int(lines[-1])
+        draft = DraftStore(draft_file).load()
+        if draft is None:
+            assert last == 0
+            assert not draft_file.exists()
+        else:
+            assert draft.answers["seq"] in (last, last + 1)
+            assert mode(draft_file) == 0o600
+    assert last > 0, "no draft was ever saved"
+    leftovers = temp_files(reflect_home, draft_file.name)
+    assert all(mode(temp) == 0o600 for temp in leftovers)
+    assert {p.name for p in reflect_home.iterdir()} - {p.name for p in leftovers} == {
+        draft_file.name}
+    say(f"draft kill -9: {last} saves reported, {kills} kills, draft always loadable, "
+        f"{len(leftovers)} leftover temp files")
+
+
+def test_nothing_leaves_the_machine(reflect_home, scripted, monkeypatch):
+    """A whole reflection and the offline commands never open a socket or look up a name."""
+    attempts: list[str] = []
+
+    def refuse(name: str):
+        def blocked(*args, **kwargs):
+            attempts.append(name)
+            raise OSError(f"reflect tried the network: {name}")
+        return blocked
+
+    monkeypatch.setattr(socket.socket, "__init__", refuse("socket"))
+    monkeypatch.setattr(socket.socket, "connect", refuse("connect"))
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse("connect_ex"))
+    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
+    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
+    # The trap works before trusting it.
+    with pytest.raises(OSError, match="tried the network"):
+        socket.create_connection(("example.org", 443))
+    with pytest.raises(OSError, match="tried the network"):
+        socket.socket()
+    assert attempts == ["create_connection", "socket"]
+    attempts.clear()
+
+    packs, problems = discover(None)
+    assert problems == []
+    pack = next(p for p in packs if p.id == "hearing-no")
+    journal_file = reflect_home / paths.JOURNAL_NAME
+    outcome = reflect_new(packs, pack, scripted(FULL), Journal(journal_file),
+                          DraftStore(paths.draft_path(journal_file)))
+    assert outcome.entry is not None
+    assert [e.id for e in Journal(journal_file).entries()] == [outcome.entry.id]
+
+    runner = CliRunner()
+    for args in (["where"], ["packs"], ["resources"], ["--version"], ["--help"]):
+        result = runner.invoke(cli.app, args)
+        assert result.exit_code == 0, (args, result.output, result.exception)
+        assert result.output.strip()
+    assert f"reflect {__version__}" in runner.invoke(cli.app, ["--version"]).output
+    assert attempts == []
