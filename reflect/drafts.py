@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reflect.errors import ReflectError
-from reflect.files import read_if_present, write_private
+from reflect.files import read_if_present, remove_leftovers, write_private
 
 DRAFT_FORMAT = 1
 
@@ -53,3 +53,4 @@ class DraftStore:
     def discard(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
+        remove_leftovers(self.path)

@@ -65,6 +65,17 @@ def write_private(path: Path, data: bytes) -> None:
     _sync_folder(target.parent)
 
 
+def remove_leftovers(path: Path) -> None:
+    """Remove temporary copies that a killed writer never renamed into place.
+
+    Each is a private copy of the file's contents, so they are not left lying about. Call
+    it only while no other writer of this file can be at work (the journal's lock)."""
+    target = Path(os.path.realpath(path))
+    for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
 def _sync_folder(folder: Path) -> None:
     """Make the rename itself durable (a no-op where folders cannot be opened)."""
     try:

@@ -21,7 +21,13 @@ from tinydb.storages import Storage
 
 from reflect.entry import Entry, derive, now
 from reflect.errors import ReflectError
-from reflect.files import FILE_MODE, ensure_private_folder, read_if_present, write_private
+from reflect.files import (
+    FILE_MODE,
+    ensure_private_folder,
+    read_if_present,
+    remove_leftovers,
+    write_private,
+)
 from reflect.packs import Pack
 
 SCHEMA_VERSION = 1
@@ -133,6 +139,8 @@ class Journal:
     @contextlib.contextmanager
     def _db(self, write: bool) -> Iterator[Any]:
         with self._lock(write):
+            if write:
+                remove_leftovers(self.path)
             db = TinyDB(self.path,
                         storage=CachingMiddleware(PrivateJSONStorage))  # type: ignore[no-untyped-call]
             try:

@@ -155,3 +155,15 @@ def test_ctrl_c_at_the_offer_stops_calmly_and_keeps_the_draft(shipped_packs, scr
     assert caught.value.calm
     assert caught.value.exit_code == 130
     assert stores[1].load().answers == {"what_happened": "kept"}
+
+
+def test_letting_go_of_a_draft_clears_its_copies(shipped_packs, scripted, stores,
+                                                 reflect_home):
+    """Letting answers go also removes temporary copies of the draft a crash left behind."""
+    run(shipped_packs, scripted({"what_happened": "x", "intensity": STOP, "_pause": "keep"}),
+        stores)
+    leftover = reflect_home / ".journal.draft.json.xyz.tmp"
+    leftover.write_text("old words")
+    run(shipped_packs, scripted({"_resume": "fresh", "what_happened": STOP}), stores)
+    assert not leftover.exists()
+    assert not stores[1].path.exists()

@@ -164,3 +164,14 @@ def test_a_full_disk_is_a_clear_error(reflect_home, shipped_packs, monkeypatch):
     assert journal.path.read_bytes() == before
     assert sorted(p.name for p in reflect_home.iterdir()) == ["journal.json",
                                                              "journal.json.lock"]
+
+
+def test_copies_left_by_a_killed_writer_are_cleared(reflect_home, shipped_packs):
+    """Temporary copies a killed save left behind are removed by the next save."""
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    leftover = reflect_home / ".journal.json.abc123.tmp"
+    leftover.write_text("a private copy")
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    assert not leftover.exists()
+    assert len(journal.entries()) == 2
