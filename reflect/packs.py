@@ -141,13 +141,6 @@ class Step:
                     offered.append(choice)
         return (*offered, *self.choices)
 
-    def label_of(self, value: Any) -> str:
-        """The label a person reads for a stored value (the value itself if unknown)."""
-        for choice in self.all_choices():
-            if choice.value == value:
-                return choice.label
-        return str(value)
-
     def all_choices(self) -> Iterable[Choice]:
         yield from self.choices
         for group in self.choices_by.values():

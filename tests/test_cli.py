@@ -75,9 +75,8 @@ def test_packs_lists_shipped_and_own_packs(reflect_home):
     assert "broken.toml" in result.stderr
 
 
-def test_unknown_pack_is_a_clear_error(monkeypatch):
+def test_unknown_pack_is_a_clear_error(monkeypatch, capsys):
     """Asking for a pack that does not exist names the packs there are, exit 1."""
-    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
     import sys
 
     monkeypatch.setattr(sys, "stdin", _Tty())
@@ -85,6 +84,10 @@ def test_unknown_pack_is_a_clear_error(monkeypatch):
     with pytest.raises(SystemExit) as caught:
         app(["new", "--pack", "nope"], prog_name="reflect")
     assert caught.value.code == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "There is no pack called 'nope'" in said
+    assert "hearing-no, hearing-no-quick" in said
+    assert "Traceback" not in said
 
 
 class _Tty:
