@@ -6,12 +6,15 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from reflect import __version__, paths
 from reflect.errors import ReflectError
+
+if TYPE_CHECKING:
+    from reflect.journal import Journal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,6 +94,13 @@ def _journal(ctx: typer.Context) -> Path:
     return paths.journal_path(override)
 
 
+def _open_journal(journal_file: Path) -> Journal:
+    """The one place a command opens the journal, so every command opens it the same way."""
+    from reflect.journal import Journal
+
+    return Journal(journal_file)
+
+
 @command("new")
 def new(
     ctx: typer.Context,
@@ -123,14 +133,13 @@ def _reflect(journal_file: Path, pack: str | None, quick: bool, resume: bool) ->
     from reflect import render
     from reflect.drafts import DraftStore
     from reflect.guide import reflect_new
-    from reflect.journal import Journal
     from reflect.packs import discover, find_pack
 
     available, problems = discover(paths.user_packs_dir())
     for problem in problems:
         render.warn(f"Left out a pack: {problem.message}")
     chosen = find_pack(available, pack, quick)
-    journal = Journal(journal_file)
+    journal = _open_journal(journal_file)
     drafts = DraftStore(paths.draft_path(journal_file))
     if not journal.exists() and drafts.load() is None:
         render.first_run()
