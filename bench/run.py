@@ -388,19 +388,35 @@ class Job:
     """It prints nothing when it works (the warm-up checks only its exit status)."""
 
 
-def measure(launcher: Launcher, job: Job, runs: int, cwd: Path) -> dict[str, Any]:
-    """Median wall time and peak memory over `runs` runs after one warm-up, or why not."""
-    try:
-        if job.shown is None:
-            check_process(job.argv, job.env, job.silent, cwd)
-        else:
-            launcher.once(job)
-        samples = [launcher.once(job) for _ in range(runs)]
-    except Failed as problem:
-        return {"status": "failed", "why": str(problem)}
-    times = [round(seconds, 4) for seconds, _ in samples]
-    return {"status": "ok", "median": round(statistics.median(times), 4),
-            "peak_mb": round(max(kb for _, kb in samples) / 1024, 1), "times": times}
+def measure(launcher: Launcher, jobs: dict[str, Job], runs: int,
+            cwd: Path) -> dict[str, dict[str, Any]]:
+    """For each job: median wall time and peak memory over `runs` runs after a warm-up, or
+    why not. The jobs take turns, run by run, so a spell when the machine is busy falls on
+    all of them alike rather than on one."""
+    cells: dict[str, dict[str, Any]] = {}
+    samples: dict[str, list[tuple[float, int]]] = {}
+    for name, job in jobs.items():
+        try:
+            if job.shown is None:
+                check_process(job.argv, job.env, job.silent, cwd)
+            else:
+                launcher.once(job)
+            samples[name] = []
+        except Failed as problem:
+            cells[name] = {"status": "failed", "why": str(problem)}
+    for _ in range(runs):
+        for name in list(samples):
+            try:
+                samples[name].append(launcher.once(jobs[name]))
+            except Failed as problem:
+                cells[name] = {"status": "failed", "why": str(problem)}
+                del samples[name]
+    for name, taken in samples.items():
+        times = [round(seconds, 4) for seconds, _ in taken]
+        cells[name] = {"status": "ok", "median": round(statistics.median(times), 4),
+                       "peak_mb": round(max(kb for _, kb in taken) / 1024, 1),
+                       "times": times}
+    return cells
 
 
 # ---------------------------------------------------------------------------------------
@@ -602,10 +618,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             "reflect_commands": sorted(setup.commands),
         }
         launcher = Launcher(work)
-        note("Measuring python -c pass ...")
-        result["python"] = measure(
-            launcher, Job([setup.python, "-c", "pass"], setup.base_env, silent=True),
-            args.runs, work)
+        python = Job([setup.python, "-c", "pass"], setup.base_env, silent=True)
         figures = []
         for size in [None, *args.sizes]:
             if size is not None:
@@ -617,16 +630,28 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                     continue
                 note(f"Measuring {label}" + (f" at {size:,} entries" if size else "") + " ...")
                 mine, jrnl_job, why = jobs_for(setup, key, size, material)
-                row: dict[str, Any] = {"figure": key, "label": label, "size": size}
-                row["reflect"] = (measure(launcher, mine, args.runs, work) if mine
-                                  else {"status": "n/a", "why": why})
-                row["jrnl"] = (measure(launcher, jrnl_job, args.runs, work) if jrnl_job
-                               else {"status": "n/a", "why": "jrnl not measured"})
-                figures.append(row)
+                jobs = {"python": python}
+                if mine:
+                    jobs["reflect"] = mine
+                if jrnl_job:
+                    jobs["jrnl"] = jrnl_job
+                cells = measure(launcher, jobs, args.runs, work)
+                figures.append({
+                    "figure": key, "label": label, "size": size, "python": cells["python"],
+                    "reflect": cells.get("reflect", {"status": "n/a", "why": why}),
+                    "jrnl": cells.get("jrnl", {"status": "n/a", "why": "jrnl not measured"}),
+                })
             if size is not None:
                 shutil.rmtree(work / str(size), ignore_errors=True)
         launcher.close()
         result["figures"] = figures
+        everything = [t for row in figures if row["python"].get("status") == "ok"
+                      for t in row["python"]["times"]]
+        result["python"] = ({"status": "ok", "median": round(statistics.median(everything), 4),
+                             "peak_mb": max(row["python"]["peak_mb"] for row in figures
+                                            if row["python"].get("status") == "ok"),
+                             "times": everything}
+                            if everything else {"status": "failed", "why": "no runs"})
         return result
 
 
@@ -654,7 +679,8 @@ def table(result: dict[str, Any]) -> str:
         + (f", jrnl {versions['jrnl']}" if versions.get("jrnl") else ", no jrnl")
         + f", Python {result['machine']['python']}: median seconds of {result['runs']} "
         "runs after a warm-up; MB = peak memory",
-        f"python -c pass: {_seconds(python)} s, {_mb(python)} MB",
+        f"python -c pass: {_seconds(python)} s, {_mb(python)} MB (run beside every figure; "
+        "x python is against its runs there)",
         "",
         f"{'figure':<18} {'entries':>7} {'reflect s':>9} {'MB':>5} {'x python':>8} "
         f"{'jrnl s':>8} {'MB':>5} {'reflect/jrnl':>12}",
@@ -664,7 +690,7 @@ def table(result: dict[str, Any]) -> str:
         size = f"{row['size']:,}" if row["size"] else "-"
         lines.append(
             f"{row['label']:<18} {size:>7} {_seconds(ours):>9} {_mb(ours):>5} "
-            f"{_ratio(ours, python):>8} {_seconds(theirs):>8} {_mb(theirs):>5} "
+            f"{_ratio(ours, row['python']):>8} {_seconds(theirs):>8} {_mb(theirs):>5} "
             f"{_ratio(ours, theirs):>12}")
     problems = [(row, tool, row[tool]["why"]) for row in result["figures"]
                 for tool in ("reflect", "jrnl") if row[tool].get("status") == "failed"]

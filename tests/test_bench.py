@@ -64,6 +64,7 @@ def test_the_bench_writes_its_results_as_json(ran):
     assert result["python"]["status"] == "ok"
     assert result["python"]["median"] > 0
     figures = {(row["figure"], row["size"]): row for row in result["figures"]}
+    assert all(row["python"]["status"] == "ok" for row in result["figures"])
     for key in (("version", None), ("help", None), ("first_question", 20), ("save", 20)):
         mine = figures[key]["reflect"]
         assert mine["status"] == "ok"
