@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 
-def main() -> None:
+
+def main() -> int | None:
+    """The quick commands straight away (see launch.py); everything else through typer."""
+    from reflect.launch import run
+
+    code = run(sys.argv[1:])
+    if code is not None:
+        return code
     from reflect.cli import app
 
     app(prog_name="reflect")
+    return None
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -38,19 +38,12 @@ def _guarded(func: F) -> F:
 
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
-        from reflect import render
+        from reflect.launch import explain
 
         try:
             return func(*args, **kwargs)
-        except ReflectError as problem:
-            if problem.calm:
-                render.say(problem.message)
-            else:
-                render.error(problem.message)
-            raise typer.Exit(problem.exit_code) from None
-        except KeyboardInterrupt:
-            render.error("Stopped. Nothing saved was changed.")
-            raise typer.Exit(130) from None
+        except (ReflectError, KeyboardInterrupt) as problem:
+            raise typer.Exit(explain(problem)) from None
 
     return run  # type: ignore[return-value]
 
@@ -95,10 +88,10 @@ def _journal(ctx: typer.Context) -> Path:
 
 
 def _open_journal(journal_file: Path) -> Journal:
-    """The one place a command opens the journal, so every command opens it the same way."""
-    from reflect.journal import Journal
+    """The one place a command opens the journal (in launch.py, which reflections share)."""
+    from reflect.launch import open_journal
 
-    return Journal(journal_file)
+    return open_journal(journal_file)
 
 
 @command("new")
@@ -124,35 +117,11 @@ def new(
 
 
 def _reflect(journal_file: Path, pack: str | None, quick: bool, resume: bool) -> None:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise ReflectError(
-            "A reflection needs an interactive terminal to ask its questions. "
-            "Run `reflect` in a terminal window, without piping its input or output.",
-            exit_code=2,
-        )
-    from reflect import render
-    from reflect.drafts import DraftStore
-    from reflect.guide import reflect_new
-    from reflect.packs import discover, find_pack
+    from reflect.launch import reflection
 
-    available, problems = discover(paths.user_packs_dir())
-    for problem in problems:
-        render.warn(f"Left out a pack: {problem.message}")
-    chosen = find_pack(available, pack, quick)
-    journal = _open_journal(journal_file)
-    drafts = DraftStore(paths.draft_path(journal_file))
-    if not journal.exists() and drafts.load() is None:
-        render.first_run()
-
-    from reflect.ask import QuestionaryAsker
-
-    outcome = reflect_new(available, chosen, QuestionaryAsker(), journal, drafts,
-                          resume=True if resume else None)
-    if outcome.entry is None:
-        render.paused(outcome.kept_draft)
-        raise typer.Exit(130)
-    used = next(p for p in available if p.id == outcome.entry.pack_id)
-    render.summary(outcome.entry, used, journal_file)
+    code = reflection(journal_file, pack, quick, resume)
+    if code:
+        raise typer.Exit(code)
 
 
 @command("resources")

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from reflect.entry import Entry
 from reflect.packs import Pack, PackError
-from reflect.resources import COACH_NOT_THERAPIST, LINES, TALK_TO, WHEN_TO_REACH_OUT
+from reflect.resources import LINES, TALK_TO, WHEN_TO_REACH_OUT
 from reflect.safe_text import printable
 
 
@@ -49,11 +49,6 @@ def warn(message: str) -> None:
 
 def say(message: str, style: str = "") -> None:
     console().print(safe(message, style))
-
-
-def first_run() -> None:
-    out = console()
-    out.print(safe(COACH_NOT_THERAPIST, "dim"), width=min(out.width, 88))
 
 
 def _labels(pack: Pack, role: str, values: Any) -> list[str]:

@@ -1,0 +1,209 @@
+"""Starting reflect: the commands people run most, served without typer, rich or pydantic.
+
+Typer (with the pydantic it uses to convert options) and rich take longer to import than
+everything a reflection needs, and a person who types `reflect` wants the first question.
+So `reflect --version`, `reflect --help` and a reflection (`reflect`, `reflect new` and
+its options, after any `--journal PATH`) start here. Anything else, and anything unusual
+(a narrow terminal for --help, an option written some other way), goes to the typer app in
+cli.py, which stays the definition of the command line; the tests check that the two give
+the same answers.
+
+This module imports only the standard library at the top: each path imports what it needs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from reflect.errors import ReflectError
+    from reflect.journal import Journal
+
+HELP_FILE = "help.txt"
+"""`reflect --help` as typer renders it for a terminal 80 or more columns wide."""
+HELP_COLUMNS = 80
+
+
+def run(args: Sequence[str]) -> int | None:
+    """Serve the command line if it is one of the quick ones: its exit code, else None."""
+    if list(args) == ["--version"]:
+        from reflect import __version__
+
+        sys.stdout.write(f"reflect {__version__}\n")
+        return 0
+    if list(args) in (["--help"], ["-h"]) and _columns() >= HELP_COLUMNS:
+        with open(os.path.join(os.path.dirname(__file__), HELP_FILE), encoding="utf-8") as f:
+            sys.stdout.write(f.read())
+        return 0
+    wanted = _reflection_options(args)
+    if wanted is None:
+        return None
+    journal, pack, quick, resume = wanted
+    from reflect import paths
+    from reflect.errors import ReflectError
+
+    try:
+        return reflection(paths.journal_path(journal), pack, quick, resume)
+    except (ReflectError, KeyboardInterrupt) as problem:
+        return explain(problem)
+
+
+def _columns() -> int:
+    """The terminal's width the way click measures it for help (shutil's rules)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+        columns = columns or 80
+    return columns
+
+
+def _reflection_options(args: Sequence[str]) -> tuple[Path | None, str | None, bool,
+                                                      bool] | None:
+    """[--journal PATH] [new [--pack NAME] [--quick] [--resume]], else None.
+
+    Only the spellings typer would read the same way; anything else is typer's to judge."""
+    from pathlib import Path
+
+    journal: Path | None = None
+    pack: str | None = None
+    quick = resume = False
+    rest = list(args)
+    while rest and (rest[0] == "--journal" or rest[0].startswith("--journal=")):
+        value, rest = _value(rest)
+        if value is None:
+            return None
+        journal = Path(value)
+    if rest and rest[0] == "new":
+        rest.pop(0)
+        while rest:
+            if rest[0] in ("--quick", "-q"):
+                quick = True
+                rest.pop(0)
+            elif rest[0] == "--resume":
+                resume = True
+                rest.pop(0)
+            elif rest[0] in ("--pack", "-p") or rest[0].startswith("--pack="):
+                pack, rest = _value(rest)
+                if pack is None:
+                    return None
+            else:
+                return None
+    if rest:
+        return None
+    return journal, pack, quick, resume
+
+
+def _value(rest: list[str]) -> tuple[str | None, list[str]]:
+    """The value of the option at the front, from `--name=value` or `--name value`."""
+    _, equals, value = rest[0].partition("=")
+    if not equals:
+        if len(rest) < 2:
+            return None, rest
+        value = rest[1]
+        rest = rest[1:]
+    if not value or value.startswith("-"):
+        return None, rest
+    return value, rest[1:]
+
+
+def explain(problem: ReflectError | KeyboardInterrupt) -> int:
+    """Show a ReflectError, or a Ctrl-C outside a question, as one line; its exit code."""
+    from reflect import render
+
+    if isinstance(problem, KeyboardInterrupt):
+        render.error("Stopped. Nothing saved was changed.")
+        return 130
+    if problem.calm:
+        render.say(problem.message)
+    else:
+        render.error(problem.message)
+    return problem.exit_code
+
+
+def open_journal(journal_file: Path) -> Journal:
+    """The one place a command opens the journal, so every command opens it the same way."""
+    from reflect.journal import Journal
+
+    return Journal(journal_file)
+
+
+def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) -> int:
+    """A guided reflection in the terminal: 0 once it is saved, 130 when it is paused."""
+    from reflect.errors import ReflectError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ReflectError(
+            "A reflection needs an interactive terminal to ask its questions. "
+            "Run `reflect` in a terminal window, without piping its input or output.",
+            exit_code=2,
+        )
+    import gc
+
+    # Starting makes a great many objects and next to no garbage, so the collector's passes
+    # over them only delay the first question. It is off until the modules are loaded; then
+    # what they made is set aside for good (freeze) and it is back on before any question.
+    gc.disable()
+    try:
+        from reflect import paths
+        from reflect.drafts import DraftStore
+        from reflect.guide import reflect_new
+        from reflect.packs import discover, find_pack
+
+        available, problems = discover(paths.user_packs_dir())
+        if problems:
+            from reflect import render
+
+            for problem in problems:
+                render.warn(f"Left out a pack: {problem.message}")
+        chosen = find_pack(available, pack, quick)
+        journal = open_journal(journal_file)
+        drafts = DraftStore(paths.draft_path(journal_file))
+        if not journal.exists() and drafts.load() is None:
+            _first_run_note()
+
+        from reflect.ask import QuestionaryAsker
+
+        asker = QuestionaryAsker()
+    finally:
+        gc.freeze()
+        gc.enable()
+    outcome = reflect_new(available, chosen, asker, journal, drafts,
+                          resume=True if resume else None)
+    from reflect import render
+
+    if outcome.entry is None:
+        render.paused(outcome.kept_draft)
+        return 130
+    used = next(p for p in available if p.id == outcome.entry.pack_id)
+    render.summary(outcome.entry, used, journal_file)
+    return 0
+
+
+def _first_run_note() -> None:
+    """The one-time note that reflect is a coach, not a therapist: dim, at most 88 wide.
+
+    Plain text rather than rich, which this path does not otherwise need; styled only where
+    rich would style it (a terminal that is not 'dumb'), and dim even under NO_COLOR, as
+    rich keeps non-colour styles then."""
+    import shutil
+    import textwrap
+
+    from reflect.resources import COACH_NOT_THERAPIST
+
+    width = min(shutil.get_terminal_size().columns, 88)
+    lines = textwrap.wrap(COACH_NOT_THERAPIST, width=width)
+    styled = os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
+    for line in lines:
+        sys.stdout.write(f"\x1b[2m{line}\x1b[0m\n" if styled else f"{line}\n")
+    sys.stdout.flush()

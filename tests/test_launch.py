@@ -1,0 +1,227 @@
+"""Starting reflect: the quick paths answer exactly as typer would, without loading it."""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reflect import __version__, launch, paths
+from reflect.cli import app
+from reflect.resources import COACH_NOT_THERAPIST
+
+HEAVY = {"typer", "rich", "pydantic", "tinydb", "questionary", "prompt_toolkit"}
+REFRESH_HELP = ("COLUMNS=80 python -c \"from reflect.cli import app; "
+                "app(['--help'], prog_name='reflect')\" > reflect/help.txt")
+
+
+def reflect(*args: str, columns: int | None = None, **kwargs) -> subprocess.CompletedProcess[str]:
+    """`python -m reflect ARGS`, with the modules it imports listed on stderr."""
+    env = dict(os.environ)
+    env.pop("COLUMNS", None)
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
+    return subprocess.run([sys.executable, "-X", "importtime", "-m", "reflect", *args],
+                          capture_output=True, text=True, env=env, timeout=30, **kwargs)
+
+
+def imported(importtime: str) -> set[str]:
+    """The top-level packages named in -X importtime output."""
+    names = {line.split("|")[-1].strip() for line in importtime.splitlines()
+             if line.startswith("import time:")}
+    assert "reflect.launch" in names, "no import times to read"
+    return {name.split(".")[0] for name in names}
+
+
+def typer_help(columns: int) -> str:
+    """`reflect --help` as typer itself renders it at this width."""
+    env = dict(os.environ, COLUMNS=str(columns))
+    return subprocess.run(
+        [sys.executable, "-c", "from reflect.cli import app; app(['--help'], prog_name='reflect')"],
+        capture_output=True, text=True, env=env, timeout=30, check=True).stdout
+
+
+def test_version_loads_none_of_the_heavy_libraries():
+    """`reflect --version` prints the version without importing typer, rich, tinydb or
+    questionary."""
+    done = reflect("--version")
+    assert done.returncode == 0
+    assert done.stdout == f"reflect {__version__}\n"
+    assert not imported(done.stderr) & HEAVY
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+@pytest.mark.parametrize("columns", [80, 132])
+def test_help_is_what_typer_shows_without_loading_typer(flag, columns):
+    """`reflect --help` reads exactly as typer renders it, and loads none of the heavy
+    libraries. (If this fails after a change to the commands, refresh the text with the
+    line in the assertion message.)"""
+    done = reflect(flag, columns=columns)
+    assert done.returncode == 0
+    assert done.stdout == typer_help(columns), f"refresh it: {REFRESH_HELP}"
+    assert not imported(done.stderr) & HEAVY
+
+
+def test_help_in_a_narrow_terminal_is_typers_own():
+    """Narrower than 80 columns, typer renders the help itself, wrapped to fit."""
+    done = reflect("--help", columns=60)
+    assert done.returncode == 0
+    assert done.stdout == typer_help(60)
+    assert max(len(line) for line in done.stdout.splitlines()) <= 60
+    assert "typer" in imported(done.stderr)
+
+
+def test_without_a_terminal_a_reflection_stops_before_loading_typer():
+    """`reflect new --quick` with no terminal says why and exits 2, without typer."""
+    done = reflect("new", "--quick", stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    said = " ".join(line for line in done.stderr.splitlines()
+                    if not line.startswith("import time:"))
+    assert "Error: A reflection needs an interactive terminal" in " ".join(said.split())
+    assert "typer" not in imported(done.stderr)
+
+
+def test_other_commands_still_go_through_typer(reflect_home):
+    """A command launch does not serve, or a mistyped option, is typer's to answer."""
+    done = reflect("where")
+    assert done.returncode == 0
+    assert str(reflect_home / "journal.json") in done.stdout
+    assert "typer" in imported(done.stderr)
+    done = reflect("new", "--nope")
+    assert done.returncode == 2
+    assert "No such option" in done.stderr
+
+
+READ_THE_SAME = [
+    [],
+    ["new"],
+    ["new", "--quick"],
+    ["new", "-q", "--resume"],
+    ["new", "--pack", "hearing-no"],
+    ["new", "--pack=hearing-no", "--quick"],
+    ["new", "-p", "mine", "--resume"],
+    ["new", "--pack", "first", "--pack", "second"],
+    ["--journal", "elsewhere.json"],
+    ["--journal=~/private/journal.json", "new", "-q"],
+    ["--journal", "a.json", "--journal", "b.json", "new", "--resume"],
+]
+
+
+@pytest.mark.parametrize("args", READ_THE_SAME, ids=" ".join)
+def test_launch_reads_a_reflection_the_way_typer_does(args, monkeypatch):
+    """Every way of starting a reflection that launch reads itself, typer reads the same."""
+    seen: list[tuple[object, ...]] = []
+
+    def reflection(*given: object) -> int:
+        seen.append(given)
+        return 0
+
+    monkeypatch.setattr(launch, "reflection", reflection)
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0
+    wanted = launch._reflection_options(args)
+    assert wanted is not None
+    journal, pack, quick, resume = wanted
+    assert seen == [(paths.journal_path(journal), pack, quick, resume)]
+
+
+@pytest.mark.parametrize("args", [
+    ["new", "--help"], ["where"], ["new", "-qp", "mine"], ["new", "-pmine"],
+    ["--journal"], ["--journal="], ["new", "--pack"], ["new", "--pack", "-q"],
+    ["new", "--pack="], ["new", "extra"], ["--version", "new"], ["new", "--"],
+    ["--journal", "j.json", "--version"], ["-h", "new"],
+], ids=" ".join)
+def test_anything_else_is_left_to_typer(args):
+    """Spellings launch does not read itself (even valid ones) go to typer untouched."""
+    assert launch._reflection_options(args) is None
+
+
+def test_the_collector_is_back_on_for_the_questions(monkeypatch, scripted, tmp_path):
+    """Garbage collection, paused while reflect starts, is on again when questions come."""
+    collecting: list[bool] = []
+
+    class Asker(scripted):
+        def ask(self, prompt):
+            collecting.append(gc.isenabled())
+            raise KeyboardInterrupt
+
+    import reflect.ask
+
+    monkeypatch.setattr(reflect.ask, "QuestionaryAsker", lambda: Asker({}))
+    monkeypatch.setattr(sys, "stdin", _Tty(sys.stdin))
+    monkeypatch.setattr(sys, "stdout", _Tty(sys.stdout))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            launch.reflection(tmp_path / "journal.json", None, True, False)
+    finally:
+        gc.unfreeze()
+    assert collecting == [True]
+    assert gc.isenabled()
+
+
+class _Tty:
+    def __init__(self, stream):
+        self.stream = stream
+
+    def isatty(self):
+        return True
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+ESCAPES = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.mark.parametrize(("columns", "width"), [(200, 88), (60, 60)])
+def test_the_first_run_note_is_dim_text_that_fits(columns, width, monkeypatch, capsys):
+    """The coach-not-therapist note wraps to the terminal (88 at most) and is dim."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("TERM", "xterm-256color")
+    launch._first_run_note()
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1
+    assert all(line.startswith("\x1b[2m") and line.endswith("\x1b[0m") for line in lines)
+    plain = [ESCAPES.sub("", line) for line in lines]
+    assert max(len(line) for line in plain) <= width
+    assert " ".join(plain) == COACH_NOT_THERAPIST
+
+
+def test_the_first_run_note_is_plain_on_a_dumb_terminal(monkeypatch, capsys):
+    """Where rich would not style (TERM=dumb), the note has no escape codes at all."""
+    monkeypatch.setenv("TERM", "dumb")
+    launch._first_run_note()
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert " ".join(out.split()) == COACH_NOT_THERAPIST
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals need a POSIX system")
+def test_the_first_question_comes_without_typer_or_rich(reflect_home: Path):
+    """Up to the first question, a reflection loads neither typer, rich nor pydantic."""
+    pexpect = pytest.importorskip("pexpect")
+    env = dict(os.environ, TERM="xterm-256color", NO_COLOR="1")
+    child = pexpect.spawn(sys.executable, ["-X", "importtime", "-m", "reflect"], env=env,
+                          encoding="utf-8", dimensions=(40, 120), timeout=20)
+    child.delaybeforesend = None
+    shown = ""
+    while True:
+        index = child.expect([r"\x1b\[6n", r"(?<![\d/])1/15"])
+        shown += child.before + child.after
+        if index == 1:
+            break
+        child.send("\x1b[40;1R")  # the cursor position a terminal would report
+    before_the_question = imported(shown.replace("\r\n", "\n"))
+    assert "questionary" in before_the_question
+    assert not before_the_question & {"typer", "rich", "pydantic"}
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
