@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,8 @@ class DraftStore:
         raw = read_if_present(self.path, "the unfinished reflection")
         if raw is None:
             return None
+        import json
+
         try:
             data = json.loads(raw)
             draft = Draft(**data)
@@ -47,6 +48,8 @@ class DraftStore:
         return draft
 
     def save(self, draft: Draft) -> None:
+        import json
+
         encoded = json.dumps(asdict(draft), ensure_ascii=True, separators=(",", ":"))
         write_private(self.path, encoded.encode("ascii"))
 

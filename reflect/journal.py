@@ -2,22 +2,18 @@
 
 The file is TinyDB's JSON layout ({"meta": {...}, "entries": {...}}), written by a storage
 of our own that replaces the file atomically and keeps it private. Every change happens
-under a lock, with one read and one write.
+under a lock, with one read and one write. tinydb (and json) are imported only when the
+file is read or written, so a reflection can start without them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
-
-from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
-from tinydb.storages import Storage
 
 from reflect.entry import Entry, derive, now
 from reflect.errors import ReflectError
@@ -40,8 +36,11 @@ class JournalError(ReflectError):
     """The journal file cannot be used as it is; it has been left untouched."""
 
 
-class PrivateJSONStorage(Storage):
-    """TinyDB storage that reads the whole file and replaces it atomically, 0600."""
+class PrivateJSONStorage:
+    """TinyDB storage that reads the whole file and replaces it atomically, 0600.
+
+    It has TinyDB's Storage methods (read, write, close) without deriving from its class,
+    so that tinydb need not be imported before the journal is opened."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -55,6 +54,8 @@ class PrivateJSONStorage(Storage):
             # journal was damaged outside it: refuse rather than start afresh over it.
             raise JournalError(f"The journal {self.path} is empty, so it was damaged "
                                "outside reflect. It has not been changed.")
+        import json
+
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as error:
@@ -66,6 +67,8 @@ class PrivateJSONStorage(Storage):
         return dict(data)
 
     def write(self, data: dict[str, Any]) -> None:
+        import json
+
         encoded = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
         write_private(self.path, encoded.encode("ascii"))
 
@@ -138,6 +141,9 @@ class Journal:
 
     @contextlib.contextmanager
     def _db(self, write: bool) -> Iterator[Any]:
+        from tinydb import TinyDB
+        from tinydb.middlewares import CachingMiddleware
+
         with self._lock(write):
             if write:
                 remove_leftovers(self.path)
