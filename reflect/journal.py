@@ -11,7 +11,7 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,26 @@ def _is_entry(doc: Any) -> bool:
             and isinstance(doc.get("derived", {}), dict))
 
 
+def _last_number(db: Any, records: Iterable[Mapping[str, Any]]) -> int:
+    """The highest number ever given, so a deleted entry's number is never given again."""
+    highest = max((int(r.get("number", 0)) for r in records), default=0)
+    for doc in db.table(META).all():
+        kept = doc.get("last_number")
+        if type(kept) is int and kept > highest:
+            highest = kept
+    return highest
+
+
+def _note_last_number(db: Any, number: int) -> None:
+    meta = db.table(META)
+    docs = meta.all()
+    if not docs:
+        meta.insert({"schema": SCHEMA_VERSION, "last_number": number})
+        return
+    if number > int(docs[0].get("last_number") or 0):
+        meta.update({"last_number": number}, doc_ids=[docs[0].doc_id])
+
+
 class Journal:
     """The entries in one journal file."""
 
@@ -126,15 +146,75 @@ class Journal:
             for record in records:
                 if record.get("id") == entry_id:
                     return Entry.from_record(record)
-            number = max((int(r.get("number", 0)) for r in records), default=0) + 1
+            number = _last_number(db, records) + 1
             entry = Entry(id=entry_id, number=number, created=created, updated=now(),
                           pack_id=pack.id, pack_version=pack.version,
                           answers=dict(answers), derived=derive(pack, answers))
             table.insert(entry.to_record())
-            meta = db.table(META)
-            if not meta.all():
-                meta.insert({"schema": SCHEMA_VERSION})
+            _note_last_number(db, number)
         return entry
+
+    def get(self, ref: str) -> Entry:
+        """The entry a person means by its number (`12`) or the start of its id."""
+        from reflect.query import find
+
+        return find(self.entries(), ref)
+
+    def update(self, entry_id: str, answers: Mapping[str, Any],
+               pack: Pack | None = None) -> Entry:
+        """Replace an entry's answers; its derived fields follow them when its pack is known."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            record = self._record(table, entry_id)
+            entry = Entry.from_record(record)
+            entry.answers = dict(answers)
+            if pack is not None:
+                entry.derived = derive(pack, answers)
+            entry.updated = now()
+            table.update(entry.to_record(), doc_ids=[record.doc_id])
+        return entry
+
+    def delete(self, entry_id: str) -> Entry:
+        """Remove one entry for good; the others keep their numbers."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            record = self._record(table, entry_id)
+            table.remove(doc_ids=[record.doc_id])
+            _note_last_number(db, int(record["number"]))
+        return Entry.from_record(record)
+
+    def import_entries(self, entries: Iterable[Entry]) -> tuple[list[Entry], int]:
+        """Add entries kept elsewhere, oldest first, with numbers that follow this journal's.
+
+        An entry whose id is already here is skipped, so importing twice adds nothing.
+        Returns the entries added and how many were skipped; all in one write."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            records = table.all()
+            known = {record.get("id") for record in records}
+            number = _last_number(db, records)
+            added: list[Entry] = []
+            skipped = 0
+            for entry in sorted(entries, key=lambda e: e.created):
+                if entry.id in known:
+                    skipped += 1
+                    continue
+                known.add(entry.id)
+                number += 1
+                entry.number = number
+                added.append(entry)
+            if added:
+                table.insert_multiple(entry.to_record() for entry in added)
+                _note_last_number(db, number)
+        return added, skipped
+
+    @staticmethod
+    def _record(table: Any, entry_id: str) -> Any:
+        for record in table.all():
+            if record.get("id") == entry_id:
+                return record
+        raise ReflectError("That reflection is no longer in the journal; nothing was "
+                           "changed. `reflect list` shows the ones there are.")
 
     @contextlib.contextmanager
     def _db(self, write: bool) -> Iterator[Any]:

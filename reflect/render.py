@@ -6,18 +6,23 @@ parsed as markup, and stripped of terminal control characters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from reflect.entry import Entry
 from reflect.packs import Pack, PackError
+from reflect.present import Reader, intensity, long_date, short_date
+from reflect.query import Hit
 from reflect.resources import COACH_NOT_THERAPIST, LINES, TALK_TO, WHEN_TO_REACH_OUT
 from reflect.safe_text import printable
 
@@ -162,3 +167,170 @@ def packs(available: Sequence[Pack], problems: Sequence[PackError],
     for problem in problems:
         warn(f"Left out: {problem.message}")
 
+
+
+# Reading the journal -------------------------------------------------------------------
+
+EMPTY = ("Your journal is empty so far. When you are ready, start your first reflection "
+         "with: reflect")
+
+
+def empty_journal() -> None:
+    say(EMPTY)
+
+
+def nothing_matches() -> None:
+    say("No reflections match those filters. `reflect list --all` shows every one.")
+
+
+@contextlib.contextmanager
+def _paged(lines: int) -> Iterator[None]:
+    """Send long output through the pager on a terminal; piped output stays plain."""
+    out = console()
+    if out.is_terminal and lines > out.height - 2:
+        os.environ.setdefault("LESS", "FRX")
+        with out.pager(styles=True):
+            yield
+    else:
+        yield
+
+
+def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
+    """The table `reflect list` shows, newest first."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    table.add_column("#", justify="right", style="cyan", no_wrap=True)
+    table.add_column("When", no_wrap=True)
+    table.add_column("Moment", min_width=8, max_width=20, overflow="fold")
+    table.add_column("Need", min_width=8, max_width=22, overflow="fold")
+    table.add_column("Strength", no_wrap=True, justify="center")
+    table.add_column("What happened", min_width=12, overflow="fold")
+    for item in entries:
+        kind = item.derived.get("kind")
+        table.add_row(str(item.number), short_date(item.created),
+                      safe(str(kind).replace("-", " ") if kind else ""),
+                      safe(", ".join(reader.labels(item, "needs"))),
+                      intensity(item),
+                      safe(printable(str(item.derived.get("title") or ""),
+                                     keep_newlines=False)))
+    with _paged(len(entries) + 3):
+        console().print(table)
+        if hidden:
+            console().print(safe(f"{hidden} older not shown: `reflect list --all` shows "
+                                 "every one, `--limit N` more or fewer.", "dim"))
+
+
+def entry(entry: Entry, reader: Reader) -> None:
+    """One whole reflection, question by question."""
+    pack = reader.pack_of(entry)
+    head = Text(f"#{entry.number}  ", style="bold cyan")
+    head.append(printable(str(entry.derived.get("title") or ""), keep_newlines=False),
+                style="bold")
+    about = Text(long_date(entry.created), style="dim")
+    if pack is not None:
+        about.append(f"  ·  {printable(pack.title)}")
+    strength = intensity(entry)
+    if strength:
+        about.append(f"  ·  how strong: {strength}")
+    body: list[Any] = [head, about]
+    for answer in reader.answers(entry):
+        body.append(Text(""))
+        body.append(safe(answer.question, "bold cyan"))
+        if answer.listed:
+            bullets = Table.grid(padding=(0, 1))
+            bullets.add_column(width=3, justify="right")
+            bullets.add_column()
+            for line in answer.lines:
+                bullets.add_row("•", safe(line))
+            body.append(bullets)
+        else:
+            body.append(Padding(safe(answer.text), (0, 0, 0, 2)))
+    out = console()
+    with _paged(sum(2 + len(a.lines) for a in reader.answers(entry)) + 2):
+        out.print(Group(*body), width=min(out.width, 100))
+
+
+def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
+    """Each entry with a hit, and under it each answer's snippet, the words highlighted."""
+    lines: list[Any] = []
+    seen = None
+    entries = 0
+    for hit in hits:
+        if hit.entry is not seen:
+            seen = hit.entry
+            entries += 1
+            if lines:
+                lines.append(Text(""))
+            head = Text(f"#{hit.entry.number}  ", style="bold cyan")
+            head.append(short_date(hit.entry.created) + "  ", style="dim")
+            head.append(printable(str(hit.entry.derived.get("title") or ""),
+                                  keep_newlines=False), style="bold")
+            lines.append(head)
+        question = reader.answer(hit.entry, hit.step).question
+        lines.append(safe("    " + printable(question, keep_newlines=False), "cyan"))
+        snippet = Text(hit.snippet)
+        for begin, end in hit.spans:
+            snippet.stylize("bold reverse", begin, end)
+        lines.append(Padding(snippet, (0, 0, 0, 6)))
+    found = Text("Found ", style="dim")
+    found.append(printable(needle, keep_newlines=False), style="dim italic")
+    found.append(f" in {len(hits)} answer{'s' if len(hits) != 1 else ''} of {entries} "
+                 f"reflection{'s' if entries != 1 else ''}.", style="dim")
+    with _paged(len(lines) + 2):
+        for line in lines:
+            console().print(line)
+        console().print()
+        console().print(found)
+
+
+def no_hits(needle: str) -> None:
+    line = Text("No reflection mentions ")
+    line.append(printable(needle, keep_newlines=False), style="italic")
+    line.append(". Searching looks through every answer, ignoring capitals.")
+    console().print(line)
+
+
+def exported(count: int, path: Path) -> None:
+    """Where the export went, and the honest word that it is readable by whoever has it."""
+    err = error_console()
+    err.print(safe(f"Wrote {count} reflection{'s' if count != 1 else ''} to {path}."))
+    err.print(safe("The file is readable only by you on this computer, but it is not "
+                   "encrypted: anyone who gets a copy of it can read it.", "yellow"))
+
+
+@contextlib.contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on standard error for long work on a terminal; silent otherwise."""
+    err = error_console()
+    if total < PROGRESS_FROM or not err.is_terminal:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err,
+                  transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
+
+
+PROGRESS_FROM = 1000
+
+
+def imported(added: Sequence[Entry], skipped: int) -> None:
+    if added:
+        numbers = (f"#{added[0].number}" if len(added) == 1
+                   else f"#{added[0].number}-#{added[-1].number}")
+        say(f"Added {len(added)} reflection{'s' if len(added) != 1 else ''} ({numbers}).")
+    else:
+        say("Added nothing new.")
+    if skipped:
+        say(f"Skipped {skipped} already in your journal.", "dim")
+
+
+def deleted(entry: Entry) -> None:
+    say(f"Deleted reflection #{entry.number}. The others keep their numbers.")
+
+
+def edited(entry: Entry, dropped: Sequence[str]) -> None:
+    say(f"Saved your change to reflection #{entry.number}.")
+    for question in dropped:
+        say(f"No longer part of it, after your change: {question}", "dim")

@@ -265,7 +265,7 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
 
     data = json.loads(journal.read_text(encoding="utf-8"))
     assert set(data) == {"entries", "meta"}
-    assert data["meta"] == {"1": {"schema": 1}}
+    assert data["meta"] == {"1": {"schema": 1, "last_number": 1}}
     assert list(data["entries"]) == ["1"]
     entry = data["entries"]["1"]
     assert set(entry) == {"id", "number", "created", "updated", "pack", "answers", "derived"}
