@@ -108,11 +108,19 @@ def edit_answers(pack: Pack, entry: Entry, asker: Asker, step: Step) -> Edit:
 
 
 def _fits(step: Step, answers: dict[str, Any]) -> bool:
+    """Whether the answer still fits the step, given the answers it depends on.
+
+    A choice offered only for another need does not fit, even on a step that also takes
+    a person's own words: those are the words that match no choice at all."""
+    offered = step.choices_for(answers)
     try:
-        check_answer(step, step.choices_for(answers), answers[step.id])
+        check_answer(step, offered, answers[step.id])
     except (TypeError, ValueError):
         return False
-    return True
+    value = answers[step.id]
+    picked = value if isinstance(value, list) else [value]
+    elsewhere = {c.value for c in step.all_choices()} - {c.value for c in offered}
+    return not any(item in elsewhere for item in picked)
 
 
 def _ask(pack: Pack, step: Step, answers: dict[str, Any], asker: Asker) -> None:

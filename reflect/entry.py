@@ -62,6 +62,23 @@ class Entry:
         )
 
 
+def clean_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers without terminal control characters, the way the journal keeps them.
+
+    Nothing a person means is lost: tabs and line breaks stay. What goes is what no one
+    types on purpose (escape sequences from a paste, stray control bytes), so a journal
+    never holds anything that could act on a terminal when shown or exported."""
+    return {key: _clean(value) for key, value in answers.items()}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value.replace("\r\n", "\n"))
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
+
+
 def derive(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The fields every entry keeps whatever its pack: title, kind, needs, intensities..."""
     derived: dict[str, Any] = {}

@@ -184,9 +184,22 @@ def json_export(entries: Sequence[Entry], exported: str) -> Iterator[str]:
            + ',\n  "exported": ' + json.dumps(exported) + ',\n  "count": '
            + str(len(entries)) + ',\n  "entries": [')
     for index, entry in enumerate(entries):
-        record = json.dumps(entry.to_record(), ensure_ascii=False, indent=2)
+        record = json.dumps(_printable_record(entry.to_record()), ensure_ascii=False,
+                            indent=2)
         yield ("," if index else "") + "\n    " + record.replace("\n", "\n    ")
     yield "\n  ]\n}\n"
+
+
+def _printable_record(value: Any) -> Any:
+    """The record with control characters taken out of every string (a journal edited by
+    hand may hold some; an export never does, so it always imports again)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable_record(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _printable_record(item) for key, item in value.items()}
+    return value
 
 
 def render(fmt: str, entries: Sequence[Entry], reader: Reader, exported: str,

@@ -19,7 +19,7 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from reflect.entry import Entry, derive, now
+from reflect.entry import Entry, clean_answers, derive, now
 from reflect.errors import ReflectError
 from reflect.files import (
     FILE_MODE,
@@ -147,6 +147,7 @@ class Journal:
                 if record.get("id") == entry_id:
                     return Entry.from_record(record)
             number = _last_number(db, records) + 1
+            answers = clean_answers(answers)
             entry = Entry(id=entry_id, number=number, created=created, updated=now(),
                           pack_id=pack.id, pack_version=pack.version,
                           answers=dict(answers), derived=derive(pack, answers))
@@ -167,9 +168,9 @@ class Journal:
             table = db.table(ENTRIES)
             record = self._record(table, entry_id)
             entry = Entry.from_record(record)
-            entry.answers = dict(answers)
+            entry.answers = clean_answers(answers)
             if pack is not None:
-                entry.derived = derive(pack, answers)
+                entry.derived = derive(pack, entry.answers)
             entry.updated = now()
             table.update(entry.to_record(), doc_ids=[record.doc_id])
         return entry

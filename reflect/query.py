@@ -186,8 +186,10 @@ def find(entries: Sequence[Entry], ref: str) -> Entry:
         for entry in entries:
             if entry.number == number:
                 return entry
-        raise ReflectError(f"There is no reflection #{number}. "
-                           "`reflect list` shows their numbers.")
+        # An id can start with digits only; try that before saying there is no such number.
+        if len(wanted) < 4 or not any(e.id.startswith(wanted) for e in entries):
+            raise ReflectError(f"There is no reflection #{number}. "
+                               "`reflect list` shows their numbers.")
     prefix = wanted.lower()
     if len(prefix) < 4 or not re.fullmatch(r"[0-9a-f-]+", prefix):
         raise BadQuery(f"{ref!r} is not a reflection number or the start of an id. "

@@ -620,3 +620,58 @@ def test_ctrl_c_offers_to_keep_text_typed_but_not_yet_entered(start, reflect_hom
     resumed.send(CTRL_C)
     resumed.answer(words(PAUSE_QUESTION), ENTER)
     resumed.end()
+
+
+# Reading the journal again ------------------------------------------------------------
+
+def test_edit_picks_a_step_and_saves_the_new_answer(start, filled, reflect_home):
+    terminal = start("edit", "3")
+    terminal.answer(words("Which answer would you like to change?"), DOWN * 5 + ENTER)
+    terminal.expect(words("What did the no seem to say about you?"))
+    terminal.expect(words("I'm not wanted."))  # the answer as it was, ready to change
+    terminal.send(CTRL_U + "Maybe they were just tired." + ENTER)
+    terminal.expect(words("Saved your change to reflection #3."))
+    assert terminal.end() == 0
+    third = next(e for e in entries(reflect_home) if e["number"] == 3)
+    assert third["answers"]["story"] == "Maybe they were just tired."
+
+
+def test_ctrl_c_while_editing_leaves_the_entry_as_it_was(start, filled, reflect_home):
+    before = journal_of(reflect_home).read_bytes()
+    terminal = start("edit", "3")
+    terminal.answer(words("Which answer would you like to change?"), CTRL_C)
+    terminal.expect(words("The reflection was not changed."))
+    assert terminal.end() == 130
+    assert journal_of(reflect_home).read_bytes() == before
+
+
+@pytest.mark.parametrize(("key", "said", "left"), [
+    ("y", "Deleted reflection #2.", [1, 3, 4, 5, 6]),
+    ("n", "Kept it. Nothing was deleted.", [1, 2, 3, 4, 5, 6]),
+    (CTRL_C, "Kept it. Nothing was deleted.", [1, 2, 3, 4, 5, 6]),
+])
+def test_delete_shows_which_and_asks_first(start, filled, reflect_home, key, said, left):
+    terminal = start("delete", "2")
+    terminal.expect(words("Asked Sam to dinner"))
+    terminal.answer(words("Delete reflection #2 for good? It cannot be undone."), key)
+    terminal.expect(words(said))
+    assert terminal.end() == 0
+    assert [e["number"] for e in entries(reflect_home)] == left
+
+
+def test_a_long_list_goes_through_the_pager_on_a_terminal(start, env, filled,
+                                                          shipped_packs):
+    from reflect.entry import new_id
+
+    for day in range(ROWS):
+        filled.add(shipped_packs["hearing-no-quick"], {
+            "what_happened": f"Extra {day}", "intensity": 3, "need": ["rest"],
+            "reframe": "one-moment"}, new_id(), f"2026-01-01T10:{day:02d}:00+00:00")
+    env["PAGER"] = "sed s/^/PAGED:/"
+    terminal = start("list", "--all")
+    terminal.expect("PAGED:.*Extra 49")
+    assert terminal.end() == 0
+    short = start("list", "--limit", "5")
+    assert short.end() == 0
+    assert "PAGED:" not in short.raw
+    assert "Extra" not in short.raw
