@@ -197,21 +197,30 @@ def _paged(lines: int) -> Iterator[None]:
 
 def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
     """The table `reflect list` shows, newest first."""
+    width = console().width
+    with_moment = width >= 100  # on a narrow screen the moment gives way to the words
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
     table.add_column("#", justify="right", style="cyan", no_wrap=True)
     table.add_column("When", no_wrap=True)
-    table.add_column("Moment", min_width=8, max_width=20, overflow="fold")
-    table.add_column("Need", min_width=8, max_width=22, overflow="fold")
+    if with_moment:
+        table.add_column("Moment", max_width=18)
+    table.add_column("Need", max_width=20)
     table.add_column("Strength", no_wrap=True, justify="center")
-    table.add_column("What happened", min_width=12, overflow="fold")
+    table.add_column("What happened", no_wrap=True, overflow="ellipsis")
     for item in entries:
-        kind = item.derived.get("kind")
-        table.add_row(str(item.number), short_date(item.created),
-                      safe(str(kind).replace("-", " ") if kind else ""),
-                      safe(", ".join(reader.labels(item, "needs"))),
-                      intensity(item),
-                      safe(printable(str(item.derived.get("title") or ""),
-                                     keep_newlines=False)))
+        cells = [str(item.number), short_date(item.created)]
+        if with_moment:
+            kind = item.derived.get("kind")
+            cells.append(safe(str(kind).replace("-", " ") if kind else ""))
+        cells += [safe(", ".join(reader.labels(item, "needs"))), intensity(item)]
+        title = printable(str(item.derived.get("title") or ""), keep_newlines=False)
+        table.add_row(*cells, safe(title))
+    # The title takes what the other columns leave, on one line, cut with an ellipsis.
+    others = Table(box=None, padding=(0, 1), show_edge=False)
+    for column in table.columns[:-1]:
+        others.columns.append(column)
+    taken = console().measure(others).maximum + 1 if entries else 0
+    table.columns[-1].max_width = max(16, width - taken)
     with _paged(len(entries) + 3):
         console().print(table)
         if hidden:

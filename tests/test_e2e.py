@@ -675,3 +675,24 @@ def test_a_long_list_goes_through_the_pager_on_a_terminal(start, env, filled,
     assert short.end() == 0
     assert "PAGED:" not in short.raw
     assert "Extra" not in short.raw
+
+
+def test_a_long_export_to_a_file_shows_progress_and_says_it_is_not_encrypted(
+        start, journal_file, tmp_path):
+    """Thousands of reflections: a progress bar on the terminal, then the honest note."""
+    from reflect.entry import Entry
+    from reflect.journal import Journal
+
+    Journal(journal_file).import_entries([
+        Entry(id=str(uuid.uuid4()), number=0, created=f"2026-0{1 + n % 9}-1{n % 10}T10:00:00",
+              updated="2026-10-01T10:00:00", pack_id="hearing-no-quick", pack_version=1,
+              answers={"what_happened": f"Moment {n} " + "words " * 100, "intensity": 5},
+              derived={"title": f"Moment {n}"}) for n in range(3000)])
+    target = tmp_path / "all.md"
+    terminal = start("export", "-o", str(target))
+    terminal.expect(r"Exporting.*/3000")
+    terminal.expect(words(f"Wrote 3000 reflections to {target}."))
+    terminal.expect(words("it is not encrypted: anyone who gets a copy of it can read it."))
+    assert terminal.end() == 0
+    assert mode(target) == 0o600
+    assert target.read_text().count("\n## #") == 3000
