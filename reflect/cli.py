@@ -59,11 +59,11 @@ def _guarded(func: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def command(name: str) -> Callable[[F], F]:
-    """Register a command whose errors go through _guarded."""
+def command(name: str, group: typer.Typer | None = None) -> Callable[[F], F]:
+    """Register a command (on the app, or a group of it) whose errors go through _guarded."""
 
     def register(func: F) -> F:
-        app.command(name)(_guarded(func))
+        (group or app).command(name)(_guarded(func))
         return func
 
     return register
@@ -543,11 +543,84 @@ def where(ctx: typer.Context) -> None:
     render.where([(name, path, path.exists()) for name, path in rows])
 
 
-@command("packs")
-def packs() -> None:
-    """List the reflection packs you can use with `reflect new --pack NAME`."""
+packs_app = typer.Typer(
+    name="packs", no_args_is_help=False, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="The reflection packs: list them, check one, or start your own.")
+app.add_typer(packs_app)
+
+
+@packs_app.callback(invoke_without_command=True)
+def packs(ctx: typer.Context) -> None:
+    """List the reflection packs you can use with `reflect new --pack NAME`.
+
+    `reflect packs new NAME` starts a pack of your own from a copy of the default one;
+    `reflect packs validate FILE` checks a pack and names every problem.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    _guarded(_list_packs)()
+
+
+def _list_packs() -> None:
     from reflect import render
     from reflect.packs import DEFAULT_PACK, discover
 
     available, problems = discover(paths.user_packs_dir())
     render.packs(available, problems, paths.user_packs_dir(), DEFAULT_PACK)
+
+
+@command("validate", packs_app)
+def validate_pack(
+    file: Path = typer.Argument(..., metavar="FILE", help="The pack file (TOML) to check."),
+) -> None:
+    """Check a pack file and name every problem, with its step and field.
+
+    Exits 0 when the pack is ready to use, 1 when it has problems. Example:
+    `reflect packs validate ~/.config/reflect/packs/mine.toml`.
+    """
+    from reflect import render
+    from reflect.packs import check_pack_file, discover
+
+    pack, problems = check_pack_file(file)
+    if pack is not None:
+        shipped, _ = discover(None)
+        clash = next((p for p in shipped if p.id == pack.id), None)
+        if clash is not None and file.resolve() != (clash.path or file).resolve():
+            from reflect.packs import PackError
+
+            problems = [PackError(file, f"the id {pack.id!r} is already a built-in pack; "
+                                        "choose another", field="pack.id")]
+    if problems:
+        render.pack_problems(file, problems)
+        raise typer.Exit(1)
+    assert pack is not None
+    render.say(f"{file}: ready to use, {len(pack.steps)} steps. "
+               f"Start it with: reflect new --pack {pack.id}")
+
+
+@command("new", packs_app)
+def new_pack(
+    name: str = typer.Argument(..., metavar="NAME",
+                               help="The new pack's id: lower-case letters, digits, - and _."),
+) -> None:
+    """Start a pack of your own, from a copy of the default one, in your packs folder.
+
+    Example: `reflect packs new after-a-date`, then edit the file it names and run
+    `reflect new --pack after-a-date`.
+    """
+    from reflect import render
+    from reflect.packs import new_pack_text
+
+    folder = paths.user_packs_dir()
+    target = folder / f"{name}.toml"
+    text = new_pack_text(name)
+    if target.exists():
+        raise ReflectError(f"{target} already exists; edit it, or choose another name.")
+    from reflect.files import write_private
+
+    write_private(target, text.encode("utf-8"))
+    render.say(f"Made {target}, a copy of the default pack with the id {name!r}.")
+    render.say("Change its questions and choices, check it with "
+               f"`reflect packs validate {target}`, and use it with `reflect new --pack {name}`.",
+               "dim")

@@ -208,7 +208,7 @@ def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
     table.add_column("Strength", no_wrap=True, justify="center")
     table.add_column("What happened", no_wrap=True, overflow="ellipsis")
     for item in entries:
-        cells = [str(item.number), short_date(item.created)]
+        cells: list[str | Text] = [str(item.number), short_date(item.created)]
         if with_moment:
             kind = item.derived.get("kind")
             cells.append(safe(str(kind).replace("-", " ") if kind else ""))
@@ -343,3 +343,22 @@ def edited(entry: Entry, dropped: Sequence[str]) -> None:
     say(f"Saved your change to reflection #{entry.number}.")
     for question in dropped:
         say(f"No longer part of it, after your change: {question}", "dim")
+
+
+def pack_problems(path: Path, problems: Sequence[PackError]) -> None:
+    """Every problem in a pack file, one per line, with its step and field."""
+    err = error_console()
+    count = len(problems)
+    err.print(safe(f"{path}: {count} problem{'s' if count != 1 else ''}", "bold red"))
+    for problem in problems:
+        where = []
+        if problem.step is not None:
+            where.append(f"step {problem.step}")
+        if problem.field is not None:
+            where.append(f"field '{problem.field}'")
+        line = Text("  - ")
+        if where:
+            line.append(printable(", ".join(where)), style="bold")
+            line.append(": ")
+        line.append(printable(problem.problem))
+        err.print(line)
