@@ -17,8 +17,10 @@ from reflect.errors import ReflectError
 if TYPE_CHECKING:
     from reflect.entry import Entry
     from reflect.journal import Journal
+    from reflect.packs import Pack
     from reflect.present import Reader
     from reflect.query import Filters
+    from reflect.session import Asker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -157,6 +159,29 @@ def _reflect(journal_file: Path, pack: str | None, quick: bool, resume: bool) ->
         raise typer.Exit(130)
     used = next(p for p in available if p.id == outcome.entry.pack_id)
     render.summary(outcome.entry, used, journal_file)
+    _follow_up(journal, available, QuestionaryAsker(), only_one=True,
+               leave_out=outcome.entry.id)
+
+
+def _follow_up(journal: Journal, available: Iterable[Pack], asker: Asker, only_one: bool,
+               leave_out: str | None = None) -> int:
+    """Ask how earlier alternatives went: after a reflection, one entry's at most."""
+    from reflect import followup, render
+    from reflect.present import Reader
+
+    items = [item for item in followup.open_items(journal.entries(), again=not only_one)
+             if item.entry.id != leave_out]
+    if only_one:
+        items = followup.one_entry(items)
+    if not items:
+        return 0
+    if only_one:
+        render.say("\nOne more thing, only if you like (Ctrl-C to leave it):", "dim")
+    outcomes = followup.ask(items, Reader(available), asker)
+    journal.record_followups(outcomes)
+    count = sum(len(items) for items in outcomes.values())
+    render.followed_up(count)
+    return count
 
 
 # Reading the journal -------------------------------------------------------------------
@@ -502,7 +527,6 @@ def edit(
                            "cannot be asked again.")
     _needs_terminal("Editing", "Run `reflect edit` in a terminal window.")
     from reflect.ask import QuestionaryAsker
-    from reflect.session import Asker
 
     asker: Asker = QuestionaryAsker()
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -541,6 +565,34 @@ def where(ctx: typer.Context) -> None:
         ("Built-in packs", builtin_packs_dir()),
     ]
     render.where([(name, path, path.exists()) for name, path in rows])
+
+
+@command("followup")
+def follow_up(ctx: typer.Context) -> None:
+    """Say how the other ways you planned went: it helped, it didn't, not yet...
+
+    After a reflection, reflect asks about one earlier reflection at most, and only once
+    about each thing; this asks about all of them, including the ones you said "not yet" to.
+    Any of them can be told "don't ask me about this one again". Example: `reflect followup`.
+    """
+    from reflect import render
+    from reflect.packs import discover
+
+    journal = _open_journal(_journal(ctx))
+    entries = journal.entries()
+    if not entries:
+        render.empty_journal()
+        return
+    from reflect.followup import open_items
+
+    if not open_items(entries, again=True):
+        render.nothing_to_follow_up()
+        return
+    _needs_terminal("Following up", "Run `reflect followup` in a terminal window.")
+    from reflect.ask import QuestionaryAsker
+
+    available, _ = discover(paths.user_packs_dir())
+    _follow_up(journal, available, QuestionaryAsker(), only_one=False)
 
 
 packs_app = typer.Typer(

@@ -35,9 +35,11 @@ class Entry:
     pack_version: int
     answers: dict[str, Any]
     derived: dict[str, Any] = field(default_factory=dict)
+    followups: dict[str, dict[str, str]] = field(default_factory=dict)
+    """How each alternative went, asked later: {value: {"outcome": ..., "at": time}}."""
 
     def to_record(self) -> dict[str, Any]:
-        return {
+        record = {
             "id": self.id,
             "number": self.number,
             "created": self.created,
@@ -46,6 +48,9 @@ class Entry:
             "answers": self.answers,
             "derived": self.derived,
         }
+        if self.followups:
+            record["followups"] = self.followups
+        return record
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Entry:
@@ -59,6 +64,8 @@ class Entry:
             pack_version=pack.get("version", 0),
             answers=dict(record.get("answers") or {}),
             derived=dict(record.get("derived") or {}),
+            followups={key: dict(value) for key, value in
+                       (record.get("followups") or {}).items() if isinstance(value, dict)},
         )
 
 

@@ -93,6 +93,11 @@ def markdown(entries: Sequence[Entry], reader: Reader,
                 parts.append("".join(f"- {md_escape(line)}\n" for line in answer.lines))
             else:
                 parts.append(md_escape(answer.text) + "\n")
+        later = reader.followups(entry)
+        if later:
+            parts.append("\n**Later: how the other ways went**\n\n")
+            parts.append("".join(f"- {md_escape(what)}: {md_escape(how)}\n"
+                                 for what, how in later))
         yield "".join(parts)
 
 
@@ -282,7 +287,8 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-_RECORD_KEYS = {"id", "number", "created", "updated", "pack", "answers", "derived"}
+_RECORD_KEYS = {"id", "number", "created", "updated", "pack", "answers", "derived",
+                "followups"}
 
 
 def _entry(record: Any) -> Entry:
@@ -314,9 +320,27 @@ def _entry(record: Any) -> Entry:
     stray = set(derived) - set(DERIVED_ROLES)
     if stray:
         raise ValueError(f"'derived.{sorted(stray)[0]}' is not a derived field")
+    followups = _followups(record.get("followups", {}))
     return Entry(id=entry_id.lower(), number=number, created=record["created"],
                  updated=record["updated"], pack_id=pack["id"], pack_version=pack["version"],
-                 answers=answers, derived=derived)
+                 answers=answers, derived=derived, followups=followups)
+
+
+def _followups(value: Any) -> dict[str, dict[str, str]]:
+    from reflect.followup import OUTCOME_WORDS
+
+    if not isinstance(value, dict) or len(value) > MAX_ITEMS:
+        raise ValueError("'followups' is not a table of alternatives")
+    kept: dict[str, dict[str, str]] = {}
+    for key, item in value.items():
+        _text(key, "followups")
+        if not isinstance(item, dict) or set(item) != {"outcome", "at"}:
+            raise ValueError("'followups' holds something other than {outcome, at}")
+        if item["outcome"] not in OUTCOME_WORDS:
+            raise ValueError(f"'followups' has an unknown outcome {str(item['outcome'])[:40]!r}")
+        _timestamp(item["at"], "followups.at")
+        kept[key] = {"outcome": item["outcome"], "at": item["at"]}
+    return kept
 
 
 def _timestamp(value: Any, name: str) -> None:

@@ -175,6 +175,19 @@ class Journal:
             table.update(entry.to_record(), doc_ids=[record.doc_id])
         return entry
 
+    def record_followups(self, outcomes: Mapping[str, Mapping[str, Mapping[str, str]]]
+                         ) -> None:
+        """Keep how alternatives went: {entry id: {alternative: {"outcome", "at"}}}."""
+        if not outcomes:
+            return
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            for entry_id, items in outcomes.items():
+                record = self._record(table, entry_id)
+                followups = dict(record.get("followups") or {})
+                followups.update({key: dict(value) for key, value in items.items()})
+                table.update({"followups": followups}, doc_ids=[record.doc_id])
+
     def delete(self, entry_id: str) -> Entry:
         """Remove one entry for good; the others keep their numbers."""
         with self._db(write=True) as db:

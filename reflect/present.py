@@ -83,6 +83,15 @@ class Reader:
                           tuple(_plain_lines(value)))
         return Answer(step_id, step.question, step.kind, tuple(_lines(step, value)))
 
+    def followups(self, entry: Entry) -> list[tuple[str, str]]:
+        """(alternative as a person saw it, how it went) for each one asked about later."""
+        from reflect.followup import DISMISSED, OUTCOME_WORDS
+
+        return [(self.label(entry, "alternatives", key),
+                 OUTCOME_WORDS.get(record.get("outcome", ""), "?"))
+                for key, record in entry.followups.items()
+                if record.get("outcome") != DISMISSED]
+
     def answer_text(self, entry: Entry, step_id: str) -> str:
         """The answer on one line: choices joined by '; ', text with its spaces evened."""
         return "; ".join(" ".join(line.split()) for line in self.answer(entry, step_id).lines)

@@ -253,8 +253,18 @@ def entry(entry: Entry, reader: Reader) -> None:
             body.append(bullets)
         else:
             body.append(Padding(safe(answer.text), (0, 0, 0, 2)))
+    later = reader.followups(entry)
+    if later:
+        body.append(Text(""))
+        body.append(Text("Later: how the other ways went", style="bold cyan"))
+        bullets = Table.grid(padding=(0, 1))
+        bullets.add_column(width=3, justify="right")
+        bullets.add_column()
+        for what, how in later:
+            bullets.add_row("•", Text.assemble(safe(what), ": ", safe(how, "italic")))
+        body.append(bullets)
     out = console()
-    with _paged(sum(2 + len(a.lines) for a in reader.answers(entry)) + 2):
+    with _paged(sum(2 + len(a.lines) for a in reader.answers(entry)) + 2 + len(later)):
         out.print(Group(*body), width=min(out.width, 100))
 
 
@@ -362,3 +372,13 @@ def pack_problems(path: Path, problems: Sequence[PackError]) -> None:
             line.append(": ")
         line.append(printable(problem.problem))
         err.print(line)
+
+
+def nothing_to_follow_up() -> None:
+    say("Nothing to follow up on. When a reflection picks other ways to meet a need, "
+        "reflect asks about them once, a while later.")
+
+
+def followed_up(count: int) -> None:
+    if count:
+        say("Noted, thank you. It is kept with the reflection (see `reflect show`).", "dim")

@@ -696,3 +696,30 @@ def test_a_long_export_to_a_file_shows_progress_and_says_it_is_not_encrypted(
     assert terminal.end() == 0
     assert mode(target) == 0o600
     assert target.read_text().count("\n## #") == 3000
+
+
+UP = "\x1b[A"
+
+
+def test_after_a_reflection_one_earlier_entry_is_followed_up_once(start, filled,
+                                                                  reflect_home):
+    """Saved first; then one question per planned alternative of the oldest entry, and the
+    next reflection moves on to the next entry instead of asking again."""
+    terminal = start("new", "--quick")
+    terminal.walk(QUICK, QUICK_KEYS)
+    terminal.expect(words("One more thing, only if you like"))
+    terminal.answer(words("After reflection #1"), UP * 3 + ENTER)  # "it helped"
+    terminal.answer(words("one other way you thought of was: Hold hands."), ENTER)  # not yet
+    terminal.expect(words("Noted, thank you."))
+    assert terminal.end() == 0
+    first = next(e for e in entries(reflect_home) if e["number"] == 1)
+    assert {k: v["outcome"] for k, v in first["followups"].items()} == {
+        "sit-together": "helped", "hold-hands": "not-yet"}
+    assert len(entries(reflect_home)) == 7  # the new reflection was saved before asking
+
+    again = start("new", "--quick")
+    again.walk(QUICK, QUICK_KEYS)
+    again.answer(words("After reflection #2"), CTRL_C)  # leave it: nothing more is asked
+    assert again.end() == 0
+    assert "After reflection #1" not in again.screen
+    assert len(entries(reflect_home)) == 8
