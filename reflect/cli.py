@@ -159,6 +159,13 @@ def _reflect(journal_file: Path, pack: str | None, quick: bool, resume: bool) ->
         raise typer.Exit(130)
     used = next(p for p in available if p.id == outcome.entry.pack_id)
     render.summary(outcome.entry, used, journal_file)
+    from reflect.prepare import LINK, ask_to_link, recent_preparation
+
+    preparation = recent_preparation(journal.entries(), outcome.entry)
+    if preparation is not None and ask_to_link(preparation, QuestionaryAsker()):
+        journal.link(outcome.entry.id, LINK, preparation.id)
+        render.say(f"Linked: `reflect show {outcome.entry.number}` shows the two together.",
+                   "dim")
     _follow_up(journal, available, QuestionaryAsker(), only_one=True,
                leave_out=outcome.entry.id)
 
@@ -291,7 +298,9 @@ def show(ctx: typer.Context, ref: str = REF, as_json: bool = JSON) -> None:
     if as_json:
         _print_json(entry.to_record())
     else:
-        render.entry(entry, reader)
+        from reflect.prepare import related
+
+        render.entry(entry, reader, related(entries, entry))
 
 
 @command("search")
@@ -565,6 +574,19 @@ def where(ctx: typer.Context) -> None:
         ("Built-in packs", builtin_packs_dir()),
     ]
     render.where([(name, path, path.exists()) for name, path in rows])
+
+
+@command("prepare")
+def prepare(ctx: typer.Context) -> None:
+    """Before you ask for something: what you hope for, how to ask so a no is easy to say,
+    and what you will do if it is no.
+
+    Saved like a reflection. If a reflection follows within a week, reflect offers to keep
+    the two together. Example: `reflect prepare`.
+    """
+    from reflect.prepare import PREPARE_PACK
+
+    _reflect(_journal(ctx), PREPARE_PACK, quick=False, resume=False)
 
 
 @command("followup")

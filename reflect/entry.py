@@ -37,6 +37,8 @@ class Entry:
     derived: dict[str, Any] = field(default_factory=dict)
     followups: dict[str, dict[str, str]] = field(default_factory=dict)
     """How each alternative went, asked later: {value: {"outcome": ..., "at": time}}."""
+    links: dict[str, str] = field(default_factory=dict)
+    """Other entries this one belongs with: {"preparation": the id of one made before}."""
 
     def to_record(self) -> dict[str, Any]:
         record = {
@@ -50,6 +52,8 @@ class Entry:
         }
         if self.followups:
             record["followups"] = self.followups
+        if self.links:
+            record["links"] = self.links
         return record
 
     @classmethod
@@ -66,6 +70,8 @@ class Entry:
             derived=dict(record.get("derived") or {}),
             followups={key: dict(value) for key, value in
                        (record.get("followups") or {}).items() if isinstance(value, dict)},
+            links={key: value for key, value in (record.get("links") or {}).items()
+                   if isinstance(value, str)},
         )
 
 

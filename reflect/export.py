@@ -288,7 +288,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _RECORD_KEYS = {"id", "number", "created", "updated", "pack", "answers", "derived",
-                "followups"}
+                "followups", "links"}
 
 
 def _entry(record: Any) -> Entry:
@@ -321,9 +321,20 @@ def _entry(record: Any) -> Entry:
     if stray:
         raise ValueError(f"'derived.{sorted(stray)[0]}' is not a derived field")
     followups = _followups(record.get("followups", {}))
+    links = record.get("links", {})
+    if not isinstance(links, dict) or set(links) - {"preparation"} or not all(
+            isinstance(v, str) and _is_uuid(v) for v in links.values()):
+        raise ValueError("'links' is not {preparation: an id}")
     return Entry(id=entry_id.lower(), number=number, created=record["created"],
                  updated=record["updated"], pack_id=pack["id"], pack_version=pack["version"],
-                 answers=answers, derived=derived, followups=followups)
+                 answers=answers, derived=derived, followups=followups, links=dict(links))
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
 
 
 def _followups(value: Any) -> dict[str, dict[str, str]]:

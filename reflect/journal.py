@@ -188,6 +188,15 @@ class Journal:
                 followups.update({key: dict(value) for key, value in items.items()})
                 table.update({"followups": followups}, doc_ids=[record.doc_id])
 
+    def link(self, entry_id: str, role: str, other_id: str) -> None:
+        """Note that another entry belongs with this one (a preparation it followed)."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            record = self._record(table, entry_id)
+            links = dict(record.get("links") or {})
+            links[role] = other_id
+            table.update({"links": links}, doc_ids=[record.doc_id])
+
     def delete(self, entry_id: str) -> Entry:
         """Remove one entry for good; the others keep their numbers."""
         with self._db(write=True) as db:

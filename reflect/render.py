@@ -21,6 +21,7 @@ from rich.text import Text
 
 from reflect.entry import Entry
 from reflect.packs import Pack, PackError
+from reflect.prepare import PREPARE_PACK
 from reflect.present import Reader, intensity, long_date, short_date
 from reflect.query import Hit
 from reflect.resources import COACH_NOT_THERAPIST, LINES, TALK_TO, WHEN_TO_REACH_OUT
@@ -82,6 +83,7 @@ def _labels(pack: Pack, role: str, values: Any) -> list[str]:
 def summary(entry: Entry, pack: Pack, journal: Path) -> None:
     """The panel shown after a reflection is saved, and where it went."""
     derived = entry.derived
+    preparing = pack.id == PREPARE_PACK
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column()
@@ -90,10 +92,10 @@ def summary(entry: Entry, pack: Pack, journal: Path) -> None:
         if lines:
             grid.add_row(heading, safe("\n".join(lines)))
 
-    row("What happened", [derived.get("title", "")])
+    row("Hoping for" if preparing else "What happened", [derived.get("title", "")])
     row("Feelings", _labels(pack, "emotions", derived.get("emotions")))
     row("The need", _labels(pack, "needs", derived.get("needs")))
-    row("Other ways", [f"- {line}" for line in
+    row("If it's no" if preparing else "Other ways", [f"- {line}" for line in
                        _labels(pack, "alternatives", derived.get("alternatives"))])
     row("A kinder reading", _labels(pack, "reframe", derived.get("reframe")))
     before, after = derived.get("intensity_before"), derived.get("intensity_after")
@@ -103,7 +105,8 @@ def summary(entry: Entry, pack: Pack, journal: Path) -> None:
         grid.add_row("How strong", Text(f"{before} (out of 10)"))
     row("To remember", _labels(pack, "remember", derived.get("remember")))
     console().print()
-    console().print(Panel(grid, title=f"Reflection #{entry.number}", title_align="left",
+    name = "Preparation" if preparing else "Reflection"
+    console().print(Panel(grid, title=f"{name} #{entry.number}", title_align="left",
                           border_style="cyan", expand=False))
     console().print(safe(f"Saved to {journal}", "dim"))
 
@@ -228,8 +231,9 @@ def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
                                  "every one, `--limit N` more or fewer.", "dim"))
 
 
-def entry(entry: Entry, reader: Reader) -> None:
-    """One whole reflection, question by question."""
+def entry(entry: Entry, reader: Reader,
+          related: Sequence[tuple[str, Entry]] = ()) -> None:
+    """One whole reflection, question by question, and any entry that belongs with it."""
     pack = reader.pack_of(entry)
     head = Text(f"#{entry.number}  ", style="bold cyan")
     head.append(printable(str(entry.derived.get("title") or ""), keep_newlines=False),
@@ -253,6 +257,14 @@ def entry(entry: Entry, reader: Reader) -> None:
             body.append(bullets)
         else:
             body.append(Padding(safe(answer.text), (0, 0, 0, 2)))
+    for heading, other in related:
+        body.append(Text(""))
+        body.append(Text(f"{heading}: #{other.number}, {long_date(other.created)}",
+                         style="bold magenta"))
+        for answer in reader.answers(other):
+            words = Text.assemble(safe(answer.question, "magenta"), "  ",
+                                  safe("; ".join(answer.lines)))
+            body.append(Padding(words, (0, 0, 0, 2)))
     later = reader.followups(entry)
     if later:
         body.append(Text(""))

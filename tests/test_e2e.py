@@ -723,3 +723,30 @@ def test_after_a_reflection_one_earlier_entry_is_followed_up_once(start, filled,
     assert again.end() == 0
     assert "After reflection #1" not in again.screen
     assert len(entries(reflect_home)) == 8
+
+
+PREPARE = {
+    1: "What are you hoping for",
+    2: "What need is under it",
+    3: "How will you ask, so that a no is easy",
+    4: "If the answer is no, what else",
+    5: "If it's a no, what kind word",
+}
+
+
+def test_prepare_then_a_reflection_is_kept_with_its_preparation(start, reflect_home):
+    terminal = start("prepare")
+    terminal.walk(PREPARE, {1: "Ask about a weekend away" + ENTER, 2: SPACE + ENTER,
+                            3: "Ask on a calm evening." + ENTER, 4: ENTER, 5: ENTER})
+    terminal.expect(words("Preparation #1"))
+    terminal.expect(words("Hoping for Ask about a weekend away"))
+    assert terminal.end() == 0
+
+    after = start("new", "--quick")
+    after.walk(QUICK, QUICK_KEYS)
+    after.answer(words("you prepared to ask for something (#1: Ask about a weekend away)."
+                       " Is this reflection about that ask?"), ENTER)
+    after.expect(words("Linked: `reflect show 2` shows the two together."))
+    assert after.end() == 0
+    saved = entries(reflect_home)
+    assert saved[1]["links"] == {"preparation": saved[0]["id"]}
