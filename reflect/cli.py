@@ -361,6 +361,35 @@ def export(
         render.exported(len(chosen), output)
 
 
+@command("stats")
+def stats(
+    ctx: typer.Context,
+    since: str | None = SINCE, until: str | None = UNTIL, need: list[str] | None = NEED,
+    emotion: list[str] | None = EMOTION, kind: list[str] | None = KIND,
+    pack: str | None = PACK, as_json: bool = JSON,
+) -> None:
+    """Patterns across your reflections: how often, how strong at the start and the end,
+    and the needs, reasons and other ways you chose most.
+
+    Examples: `reflect stats`, `reflect stats --since 3m`, `reflect stats --json`.
+    """
+    from reflect import render
+    from reflect.insights import compute
+
+    entries, reader = _read(ctx)
+    filters = _filters(reader, since, until, need, emotion, kind, pack)
+    chosen = filters.select(entries)
+    found = compute(chosen, reader)
+    if as_json:
+        _print_json(found.to_json())
+    elif not entries:
+        render.empty_journal()
+    elif not chosen:
+        render.nothing_matches()
+    else:
+        render.stats(found)
+
+
 def _export_to_stdout(pieces: Iterable[str]) -> None:
     from reflect import render
 
