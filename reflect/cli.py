@@ -310,6 +310,7 @@ class Format(str, Enum):
     json = "json"
     csv = "csv"
     txt = "txt"
+    html = "html"
 
 
 @command("export")
@@ -318,7 +319,9 @@ def export(
     fmt: Format = typer.Option(
         Format.md, "--format", "-f",
         help="md reads well for a person; json keeps everything and can be imported "
-             "again; csv is one row per reflection for a spreadsheet; txt is plain text."),
+             "again; csv is one row per reflection for a spreadsheet; txt is plain text; "
+             "html is one page that opens in a browser, with the patterns of `reflect "
+             "stats` first."),
     output: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE",
         help="Write to this file (private to you) instead of the screen."),
