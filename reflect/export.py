@@ -284,19 +284,23 @@ def _html_stats(found: insights.Insights) -> str:
         if found.needs.items:
             parts.append("<li>The need underneath: " + _h(", ".join(
                 item.label for item in found.needs.items)) + ".</li>\n")
+        if found.alternatives.items:
+            parts.append("<li>Other ways you chose: " + _h(", ".join(
+                item.label for item in found.alternatives.items)) + ".</li>\n")
         parts.append("</ul>\n</section>\n")
         return "".join(parts)
-    most = max(period.count for period in found.periods)
-    parts.append("<h3>How often you reflected, "
-                 + ("week by week (weeks start on Monday)" if found.unit == "week"
-                    else "month by month") + "</h3>\n")
-    parts.append(_chart((_h(period.name), _bar(period.count, most),
-                         str(period.count) if period.count else "")
-                        for period in found.periods))
+    if found.periods:
+        most = max(period.count for period in found.periods)
+        parts.append("<h3>How often you reflected, "
+                     + ("week by week (weeks start on Monday)" if found.unit == "week"
+                        else "month by month") + "</h3>\n")
+        parts.append(_chart((_h(period.name), _bar(period.count, most),
+                             str(period.count) if period.count else "")
+                            for period in found.periods))
     if found.changes:
         parts.append("<h3>How strong, at the start and at the end</h3>\n"
-                     '<p class="legend soft">The darker bar is the start of a reflection, '
-                     "the lighter one its end.</p>\n")
+                     '<p class="legend soft">In each row the first bar is the start of a '
+                     "reflection, the second its end.</p>\n")
         parts.append('<table class="chart">\n')
         for change in found.changes:
             day = f"{change.day.day} {change.day:%b %Y}"

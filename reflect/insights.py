@@ -33,6 +33,10 @@ is counted the same way, and one that does not simply adds nothing to these list
 
 DEFAULT_SCALE = 10
 
+CLOSE = 0.5
+"""Months whose average "before" ratings differ by less than this read as about the same:
+a rough number given in the moment moves that much on its own."""
+
 
 @dataclass(frozen=True)
 class Period:
@@ -415,7 +419,10 @@ def trend_words(found: Insights) -> str | None:
             f"{latest.name}")
     if number_words(abs(found.trend)) == "0":
         return said + ": about the same."
-    return said + f": {_points(found.trend)} {'lower' if found.trend < 0 else 'higher'}."
+    difference = f"{_points(found.trend)} {'lower' if found.trend < 0 else 'higher'}"
+    if abs(found.trend) < CLOSE:
+        return said + f": about the same ({difference})."
+    return said + f": {difference}."
 
 
 def few_words(count: int) -> str:

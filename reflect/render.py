@@ -395,7 +395,9 @@ def _months(found: Insights) -> list[Any]:
 
 
 def _activity(found: Insights) -> list[Any]:
-    most = max((period.count for period in found.periods), default=0)
+    if not found.periods:
+        return []
+    most = max(period.count for period in found.periods)
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)

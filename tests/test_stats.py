@@ -173,6 +173,25 @@ def test_the_before_rating_by_month_and_the_first_and_latest_compared(small, rea
         "in April 2026: 1.7 points lower.")
 
 
+@pytest.mark.parametrize(("ratings", "words"), [
+    ({"03-02": 6, "04-01": 6}, "6 on average in March 2026, and 6 in April 2026: about the same."),
+    ({"03-02": 6, "04-01": 5}, "6 on average in March 2026, and 5 in April 2026: 1 point lower."),
+    ({"03-02": 4, "04-01": 6},
+     "4 on average in March 2026, and 6 in April 2026: 2 points higher."),
+    ({"03-02": 6, "03-03": 6, "03-04": 7, "04-01": 6},  # 19 / 3 = 6.33, then 6
+     "6.3 on average in March 2026, and 6 in April 2026: about the same (0.3 points lower)."),
+    ({"03-02": 6, "04-01": 6, "04-02": 7},  # 6, then 13 / 2 = 6.5: half a point is a change
+     "6 on average in March 2026, and 6.5 in April 2026: 0.5 points higher."),
+])
+def test_months_compared_in_plain_words(shipped_packs, reader, ratings, words):
+    """A difference under half a point reads as about the same, with the difference named."""
+    entries = [make(shipped_packs, n, f"2026-{day}", **full(intensity=before))
+               for n, (day, before) in enumerate(ratings.items(), 1)]
+    said = insights.trend_words(insights.compute(entries, reader))
+    assert said is not None
+    assert said.endswith(words)
+
+
 def test_one_month_has_no_comparison(shipped_packs, reader):
     entries = [make(shipped_packs, n, f"2026-03-0{n}", **full()) for n in (1, 2, 3)]
     found = insights.compute(entries, reader)
@@ -508,6 +527,8 @@ def test_html_export_of_one_reflection_has_the_kind_word_instead_of_charts(fille
     text = " ".join(" ".join(parse(page).text).split())
     assert "You have 1 reflection so far. Patterns need a few more to show" in text
     assert "#6: how strong, 7 at the start and 5 at the end (out of 10)." in text
+    assert "The need underneath: Closeness, Release or pleasure." in text
+    assert "Other ways you chose: Take care of it myself, in private." in text
     assert 'class="bar"' not in page
     assert re.findall(r'<article id="reflection-(\d+)">', page) == ["6"]
 
