@@ -344,6 +344,7 @@ class Format(str, Enum):
     json = "json"
     csv = "csv"
     txt = "txt"
+    html = "html"
 
 
 @command("export")
@@ -352,7 +353,9 @@ def export(
     fmt: Format = typer.Option(
         Format.md, "--format", "-f",
         help="md reads well for a person; json keeps everything and can be imported "
-             "again; csv is one row per reflection for a spreadsheet; txt is plain text."),
+             "again; csv is one row per reflection for a spreadsheet; txt is plain text; "
+             "html is one page that opens in a browser, with the patterns of `reflect "
+             "stats` first."),
     output: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE",
         help="Write to this file (private to you) instead of the screen."),
@@ -393,6 +396,37 @@ def export(
             step()
     if sys.stderr.isatty():
         render.exported(len(chosen), output)
+
+
+@command("stats")
+def stats(
+    ctx: typer.Context,
+    since: str | None = SINCE, until: str | None = UNTIL, need: list[str] | None = NEED,
+    emotion: list[str] | None = EMOTION, kind: list[str] | None = KIND,
+    pack: str | None = PACK, as_json: bool = JSON,
+) -> None:
+    """Patterns across your reflections: how often, how strong at the start and the end,
+    and the needs, reasons and other ways you chose most.
+
+    Examples: `reflect stats`, `reflect stats --since 3m`, `reflect stats --json`.
+    """
+    from reflect import render
+    from reflect.insights import compute
+    from reflect.prepare import is_preparation
+
+    entries, reader = _read(ctx)
+    filters = _filters(reader, since, until, need, emotion, kind, pack)
+    # Preparations are made before an ask, not after a no: they are left out of patterns.
+    chosen = [e for e in filters.select(entries) if not is_preparation(e)]
+    found = compute(chosen, reader)
+    if as_json:
+        _print_json(found.to_json())
+    elif not entries:
+        render.empty_journal()
+    elif not chosen:
+        render.nothing_matches()
+    else:
+        render.stats(found)
 
 
 def _export_to_stdout(pieces: Iterable[str]) -> None:

@@ -1,29 +1,32 @@
-"""Exports (Markdown, JSON, CSV, plain text) and reading a JSON export back in.
+"""Exports (Markdown, JSON, CSV, plain text, HTML) and reading a JSON export back in.
 
 Terminal-free. Each writer yields the export piece by piece, one entry at a time, so a
 long journal is never held twice in memory and progress can be shown as it goes.
 Everything a person wrote is passed through printable(): an export never carries terminal
-control codes, and Markdown's own characters are escaped so the words read as written.
+control codes, and Markdown's own characters are escaped so the words read as written
+(in HTML, everything is escaped with html.escape).
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from reflect import insights
 from reflect.entry import Entry
 from reflect.errors import ReflectError
 from reflect.packs import DERIVED_ROLES
 from reflect.present import Reader, intensity, long_date
 from reflect.safe_text import has_control_characters, printable
 
-FORMATS = ("md", "json", "csv", "txt")
+FORMATS = ("md", "json", "csv", "txt", "html")
 EXPORT_FORMAT = "reflect-export"
 EXPORT_SCHEMA = 1
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
@@ -207,8 +210,180 @@ def _printable_record(value: Any) -> Any:
     return value
 
 
+# HTML ---------------------------------------------------------------------------------
+# One file that opens in any browser with nothing else: the styles are inline, the charts
+# are bars drawn with CSS, there is no script, and the page's own security policy forbids
+# loading anything at all, so even a mistake could not make it reach the network.
+
+_CSS = """
+:root { color-scheme: light dark; --ink: #222; --soft: #666; --line: #ddd;
+  --bar: #3b7f8c; --after: #8fb8c0; --paper: #fff; }
+@media (prefers-color-scheme: dark) {
+  :root { --ink: #e6e6e6; --soft: #a8a8a8; --line: #444; --bar: #6fb3c0;
+    --after: #3f6f78; --paper: #1b1b1b; } }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink);
+  background: var(--paper); max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { margin-bottom: 0.2rem; }
+h2 { margin-top: 2.5rem; border-bottom: 1px solid var(--line); padding-bottom: 0.2rem; }
+h3 { font-size: 1rem; margin: 1.2rem 0 0.3rem; }
+.soft, .about { color: var(--soft); }
+.private { font-style: italic; }
+.answer { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0 0 0 1rem; }
+ul { margin: 0; }
+li { overflow-wrap: anywhere; }
+table.chart { border-collapse: collapse; margin: 0.5rem 0; }
+table.chart th { text-align: left; font-weight: normal; padding: 0.1rem 0.8rem 0.1rem 0;
+  white-space: nowrap; }
+table.chart td { padding: 0.1rem 0.4rem; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.track { width: 12rem; }
+.track.short { width: 6rem; }
+.bar { background: var(--bar); height: 0.9rem; min-width: 1px; }
+.bar.after { background: var(--after); }
+.legend { font-size: 0.9rem; }
+article { break-inside: avoid-page; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }
+"""
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
+def _h(text: Any) -> str:
+    """Words (a person's or a pack's) as HTML text: control characters out, all escaped."""
+    return html.escape(printable(str(text)), quote=True)
+
+
+def _bar(value: float, most: float, css: str = "bar") -> str:
+    width = 0.0 if most <= 0 or value <= 0 else min(100.0, value / most * 100)
+    return (f'<div class="{css}" style="width: {width:.1f}%"></div>' if width
+            else "")
+
+
+def _chart(rows: Iterable[tuple[str, str, str]], short: bool = False) -> str:
+    """A table of (heading, bar, number) rows; the cells are HTML already."""
+    track = "track short" if short else "track"
+    return ('<table class="chart">\n'
+            + "".join(f'<tr><th>{head}</th><td class="{track}">{bar}</td>'
+                      f'<td class="n">{number}</td></tr>\n' for head, bar, number in rows)
+            + "</table>\n")
+
+
+def _html_ranking(title: str, ranking: insights.Ranking, answered_words: str) -> str:
+    if not ranking.items:
+        return ""
+    rows = "".join(
+        f'<tr><th>{_h(item.label)}</th><td class="n">{item.count}</td>'
+        f'<td class="n soft">{round(item.share * 100)}%</td></tr>\n'
+        for item in ranking.items)
+    return (f"<h3>{_h(title)}</h3>\n<table class=\"chart\">\n{rows}</table>\n"
+            f'<p class="soft">Out of {ranking.answered} {_h(answered_words)}.</p>\n')
+
+
+def _html_stats(found: insights.Insights) -> str:
+    parts = ['<section id="at-a-glance">\n<h2>At a glance</h2>\n']
+    if not found.enough:
+        parts.append(f"<p>{_h(insights.few_words(found.count))}</p>\n<ul>\n")
+        for change in found.changes:
+            parts.append(f"<li>#{change.number}: how strong, {change.before} at the start "
+                         f"and {change.after} at the end (out of {change.out_of}).</li>\n")
+        if found.needs.items:
+            parts.append("<li>The need underneath: " + _h(", ".join(
+                item.label for item in found.needs.items)) + ".</li>\n")
+        if found.alternatives.items:
+            parts.append("<li>Other ways you chose: " + _h(", ".join(
+                item.label for item in found.alternatives.items)) + ".</li>\n")
+        parts.append("</ul>\n</section>\n")
+        return "".join(parts)
+    if found.periods:
+        most = max(period.count for period in found.periods)
+        parts.append("<h3>How often you reflected, "
+                     + ("week by week (weeks start on Monday)" if found.unit == "week"
+                        else "month by month") + "</h3>\n")
+        parts.append(_chart((_h(period.name), _bar(period.count, most),
+                             str(period.count) if period.count else "")
+                            for period in found.periods))
+    if found.changes:
+        parts.append("<h3>How strong, at the start and at the end</h3>\n"
+                     '<p class="legend soft">In each row the first bar is the start of a '
+                     "reflection, the second its end.</p>\n")
+        parts.append('<table class="chart">\n')
+        for change in found.changes:
+            day = f"{change.day.day} {change.day:%b %Y}"
+            parts.append(
+                f"<tr><th>#{change.number} · {_h(day)}</th>"
+                f'<td class="n">{change.before}</td>'
+                f'<td class="track short">{_bar(change.before, change.out_of)}</td>'
+                f'<td class="n">{change.after}</td>'
+                f'<td class="track short">{_bar(change.after, change.out_of, "bar after")}'
+                "</td></tr>\n")
+        parts.append("</table>\n")
+        said = insights.change_words(found)
+        if said:
+            parts.append(f"<p>{_h(said)}</p>\n")
+    if found.months:
+        parts.append("<h3>How strong at the start, month by month</h3>\n")
+        parts.append(_chart(((_h(f"{month.start:%b %Y}"), _bar(month.average, 10),
+                              insights.number_words(month.average))
+                             for month in found.months), short=True))
+        parts.append("<p>" + _h(insights.trend_words(found)
+                                or "One month so far; a comparison needs two.") + "</p>\n")
+    parts.append(_html_ranking("The needs underneath", found.needs,
+                               "reflections that named a need"))
+    parts.append(_html_ranking("What else it might have been about", found.reasons,
+                               "reflections that looked for other reasons"))
+    parts.append(_html_ranking("Thinking traps you noticed", found.traps,
+                               "reflections that looked at thinking traps"))
+    parts.append(_html_ranking("Other ways you chose", found.alternatives,
+                               "reflections that chose one"))
+    parts.append(f'<p class="soft">{_h(insights.NOT_A_FORECAST)}</p>\n</section>\n')
+    return "".join(parts)
+
+
+def _html_entry(entry: Entry, reader: Reader) -> str:
+    pack = reader.pack_of(entry)
+    title = entry.derived.get("title") or (pack.title if pack else "Reflection")
+    about = [long_date(entry.created)]
+    if pack is not None:
+        about.append(pack.title)
+    strength = intensity(entry)
+    if strength:
+        about.append(f"how strong: {strength.replace('->', '→')} (out of 10)")
+    parts = [f'<article id="reflection-{entry.number}">\n'
+             f"<h2>#{entry.number} · {_h(printable(str(title), keep_newlines=False))}</h2>\n"
+             f'<p class="about">{" · ".join(_h(item) for item in about)}</p>\n']
+    for answer in reader.answers(entry):
+        parts.append(f"<h3>{_h(answer.question)}</h3>\n")
+        if answer.listed:
+            parts.append("<ul>\n" + "".join(f"<li>{_h(line)}</li>\n"
+                                            for line in answer.lines) + "</ul>\n")
+        else:
+            parts.append(f'<p class="answer">{_h(answer.text)}</p>\n')
+    parts.append("</article>\n")
+    return "".join(parts)
+
+
+def html_export(entries: Sequence[Entry], reader: Reader,
+                today: date | None = None) -> Iterator[str]:
+    """A page with the patterns first, then every reflection, question by question."""
+    yield ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+           '<meta name="referrer" content="no-referrer">\n'
+           '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+           f"<title>Reflections</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+           f"<header>\n<h1>Reflections</h1>\n<p>{_h(_span(entries))}. Exported from "
+           f"reflect on {_h(_exported_on(today))}.</p>\n"
+           f'<p class="private soft">{_h(PRIVATE_NOTE)}</p>\n</header>\n<main>\n')
+    yield _html_stats(insights.compute(entries, reader))
+    yield '<section id="reflections">\n'
+    for entry in entries:
+        yield _html_entry(entry, reader)
+    yield "</section>\n</main>\n</body>\n</html>\n"
+
+
 def render(fmt: str, entries: Sequence[Entry], reader: Reader, exported: str,
            today: date | None = None) -> Iterator[str]:
+    if fmt == "html":
+        return html_export(entries, reader, today)
     if fmt == "md":
         return markdown(entries, reader, today)
     if fmt == "txt":

@@ -54,12 +54,27 @@ class Reader:
         except KeyError:
             return None
 
-    def label(self, entry: Entry, role: str, value: str) -> str:
-        """The label a person saw for a derived value (a need, an emotion, a kind)."""
+    def role_step(self, entry: Entry, role: str) -> Step | None:
+        """The step a derived field (needs, intensity_before...) was taken from."""
         pack = self.pack_of(entry)
         step_id = pack.derive.get(role) if pack else None
-        step = self._step(entry, step_id) if step_id else None
+        return self._step(entry, step_id) if step_id else None
+
+    def label(self, entry: Entry, role: str, value: str) -> str:
+        """The label a person saw for a derived value (a need, an emotion, a kind)."""
+        step = self.role_step(entry, role)
         return _choice_words(step, value, hint=False) if step else value
+
+    def choice(self, entry: Entry, step_id: str, value: str) -> Choice | None:
+        """The pack's choice behind a stored value; None for words of one's own, or when
+        the pack (or the step) is not here to tell."""
+        step = self._step(entry, step_id)
+        if step is None:
+            return None
+        return next((c for c in step.all_choices() if c.value == value), None)
+
+    def knows_step(self, entry: Entry, step_id: str) -> bool:
+        return self._step(entry, step_id) is not None
 
     def labels(self, entry: Entry, role: str) -> list[str]:
         value = entry.derived.get(role)

@@ -20,6 +20,16 @@ from rich.table import Table
 from rich.text import Text
 
 from reflect.entry import Entry
+from reflect.insights import (
+    NOT_A_FORECAST,
+    Insights,
+    Ranking,
+    change_words,
+    few_words,
+    number_words,
+    span_words,
+    trend_words,
+)
 from reflect.packs import Pack, PackError
 from reflect.prepare import PREPARE_PACK
 from reflect.present import Reader, intensity, long_date, short_date
@@ -256,7 +266,7 @@ def entry(entry: Entry, reader: Reader,
                 bullets.add_row("•", safe(line))
             body.append(bullets)
         else:
-            body.append(Padding(safe(answer.text), (0, 0, 0, 2)))
+            body.append(Padding(safe(answer.text), (0, 0, 0, 2), expand=False))
     for heading, other in related:
         body.append(Text(""))
         body.append(Text(f"{heading}: #{other.number}, {long_date(other.created)}",
@@ -311,6 +321,176 @@ def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
             console().print(line)
         console().print()
         console().print(found)
+
+
+# Patterns ----------------------------------------------------------------------------
+
+STATS_WIDTH = 80
+BAR = "█"
+TOP = 5
+SHOWN_CHANGES = 20
+
+
+def _bar(value: float, most: float, cells: int) -> str:
+    """A bar of block characters; anything above nothing gets at least one."""
+    if value <= 0 or most <= 0:
+        return ""
+    return BAR * max(1, round(value / most * cells))
+
+
+def _heading(words: str) -> Text:
+    return Text(words, style="bold cyan")
+
+
+def _note(words: str) -> Padding:
+    return Padding(safe(words, "dim"), (0, 0, 0, 2), expand=False)
+
+
+def _ranked(title: str, ranking: Ranking, answered_words: str) -> list[Any]:
+    if not ranking.items:
+        return []
+    table = Table.grid(padding=(0, 2))
+    table.add_column(max_width=56, overflow="fold")
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True, style="dim")
+    for item in ranking.items[:TOP]:
+        table.add_row(safe(item.label), str(item.count), f"{round(item.share * 100)}%")
+    parts: list[Any] = [Text(""), _heading(title), Padding(table, (0, 0, 0, 2), expand=False)]
+    more = len(ranking.items) - TOP
+    notes = [f"Out of {ranking.answered} {answered_words}."]
+    if more > 0:
+        notes.append(f"{more} more in `reflect stats --json`.")
+    parts.append(_note(" ".join(notes)))
+    return parts
+
+
+def _followed_up(found: Insights) -> list[Any]:
+    """What you said later about the other ways you tried."""
+    if not found.follow_ups:
+        return []
+    table = Table.grid(padding=(0, 2))
+    table.add_column(max_width=40, overflow="fold")
+    table.add_column(no_wrap=True)
+    for item in found.follow_ups[:TOP]:
+        said = []
+        if item.tried:
+            said.append(f"helped {item.helped} of {item.tried} time"
+                        f"{'s' if item.tried != 1 else ''} tried")
+        if item.declined_okay:
+            said.append(f"offered, declined and okay: {item.declined_okay}")
+        if item.not_yet:
+            said.append(f"not yet: {item.not_yet}")
+        table.add_row(safe(item.label), Text("; ".join(said), style="dim"))
+    return [Text(""), _heading("How the other ways went, as you said later"),
+            Padding(table, (0, 0, 0, 2), expand=False)]
+
+
+def _changes(found: Insights) -> list[Any]:
+    if not found.changes:
+        return []
+    shown = found.changes[-SHOWN_CHANGES:]
+    with_year = len({change.day.year for change in found.changes}) > 1
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="cyan", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, style="dim")
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    for change in shown:
+        day = f"{change.day.day} {change.day:%b}" + (f" {change.day.year}" if with_year
+                                                     else "")
+        table.add_row(f"#{change.number}", day, str(change.before),
+                      _bar(change.before, change.out_of, 10).ljust(10), "->",
+                      str(change.after), _bar(change.after, change.out_of, 10))
+    scales = {change.out_of for change in found.changes}
+    out_of = f" (out of {scales.pop()})" if len(scales) == 1 else ""
+    parts: list[Any] = [Text(""), _heading(f"How strong, at the start and at the end{out_of}"),
+                        Padding(table, (0, 0, 0, 2), expand=False)]
+    if len(found.changes) > len(shown):
+        parts.append(_note(f"The latest {len(shown)} of {len(found.changes)}; "
+                           "`reflect stats --json` has every one."))
+    said = change_words(found)
+    if said:
+        parts.append(Padding(safe(said), (0, 0, 0, 2), expand=False))
+    return parts
+
+
+def _months(found: Insights) -> list[Any]:
+    if not found.months:
+        return []
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True, style="dim")
+    for month in found.months:
+        table.add_row(f"{month.start:%b %Y}", _bar(month.average, 10, 10).ljust(10),
+                      number_words(month.average),
+                      f"(average of {month.count})" if month.count > 1 else "(1 reflection)")
+    parts: list[Any] = [Text(""), _heading("How strong at the start, month by month"),
+                        Padding(table, (0, 0, 0, 2), expand=False)]
+    said = trend_words(found)
+    parts.append(Padding(safe(said or "One month so far; a comparison needs two."),
+                         (0, 0, 0, 2)))
+    return parts
+
+
+def _activity(found: Insights) -> list[Any]:
+    if not found.periods:
+        return []
+    most = max(period.count for period in found.periods)
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    for period in found.periods:
+        table.add_row(period.name, _bar(period.count, max(most, 1), min(most, 40)),
+                      str(period.count) if period.count else "")
+    heading = ("How often you reflected, week by week (weeks start on Monday)"
+               if found.unit == "week" else "How often you reflected, month by month")
+    return [_heading(heading), Padding(table, (0, 0, 0, 2), expand=False)]
+
+
+def _few(found: Insights) -> list[Any]:
+    parts: list[Any] = [safe(few_words(found.count))]
+    for change in found.changes:
+        parts.append(safe(f"  #{change.number}: how strong, {change.before} at the start "
+                          f"and {change.after} at the end (out of {change.out_of})."))
+    if found.needs.items:
+        needs = ", ".join(item.label for item in found.needs.items)
+        parts.append(safe(f"  The need underneath: {needs}."))
+    if found.alternatives.items:
+        ways = ", ".join(item.label for item in found.alternatives.items)
+        parts.append(safe(f"  Other ways you chose: {ways}."))
+    return parts
+
+
+def stats(found: Insights) -> None:
+    """`reflect stats`: how often, how strong before and after, and what was chosen most."""
+    head: list[Any] = [Text("Your reflections at a glance", style="bold"),
+                       safe(span_words(found), "dim"), Text("")]
+    if not found.enough:
+        body = _few(found)
+    else:
+        body = [*_activity(found), *_changes(found), *_months(found),
+                *_ranked("The needs underneath", found.needs,
+                         "reflections that named a need"),
+                *_ranked("What else it might have been about", found.reasons,
+                         "reflections that looked for other reasons"),
+                *_ranked("Thinking traps you noticed", found.traps,
+                         "reflections that looked at thinking traps"),
+                *_ranked("Other ways you chose", found.alternatives,
+                         "reflections that chose one"),
+                *_followed_up(found)]
+    body += [Text(""), safe(NOT_A_FORECAST, "dim")]
+    out = console()
+    group = Group(*head, *body)
+    width = min(out.width, STATS_WIDTH)
+    lines = len(out.render_lines(group, out.options.update(width=width), pad=False))
+    with _paged(lines):
+        out.print(group, width=width)
 
 
 def no_hits(needle: str) -> None:

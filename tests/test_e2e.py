@@ -677,6 +677,19 @@ def test_a_long_list_goes_through_the_pager_on_a_terminal(start, env, filled,
     assert "Extra" not in short.raw
 
 
+def test_stats_longer_than_the_screen_go_through_the_pager(start, env, filled):
+    """Six reflections over nine weeks make more lines than a 50-row screen; one does not."""
+    env["PAGER"] = "sed s/^/PAGED:/"
+    terminal = start("stats")
+    terminal.expect("PAGED:.*Your reflections at a glance")
+    terminal.expect("PAGED:.*not a promise")
+    assert terminal.end() == 0
+    short = start("stats", "--since", "today")
+    assert short.end() == 0
+    assert "PAGED:" not in short.raw
+    assert "Patternsneedafewmore" in squeeze(short.raw)
+
+
 def test_a_long_export_to_a_file_shows_progress_and_says_it_is_not_encrypted(
         start, journal_file, tmp_path):
     """Thousands of reflections: a progress bar on the terminal, then the honest note."""
