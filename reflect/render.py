@@ -208,34 +208,55 @@ def _paged(lines: int) -> Iterator[None]:
         yield
 
 
+def _cell(text: str, width: int, right: bool = False) -> str:
+    """The text in exactly `width` terminal cells: padded, or cut with an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return text.rjust(width) if right else set_cell_size(text, width)
+
+
 def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
-    """The table `reflect list` shows, newest first."""
+    """The table `reflect list` shows, newest first: one line per reflection.
+
+    Laid out here rather than by rich's Table, which measures every cell several times
+    and takes seconds for a few thousand rows; each line is cut to the screen's width."""
+    from rich.cells import cell_len
+
     width = console().width
     with_moment = width >= 100  # on a narrow screen the moment gives way to the words
-    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
-    table.add_column("#", justify="right", style="cyan", no_wrap=True)
-    table.add_column("When", no_wrap=True)
-    if with_moment:
-        table.add_column("Moment", max_width=18)
-    table.add_column("Need", max_width=20)
-    table.add_column("Strength", no_wrap=True, justify="center")
-    table.add_column("What happened", no_wrap=True, overflow="ellipsis")
+    rows = []
     for item in entries:
-        cells: list[str | Text] = [str(item.number), short_date(item.created)]
-        if with_moment:
-            kind = item.derived.get("kind")
-            cells.append(safe(str(kind).replace("-", " ") if kind else ""))
-        cells += [safe(", ".join(reader.labels(item, "needs"))), intensity(item)]
-        title = printable(str(item.derived.get("title") or ""), keep_newlines=False)
-        table.add_row(*cells, safe(title))
-    # The title takes what the other columns leave, on one line, cut with an ellipsis.
-    others = Table(box=None, padding=(0, 1), show_edge=False)
-    for column in table.columns[:-1]:
-        others.columns.append(column)
-    taken = console().measure(others).maximum + 1 if entries else 0
-    table.columns[-1].max_width = max(16, width - taken)
-    with _paged(len(entries) + 3):
-        console().print(table)
+        kind = item.derived.get("kind")
+        rows.append((
+            str(item.number), short_date(item.created),
+            printable(str(kind).replace("-", " ") if kind else "", keep_newlines=False),
+            printable(", ".join(reader.labels(item, "needs")), keep_newlines=False),
+            intensity(item),
+            printable(str(item.derived.get("title") or ""), keep_newlines=False)))
+    headings = ("#", "When", "Moment", "Need", "Strength", "What happened")
+    limits = (6, 16, 18, 20, 8, 0)
+    sizes = [min(limit, max([cell_len(h)] + [cell_len(row[i]) for row in rows]))
+             if limit else 0 for i, (h, limit) in enumerate(zip(headings, limits, strict=True))]
+    shown = [i for i in range(6) if i != 2 or with_moment]
+    sizes[5] = max(16, width - sum(sizes[i] + 2 for i in shown[:-1]))
+    styles = ("cyan", "", "", "", "", "")
+
+    def line(cells: Sequence[str], header: bool = False) -> Text:
+        text = Text(style="bold" if header else "")
+        for position, i in enumerate(shown):
+            if position:
+                text.append("  ")
+            cell = _cell(cells[i], sizes[i], right=i == 0)
+            if i == 4:
+                cell = cells[i].center(sizes[i])
+            text.append(cell.rstrip() if i == 5 else cell, style="" if header else styles[i])
+        return text
+
+    lines = [line(headings, header=True), *(line(row) for row in rows)]
+    with _paged(len(lines) + 1):
+        console().print(Text("\n").join(lines), no_wrap=True, overflow="crop", crop=True)
         if hidden:
             console().print(safe(f"{hidden} older not shown: `reflect list --all` shows "
                                  "every one, `--limit N` more or fewer.", "dim"))
