@@ -25,6 +25,17 @@ def reflect_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New encrypted files use scrypt's cheapest setting reflect accepts, to keep tests quick.
+
+    Files say their own settings, so reading them works the same; one test measures the
+    real setting."""
+    from reflect import crypto
+
+    monkeypatch.setattr(crypto, "SCRYPT_N", crypto.MIN_N)
+
+
+@pytest.fixture
 def shipped_packs() -> dict[str, Pack]:
     packs, problems = discover(None)
     assert problems == []
