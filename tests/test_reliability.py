@@ -256,10 +256,14 @@ def check_journal(path: Path, reported: set[str], kills: int) -> int:
 
 
 def check_folder(folder: Path, journal: Path) -> list[Path]:
-    """Only the journal, its lock and temp files of killed writers; temps never the journal."""
+    """Only the journal, its lock, its backups and temp files of killed writers; temps never
+    the journal; every backup whole and private."""
     leftovers = temp_files(folder, journal.name)
     names = {p.name for p in folder.iterdir()}
-    assert names - {p.name for p in leftovers} == {journal.name, journal.name + ".lock"}
+    assert names - {p.name for p in leftovers} <= {journal.name, journal.name + ".lock",
+                                                   "backups"}
+    assert {journal.name, journal.name + ".lock"} <= names
+    check_backups(folder / "backups", journal)
     assert journal.is_file()
     assert not journal.is_symlink()
     journal_inode = journal.stat().st_ino
@@ -268,6 +272,21 @@ def check_folder(folder: Path, journal: Path) -> list[Path]:
         assert mode(temp) == 0o600, "a leftover copy of the journal is not private"
     assert mode(journal) == 0o600
     return leftovers
+
+
+def check_backups(folder: Path, journal: Path) -> None:
+    """Each backup is a whole journal (or encrypted envelope) and 0600, in a 0700 folder."""
+    if not folder.exists():
+        return
+    assert mode(folder) == 0o700
+    for copy in folder.iterdir():
+        assert mode(copy) == 0o600
+        if copy.name.endswith(".tmp"):
+            continue
+        assert copy.name.startswith(journal.stem + ".")
+        raw = copy.read_bytes()
+        if not raw.startswith(b"reflect-encrypted "):
+            assert set(json.loads(raw)) == {"entries", "meta"}
 
 
 def test_kill_9_while_saving_never_loses_a_reported_entry(helper, reflect_home, tmp_path):
