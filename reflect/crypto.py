@@ -133,7 +133,7 @@ def read_envelope(raw: bytes, path: Path, what: str) -> Envelope:
             raise damaged("it names a key derivation or cipher reflect does not use")
         n, r, p = (_integer(fields, name) for name in ("n", "r", "p"))
         salt, check, nonce = (_bytes(fields, name) for name in ("salt", "check", "nonce"))
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise damaged("its header is not readable") from None
     if not (MIN_N <= n <= MAX_N and n & (n - 1) == 0 and 1 <= r <= MAX_R and 1 <= p <= MAX_P):
         raise damaged(f"it asks for scrypt settings reflect will not use (n={n}, r={r}, "

@@ -62,7 +62,7 @@ class DraftStore:
             draft = Draft(**data)
             if not isinstance(draft.answers, dict) or not isinstance(draft.pack_id, str):
                 raise TypeError("wrong shape")
-        except (ValueError, TypeError, UnicodeDecodeError):
+        except (ValueError, TypeError, UnicodeDecodeError, RecursionError):
             raise ReflectError(
                 f"The unfinished reflection {self.path} is damaged and cannot be resumed. "
                 "It has not been changed; move it aside to start afresh.") from None

@@ -79,6 +79,9 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
     except (ValueError, UnicodeDecodeError) as error:
         raise _damaged(f"The {what} {path} is damaged: it is not valid JSON ({error}). "
                        "It has not been changed.", path, what) from None
+    except RecursionError:
+        raise _damaged(f"The {what} {path} cannot be used: it is nested too deeply to be a "
+                       "journal. It has not been changed.", path, what) from None
     _check_shape(path, data, what)
     version = migrations.schema_of(data)
     if version < 0:
@@ -111,8 +114,12 @@ def _damaged(message: str, path: Path, what: str) -> JournalError:
     return DamagedJournal(message, path) if what == "journal" else JournalError(message)
 
 
-def _encode(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+def _encode(data: dict[str, Any], path: Path) -> bytes:
+    try:
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    except RecursionError:
+        raise JournalError(f"The journal {path} cannot be saved: it is nested too deeply. "
+                           "It has not been changed.") from None
 
 
 class PrivateJSONStorage(Storage):
@@ -143,7 +150,7 @@ class PrivateJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, Any]) -> None:
-        encoded = _encode(data)
+        encoded = _encode(data, self.path)
         if self.sealed_like is not None:
             encoded = self.keyring.encrypt_like(encoded, self.sealed_like, self.path,
                                                 "journal")
@@ -333,7 +340,7 @@ class Journal:
                                    "Nothing was changed.")
             data = db.storage.read() or {META: {"1": {"schema": migrations.current()}},
                                          ENTRIES: {}}
-            sealed = self.keyring.encrypt_new(_encode(data), passphrase)
+            sealed = self.keyring.encrypt_new(_encode(data, self.path), passphrase)
             write_private(self.path, sealed)
             store.sealed_like = sealed
 
@@ -353,7 +360,7 @@ class Journal:
                 raise JournalError(f"The journal {self.path} is not encrypted. "
                                    "Nothing was changed.")
             data = db.storage.read()
-            write_private(self.path, _encode(data))
+            write_private(self.path, _encode(data, self.path))
             store.sealed_like = None
 
             def unseal(raw: bytes) -> bytes | None:

@@ -21,6 +21,7 @@ def reflect_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("REFLECT_HOME", str(home))
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("REFLECT_PASSPHRASE", raising=False)
     return home
 
 

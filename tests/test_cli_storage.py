@@ -38,8 +38,8 @@ def said(text: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def no_passphrase_in_env(monkeypatch, fast_scrypt):
-    monkeypatch.delenv("REFLECT_PASSPHRASE", raising=False)
+def quick_keys(fast_scrypt):
+    """Every test here encrypts with scrypt's cheapest accepted setting."""
 
 
 @pytest.fixture
