@@ -325,6 +325,11 @@ def _tell_restored(restored: Restored, backup: Backup) -> None:
     else:
         render.say(f"The journal that was in its place is kept as {restored.kept_aside}",
                    whole=True)
+    if restored.was_encrypted and not restored.encrypted:
+        render.warn("That backup was taken before the journal was encrypted, so the journal "
+                    "is plain now; `reflect encrypt` encrypts it again.")
+    elif restored.encrypted and not restored.was_encrypted:
+        render.say("That backup is encrypted, so the journal is encrypted again.")
 
 
 def _choose_backup(copies: list[Backup], chosen: str | None, journal_file: Path) -> Backup:

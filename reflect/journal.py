@@ -390,7 +390,9 @@ class Journal:
                                            "damaged" if damaged else "replaced",
                                            backups.local_now())
             write_private(self.path, raw)
-        return Restored(backup, len(data.get(ENTRIES, {})), aside, damaged)
+        was_encrypted = current is not None and crypto.is_encrypted(current)
+        return Restored(backup, len(data.get(ENTRIES, {})), aside, damaged,
+                        encrypted=crypto.is_encrypted(raw), was_encrypted=was_encrypted)
 
     def _is_damaged(self, raw: bytes) -> bool:
         """Whether the file is damaged, found out without asking for a passphrase."""
@@ -442,3 +444,5 @@ class Restored:
     entries: int
     kept_aside: Path | None
     was_damaged: bool
+    encrypted: bool = False
+    was_encrypted: bool = False

@@ -386,3 +386,21 @@ def test_a_mistake_in_the_settings_shows_before_anything_happens(reflect_home):
     assert f"The settings file {reflect_home / 'config.toml'} says backups.keep = -1" in \
         said(result.stderr)
     assert not (reflect_home / "journal.json").exists()
+
+
+def test_restoring_across_encryption_says_what_the_journal_now_is(journal_with_backups):
+    """A plain backup put back over an encrypted journal leaves it plain, and says so."""
+    plain_copy = backups.newest(journal_with_backups).path.read_bytes()
+    assert invoke("encrypt", passphrase=PASSPHRASE).exit_code == 0
+    outside = journal_with_backups.parent / "kept-by-hand.json"
+    outside.write_bytes(plain_copy)
+    result = invoke("restore", "--yes", str(outside), passphrase=PASSPHRASE)
+    assert result.exit_code == 0, result.output
+    assert "taken before the journal was encrypted, so the journal is plain now" in \
+        said(result.stderr)
+    assert journal_with_backups.read_bytes() == plain_copy
+    result = invoke("restore", "--yes", "1", passphrase=PASSPHRASE)
+    assert result.exit_code == 0, result.output
+    assert "That backup is encrypted, so the journal is encrypted again." in \
+        said(result.stdout)
+    assert Journal(journal_with_backups).is_encrypted()
