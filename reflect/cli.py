@@ -176,7 +176,7 @@ def resources() -> None:
 
 @command("where")
 def where(ctx: typer.Context) -> None:
-    """Show where your journal, draft and packs are kept."""
+    """Show where your journal, draft, backups, settings and packs are kept."""
     from reflect import backups, render
     from reflect.packs import builtin_packs_dir
 

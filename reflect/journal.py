@@ -216,7 +216,7 @@ class Journal:
             table.insert(entry.to_record())
             meta = db.table(META)
             if not meta.all():
-                meta.insert({"schema": migrations.current()})
+                meta.insert({"schema": SCHEMA_VERSION})
         return entry
 
     @contextlib.contextmanager
@@ -309,7 +309,8 @@ class Journal:
         except OSError as error:
             refused = error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
             if write or not refused:
-                raise JournalError(f"Cannot change the journal {self.path}: its lock "
+                verb = "change" if write else "open"
+                raise JournalError(f"Cannot {verb} the journal {self.path}: its lock "
                                    f"{lock_path} cannot be made: {describe(error)}. "
                                    "Nothing was changed.") from None
         try:
