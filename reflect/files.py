@@ -6,7 +6,9 @@ import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from reflect.errors import ReflectError
 
@@ -109,3 +111,37 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def private_writer(path: Path) -> Iterator[IO[str]]:
+    """Write a text file piece by piece, 0600, that appears whole or not at all.
+
+    Used for exports: the pieces go to a temporary file beside the target, which is
+    renamed over it only when everything was written and flushed to disk."""
+    target = Path(os.path.realpath(path))
+    if not target.parent.is_dir():
+        raise ReflectError(f"Cannot write {path}: the folder {target.parent} does not exist.")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                             dir=target.parent)
+    except OSError as error:
+        raise ReflectError(f"Cannot write in {target.parent}: {error.strerror or error}."
+                           ) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            os.fchmod(stream.fileno(), FILE_MODE)
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise ReflectError(f"Cannot write {target}: {error.strerror or error}. "
+                           "Nothing was written there.") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    _sync_folder(target.parent)

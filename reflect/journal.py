@@ -14,7 +14,7 @@ import errno
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from tinydb.storages import Storage
 
 from reflect import backups, crypto, migrations
 from reflect.crypto import DamagedEnvelope, Keyring, PassphraseSource
-from reflect.entry import Entry, derive, now
+from reflect.entry import Entry, clean_answers, derive, now
 from reflect.errors import ReflectError
 from reflect.files import (
     FILE_MODE,
@@ -178,6 +178,26 @@ def _is_entry(doc: Any) -> bool:
             and isinstance(doc.get("derived", {}), dict))
 
 
+def _last_number(db: Any, records: Iterable[Mapping[str, Any]]) -> int:
+    """The highest number ever given, so a deleted entry's number is never given again."""
+    highest = max((int(r.get("number", 0)) for r in records), default=0)
+    for doc in db.table(META).all():
+        kept = doc.get("last_number")
+        if type(kept) is int and kept > highest:
+            highest = kept
+    return highest
+
+
+def _note_last_number(db: Any, number: int) -> None:
+    meta = db.table(META)
+    docs = meta.all()
+    if not docs:
+        meta.insert({"schema": SCHEMA_VERSION, "last_number": number})
+        return
+    if number > int(docs[0].get("last_number") or 0):
+        meta.update({"last_number": number}, doc_ids=[docs[0].doc_id])
+
+
 class Journal:
     """The entries in one journal file."""
 
@@ -209,15 +229,98 @@ class Journal:
             for record in records:
                 if record.get("id") == entry_id:
                     return Entry.from_record(record)
-            number = max((int(r.get("number", 0)) for r in records), default=0) + 1
+            number = _last_number(db, records) + 1
+            answers = clean_answers(answers)
             entry = Entry(id=entry_id, number=number, created=created, updated=now(),
                           pack_id=pack.id, pack_version=pack.version,
                           answers=dict(answers), derived=derive(pack, answers))
             table.insert(entry.to_record())
-            meta = db.table(META)
-            if not meta.all():
-                meta.insert({"schema": SCHEMA_VERSION})
+            _note_last_number(db, number)
         return entry
+
+    def get(self, ref: str) -> Entry:
+        """The entry a person means by its number (`12`) or the start of its id."""
+        from reflect.query import find
+
+        return find(self.entries(), ref)
+
+    def update(self, entry_id: str, answers: Mapping[str, Any],
+               pack: Pack | None = None) -> Entry:
+        """Replace an entry's answers; its derived fields follow them when its pack is known."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            record = self._record(table, entry_id)
+            entry = Entry.from_record(record)
+            entry.answers = clean_answers(answers)
+            if pack is not None:
+                entry.derived = derive(pack, entry.answers)
+            entry.updated = now()
+            table.update(entry.to_record(), doc_ids=[record.doc_id])
+        return entry
+
+    def record_followups(self, outcomes: Mapping[str, Mapping[str, Mapping[str, str]]]
+                         ) -> None:
+        """Keep how alternatives went: {entry id: {alternative: {"outcome", "at"}}}."""
+        if not outcomes:
+            return
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            for entry_id, items in outcomes.items():
+                record = self._record(table, entry_id)
+                followups = dict(record.get("followups") or {})
+                followups.update({key: dict(value) for key, value in items.items()})
+                table.update({"followups": followups}, doc_ids=[record.doc_id])
+
+    def link(self, entry_id: str, role: str, other_id: str) -> None:
+        """Note that another entry belongs with this one (a preparation it followed)."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            record = self._record(table, entry_id)
+            links = dict(record.get("links") or {})
+            links[role] = other_id
+            table.update({"links": links}, doc_ids=[record.doc_id])
+
+    def delete(self, entry_id: str) -> Entry:
+        """Remove one entry for good; the others keep their numbers."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            record = self._record(table, entry_id)
+            table.remove(doc_ids=[record.doc_id])
+            _note_last_number(db, int(record["number"]))
+        return Entry.from_record(record)
+
+    def import_entries(self, entries: Iterable[Entry]) -> tuple[list[Entry], int]:
+        """Add entries kept elsewhere, oldest first, with numbers that follow this journal's.
+
+        An entry whose id is already here is skipped, so importing twice adds nothing.
+        Returns the entries added and how many were skipped; all in one write."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            records = table.all()
+            known = {record.get("id") for record in records}
+            number = _last_number(db, records)
+            added: list[Entry] = []
+            skipped = 0
+            for entry in sorted(entries, key=lambda e: e.created):
+                if entry.id in known:
+                    skipped += 1
+                    continue
+                known.add(entry.id)
+                number += 1
+                entry.number = number
+                added.append(entry)
+            if added:
+                table.insert_multiple(entry.to_record() for entry in added)
+                _note_last_number(db, number)
+        return added, skipped
+
+    @staticmethod
+    def _record(table: Any, entry_id: str) -> Any:
+        for record in table.all():
+            if record.get("id") == entry_id:
+                return record
+        raise ReflectError("That reflection is no longer in the journal; nothing was "
+                           "changed. `reflect list` shows the ones there are.")
 
     @contextlib.contextmanager
     def _db(self, write: bool) -> Iterator[Any]:

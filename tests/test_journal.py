@@ -30,7 +30,7 @@ def test_saving_creates_a_private_journal(reflect_home, shipped_packs):
     assert mode(reflect_home) == 0o700
     assert mode(journal.path) == 0o600
     data = json.loads(journal.path.read_text())
-    assert list(data["meta"].values()) == [{"schema": SCHEMA_VERSION}]
+    assert list(data["meta"].values()) == [{"schema": SCHEMA_VERSION, "last_number": 1}]
     assert entry.number == 1
 
 
