@@ -19,6 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from reflect.backups import Backup
 from reflect.entry import Entry
 from reflect.insights import (
     NOT_A_FORECAST,
@@ -54,17 +55,19 @@ def safe(text: Any, style: str = "") -> Text:
 
 
 def error(message: str) -> None:
+    """One line, left to the terminal to wrap, so a file named in it can be copied whole."""
     line = Text("Error: ", style="bold red")
     line.append(printable(message))
-    error_console().print(line)
+    error_console().print(line, soft_wrap=True)
 
 
 def warn(message: str) -> None:
     error_console().print(safe(message, "yellow"))
 
 
-def say(message: str, style: str = "") -> None:
-    console().print(safe(message, style))
+def say(message: str, style: str = "", whole: bool = False) -> None:
+    """A line for the person; `whole` leaves wrapping to the terminal (for file names)."""
+    console().print(safe(message, style), soft_wrap=whole)
 
 
 def first_run() -> None:
@@ -145,15 +148,17 @@ def resources() -> None:
                    "check them when you can.", style="dim"))
 
 
-def where(rows: Iterable[tuple[str, Path, bool]]) -> None:
+def where(rows: Iterable[tuple[str, Path, bool, str]]) -> None:
     """One line per place, never wrapped, so a path can be copied whole."""
     rows = list(rows)
-    width = max(len(name) for name, _, _ in rows)
-    for name, path, exists in rows:
+    width = max(len(row[0]) for row in rows)
+    for name, path, exists, note in rows:
         line = Text(f"{name + ':':<{width + 1}} ", style="bold")
         line.append(printable(str(path), keep_newlines=False), style="")
         if not exists:
             line.append("  (not created yet)", style="dim")
+        elif note:
+            line.append(f"  ({note})", style="dim")
         console().print(line, soft_wrap=True)
 
 
@@ -595,3 +600,19 @@ def nothing_to_follow_up() -> None:
 def followed_up(count: int) -> None:
     if count:
         say("Noted, thank you. It is kept with the reflection (see `reflect show`).", "dim")
+
+
+def backups(copies: Sequence[Backup], folder: Path) -> None:
+    """The journal's backups, newest first, numbered as `reflect restore` takes them."""
+    if not copies:
+        say(f"There are no backups yet. They will be kept in {folder}")
+        return
+    table = Table(box=None, padding=(0, 1), show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Taken", no_wrap=True)
+    table.add_column("Why", no_wrap=True)
+    table.add_column("File", overflow="fold")
+    for number, copy in enumerate(copies, start=1):
+        table.add_row(str(number), copy.when, copy.what, safe(copy.path.name))
+    console().print(table)
+    console().print(safe(f"In {folder}. `reflect restore NUMBER` puts one back.", "dim"))

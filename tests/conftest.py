@@ -23,6 +23,7 @@ def reflect_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("REFLECT_HOME", str(home))
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("REFLECT_PASSPHRASE", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
@@ -31,6 +32,17 @@ def reflect_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     render.console.cache_clear()
     render.error_console.cache_clear()
     return home
+
+
+@pytest.fixture
+def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New encrypted files use scrypt's cheapest setting reflect accepts, to keep tests quick.
+
+    Files say their own settings, so reading them works the same; one test measures the
+    real setting."""
+    from reflect import crypto
+
+    monkeypatch.setattr(crypto, "SCRYPT_N", crypto.MIN_N)
 
 
 @pytest.fixture
