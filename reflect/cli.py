@@ -584,6 +584,12 @@ def edit(
 
     asker: Asker = QuestionaryAsker()
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if editor and _open_journal(journal_file).is_encrypted():
+        # An editor works on a plain file on disk: with an encrypted journal, that copy
+        # would undo the encryption for as long as it lasts. Long answers are asked here.
+        render.say("Your journal is encrypted, so long answers are changed here rather than "
+                   "in $EDITOR, which would need a plain copy on disk.", "dim")
+        editor = None
     if editor:
         from reflect.editor import EditorAsker
 

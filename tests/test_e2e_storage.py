@@ -75,3 +75,23 @@ def test_a_damaged_journal_offers_the_newest_backup(start, reflect_home, monkeyp
     [aside] = reflect_home.glob("journal.damaged-*.json")
     assert aside.read_bytes() == good[: len(good) // 2]
     assert f"The damaged journal is kept as {aside}" in terminal.screen
+
+
+def test_editing_an_encrypted_journal_never_puts_a_plain_copy_in_the_editor(
+        start, env, reflect_home, fast_scrypt, tmp_path, filled):
+    """$EDITOR would need the words in a plain file: with an encrypted journal, a long
+    answer is changed in the terminal instead, and the editor is never started."""
+    marker = tmp_path / "editor-ran"
+    env["EDITOR"] = f"touch {marker}"
+    Journal(journal_of(reflect_home)).encrypt(PASSPHRASE)
+    env["REFLECT_PASSPHRASE"] = PASSPHRASE
+    terminal = start("edit", "1", "--step", "story")  # a long-text step
+    terminal.expect(words("Your journal is encrypted, so long answers are changed here"))
+    terminal.answer(words("What did the no seem to say about you?"),
+                    "\x15" + "Changed in place\r")
+    terminal.expect(words("Saved your change to reflection #1."))
+    assert terminal.end() == 0
+    assert not marker.exists()
+    assert not list(reflect_home.glob(".edit-*"))
+    entry = Journal(journal_of(reflect_home), passphrase=lambda: PASSPHRASE).get("1")
+    assert entry.answers["story"] == "Changed in place"
