@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import os
+import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -12,9 +15,16 @@ import typer
 
 from reflect import __version__, paths
 from reflect.errors import ReflectError
+from reflect.launch import UNLOCK_VARIABLE
 
 if TYPE_CHECKING:
-    from reflect.journal import Journal
+    from reflect.backups import Backup
+    from reflect.entry import Entry
+    from reflect.journal import Journal, Restored
+    from reflect.packs import Pack
+    from reflect.present import Reader
+    from reflect.query import Filters
+    from reflect.session import Asker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,13 +43,27 @@ app = typer.Typer(
 )
 
 
+def explain(problem: ReflectError | KeyboardInterrupt) -> int:
+    """Show a ReflectError (or Ctrl-C outside a question) as one red line, offer a backup
+    for a damaged journal, and give the exit code. launch.py uses it too."""
+    from reflect import render
+
+    if isinstance(problem, KeyboardInterrupt):
+        render.error("Stopped. Nothing saved was changed.")
+        return 130
+    if problem.calm:
+        render.say(problem.message)
+    else:
+        render.error(problem.message)
+        _offer_restore(problem)
+    return problem.exit_code
+
+
 def _guarded(func: F) -> F:
     """Turn a ReflectError (or Ctrl-C outside a question) into one red line and a code."""
 
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
-        from reflect.launch import explain
-
         try:
             return func(*args, **kwargs)
         except (ReflectError, KeyboardInterrupt) as problem:
@@ -48,11 +72,11 @@ def _guarded(func: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def command(name: str) -> Callable[[F], F]:
-    """Register a command whose errors go through _guarded."""
+def command(name: str, group: typer.Typer | None = None) -> Callable[[F], F]:
+    """Register a command (on the app, or a group of it) whose errors go through _guarded."""
 
     def register(func: F) -> F:
-        app.command(name)(_guarded(func))
+        (group or app).command(name)(_guarded(func))
         return func
 
     return register
@@ -124,6 +148,414 @@ def _reflect(journal_file: Path, pack: str | None, quick: bool, resume: bool) ->
         raise typer.Exit(code)
 
 
+def _follow_up(journal: Journal, available: Iterable[Pack], asker: Asker, only_one: bool,
+               leave_out: str | None = None) -> int:
+    from reflect.launch import follow_up
+
+    return follow_up(journal, available, asker, only_one, leave_out)
+
+
+# Reading the journal -------------------------------------------------------------------
+# The filters every read command shares. typer keeps these option objects as descriptions
+# only, so one of each can serve every command.
+
+SINCE = typer.Option(
+    None, "--since", metavar="WHEN",
+    help="Only reflections from this day on: 2026-11-02, 2026-11, 7d, 2w, 3m, yesterday, "
+         "'last week', 'last month'.")
+UNTIL = typer.Option(
+    None, "--until", metavar="WHEN",
+    help="Only reflections up to and including this day (same forms as --since; "
+         "'last month' ends on its last day).")
+NEED = typer.Option(
+    None, "--need", metavar="NEED",
+    help="Only reflections that named this need, e.g. closeness. Repeat for any of several.")
+EMOTION = typer.Option(
+    None, "--emotion", metavar="FEELING",
+    help="Only reflections that named this feeling, e.g. hurt. Repeat for any of several.")
+KIND = typer.Option(
+    None, "--kind", metavar="MOMENT",
+    help="Only this kind of moment, e.g. partner-declined. Repeat for any of several.")
+PACK = typer.Option(
+    None, "--pack", metavar="NAME", help="Only reflections made with this pack.")
+JSON = typer.Option(False, "--json", help="Print JSON for scripts (shape in the README).")
+
+
+def _filters(reader: Reader, since: str | None, until: str | None,
+             need: list[str] | None, emotion: list[str] | None, kind: list[str] | None,
+             pack: list[str] | str | None) -> Filters:
+    from reflect.query import Filters
+
+    packs_wanted = [pack] if isinstance(pack, str) else pack or []
+    return Filters.parse(since, until, need or [], emotion or [], kind or [], packs_wanted,
+                         labeller=reader.label)
+
+
+def _read(ctx: typer.Context) -> tuple[list[Entry], Reader]:
+    """Every entry and a Reader that knows the packs they were written with."""
+    from reflect.packs import discover
+    from reflect.present import Reader
+
+    entries = _open_journal(_journal(ctx)).entries()
+    available, _ = discover(paths.user_packs_dir())
+    return entries, Reader(available)
+
+
+def _print_json(data: Any) -> None:
+    """JSON on standard output; non-ASCII escaped, so no byte can act on a terminal."""
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=True, indent=2) + "\n")
+
+
+@command("list")
+def list_entries(
+    ctx: typer.Context,
+    limit: int = typer.Option(20, "--limit", "-n", min=1, metavar="N",
+                              help="How many of the newest to show."),
+    every: bool = typer.Option(False, "--all", "-a", help="Show every reflection."),
+    since: str | None = SINCE, until: str | None = UNTIL, need: list[str] | None = NEED,
+    emotion: list[str] | None = EMOTION, kind: list[str] | None = KIND,
+    pack: str | None = PACK, as_json: bool = JSON,
+) -> None:
+    """Your reflections, newest first: when, the moment, the need, how strong, what happened.
+
+    Examples: `reflect list`, `reflect list --since 2w --need closeness`,
+    `reflect list --all --json`.
+    """
+    from reflect import render
+    from reflect.present import summary_record
+    from reflect.query import newest_first
+
+    entries, reader = _read(ctx)
+    filters = _filters(reader, since, until, need, emotion, kind, pack)
+    chosen = newest_first(filters.select(entries))
+    shown = chosen if every else chosen[:limit]
+    if as_json:
+        _print_json([summary_record(entry) for entry in shown])
+    elif not entries:
+        render.empty_journal()
+    elif not chosen:
+        render.nothing_matches()
+    else:
+        render.entry_list(shown, reader, hidden=len(chosen) - len(shown))
+
+
+REF = typer.Argument(..., metavar="NUMBER",
+                     help="The reflection's number from `reflect list` (or the start of its id).")
+
+
+@command("show")
+def show(ctx: typer.Context, ref: str = REF, as_json: bool = JSON) -> None:
+    """One whole reflection, question by question.
+
+    Example: `reflect show 12`.
+    """
+    from reflect import render
+    from reflect.query import find
+
+    entries, reader = _read(ctx)
+    if not entries:
+        render.empty_journal()
+        return
+    entry = find(entries, ref)
+    if as_json:
+        _print_json(entry.to_record())
+    else:
+        from reflect.prepare import related
+
+        render.entry(entry, reader, related(entries, entry))
+
+
+@command("search")
+def search(
+    ctx: typer.Context,
+    words: list[str] = typer.Argument(..., metavar="TEXT",
+                                      help="A word or phrase; capitals do not matter."),
+    since: str | None = SINCE, until: str | None = UNTIL, need: list[str] | None = NEED,
+    emotion: list[str] | None = EMOTION, kind: list[str] | None = KIND,
+    pack: str | None = PACK, as_json: bool = JSON,
+) -> None:
+    """Find reflections by what you wrote: every answer is searched, newest first.
+
+    Examples: `reflect search tired`, `reflect search "early start" --since 'last month'`.
+    """
+    from reflect import render
+    from reflect.query import newest_first
+    from reflect.query import search as find_words
+
+    needle = " ".join(words)
+    entries, reader = _read(ctx)
+    filters = _filters(reader, since, until, need, emotion, kind, pack)
+    hits = find_words(newest_first(filters.select(entries)), needle, reader.answer_text)
+    if as_json:
+        _print_json([{
+            "id": hit.entry.id, "number": hit.entry.number, "created": hit.entry.created,
+            "title": hit.entry.derived.get("title", ""), "step": hit.step,
+            "question": reader.answer(hit.entry, hit.step).question,
+            "snippet": hit.snippet, "matches": [list(span) for span in hit.spans],
+        } for hit in hits])
+    elif not entries:
+        render.empty_journal()
+    elif not hits:
+        render.no_hits(needle)
+    else:
+        render.search_hits(hits, reader, needle)
+
+
+class Format(str, Enum):
+    md = "md"
+    json = "json"
+    csv = "csv"
+    txt = "txt"
+    html = "html"
+
+
+@command("export")
+def export(
+    ctx: typer.Context,
+    fmt: Format = typer.Option(
+        Format.md, "--format", "-f",
+        help="md reads well for a person; json keeps everything and can be imported "
+             "again; csv is one row per reflection for a spreadsheet; txt is plain text; "
+             "html is one page that opens in a browser, with the patterns of `reflect "
+             "stats` first."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", metavar="FILE",
+        help="Write to this file (private to you) instead of the screen."),
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
+    since: str | None = SINCE, until: str | None = UNTIL, need: list[str] | None = NEED,
+    emotion: list[str] | None = EMOTION, kind: list[str] | None = KIND,
+    pack: str | None = PACK,
+) -> None:
+    """Write your reflections out, oldest first, to read, share or keep.
+
+    Examples: `reflect export --since 'last month' --until 'last month' -o october.md`,
+    `reflect export --format json -o backup.json` (read back with `reflect import`).
+    """
+    from reflect import render
+    from reflect.entry import now
+    from reflect.export import render as export_render
+
+    journal_file = _journal(ctx)
+    entries, reader = _read(ctx)
+    filters = _filters(reader, since, until, need, emotion, kind, pack)
+    chosen = sorted(filters.select(entries), key=lambda e: (e.created, e.number))
+    if not entries:
+        render.empty_journal()
+        return
+    if not chosen:
+        render.nothing_matches()
+        return
+    pieces = export_render(fmt.value, chosen, reader, now())
+    if output is None:
+        _export_to_stdout(pieces)
+        return
+    _check_output(output, journal_file, force)
+    from reflect.files import private_writer
+
+    with render.progress(len(chosen), "Exporting") as step, private_writer(output) as out:
+        for piece in pieces:
+            out.write(piece)
+            step()
+    if sys.stderr.isatty():
+        render.exported(len(chosen), output)
+
+
+@command("stats")
+def stats(
+    ctx: typer.Context,
+    since: str | None = SINCE, until: str | None = UNTIL, need: list[str] | None = NEED,
+    emotion: list[str] | None = EMOTION, kind: list[str] | None = KIND,
+    pack: str | None = PACK, as_json: bool = JSON,
+) -> None:
+    """Patterns across your reflections: how often, how strong at the start and the end,
+    and the needs, reasons and other ways you chose most.
+
+    Examples: `reflect stats`, `reflect stats --since 3m`, `reflect stats --json`.
+    """
+    from reflect import render
+    from reflect.insights import compute
+    from reflect.prepare import is_preparation
+
+    entries, reader = _read(ctx)
+    filters = _filters(reader, since, until, need, emotion, kind, pack)
+    # Preparations are made before an ask, not after a no: they are left out of patterns.
+    chosen = [e for e in filters.select(entries) if not is_preparation(e)]
+    found = compute(chosen, reader)
+    if as_json:
+        _print_json(found.to_json())
+    elif not entries:
+        render.empty_journal()
+    elif not chosen:
+        render.nothing_matches()
+    else:
+        render.stats(found)
+
+
+def _export_to_stdout(pieces: Iterable[str]) -> None:
+    from reflect import render
+
+    try:
+        for piece in pieces:
+            sys.stdout.write(piece)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `reflect export | head`: the reader has all it wants
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    if not sys.stdout.isatty() and sys.stderr.isatty():
+        render.warn("The export went to standard output. If you saved it to a file, that "
+                    "file is not encrypted and may be readable by others on this computer; "
+                    "`--output FILE` writes one that only you can read.")
+
+
+def _check_output(output: Path, journal_file: Path, force: bool) -> None:
+    import os
+
+    target = os.path.realpath(output)
+    ours = {os.path.realpath(p) for p in (journal_file, paths.draft_path(journal_file))}
+    if target in ours:
+        raise ReflectError(f"{output} is your journal itself; export to another file.",
+                           exit_code=2)
+    if output.is_dir():
+        raise ReflectError(f"{output} is a folder; give a file name, like {output}/notes.md.",
+                           exit_code=2)
+    if output.exists() and not force:
+        raise ReflectError(f"{output} already exists. Choose another name, or add --force "
+                           "to replace it.", exit_code=2)
+
+
+@command("import")
+def import_entries(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE",
+                                help="A file made by `reflect export --format json`."),
+) -> None:
+    """Bring in reflections from a JSON export, from this computer or another.
+
+    Everything is checked before anything is written. Reflections already in your journal
+    (the same id) are skipped, so importing twice adds nothing. Example:
+    `reflect import backup.json`.
+    """
+    from reflect import render
+    from reflect.export import MAX_IMPORT_BYTES, read_export, relabel
+    from reflect.files import read_if_present
+
+    try:
+        size = file.stat().st_size
+    except OSError as error:
+        raise ReflectError(f"Cannot read {file}: {error.strerror or error}.") from None
+    if file.is_dir():
+        raise ReflectError(f"{file} is a folder; give the export file itself.", exit_code=2)
+    if size > MAX_IMPORT_BYTES:
+        raise ReflectError(f"Cannot import {file}: it is larger than "
+                           f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB. Nothing was imported.")
+    raw = read_if_present(file, "the file") or b""
+    entries = read_export(raw, str(file))
+    _, reader = _read(ctx)
+    relabel(entries, reader.packs)
+    added, skipped = _open_journal(_journal(ctx)).import_entries(entries)
+    render.imported(added, skipped)
+
+
+def _needs_terminal(what: str, instead: str) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ReflectError(f"{what} needs an interactive terminal to ask. {instead}",
+                           exit_code=2)
+
+
+@command("delete")
+def delete(
+    ctx: typer.Context, ref: str = REF,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking (for scripts)."),
+) -> None:
+    """Delete one reflection for good, after showing which and asking.
+
+    Example: `reflect delete 12`. The other reflections keep their numbers.
+    """
+    from reflect import render
+    from reflect.present import short_date
+    from reflect.query import find
+
+    entries, _ = _read(ctx)
+    if not entries:
+        render.empty_journal()
+        return
+    entry = find(entries, ref)
+    title = entry.derived.get("title") or ""
+    render.say(f"#{entry.number}  {short_date(entry.created)}  {title}")
+    if not yes:
+        _needs_terminal("Deleting", "Add --yes to delete without being asked.")
+        from reflect.ask import QuestionaryAsker
+        from reflect.session import Interrupted, Prompt
+
+        try:
+            sure = QuestionaryAsker().ask(Prompt(
+                key="_delete", kind="confirm", default=False,
+                question=f"Delete reflection #{entry.number} for good? It cannot be undone."))
+        except Interrupted:
+            sure = False
+        if sure is not True:
+            render.say("Kept it. Nothing was deleted.")
+            return
+    render.deleted(_open_journal(_journal(ctx)).delete(entry.id))
+
+
+@command("edit")
+def edit(
+    ctx: typer.Context, ref: str = REF,
+    step: str | None = typer.Option(
+        None, "--step", "-s", metavar="STEP",
+        help="The step to answer again, by its id (as `reflect show N --json` lists them). "
+             "Without it, you pick from a list."),
+) -> None:
+    """Answer one step of a reflection again; what follows from it is kept in step.
+
+    Long answers open in your $EDITOR when it is set. Example: `reflect edit 12`.
+    """
+    import os
+
+    from reflect import render
+    from reflect.editing import choose_step, edit_answers
+    from reflect.query import find
+
+    journal_file = _journal(ctx)
+    entries, reader = _read(ctx)
+    if not entries:
+        render.empty_journal()
+        return
+    entry = find(entries, ref)
+    pack = reader.pack_of(entry)
+    if pack is None:
+        raise ReflectError(f"Reflection #{entry.number} was written with the pack "
+                           f"{entry.pack_id!r}, which is not here any more, so its questions "
+                           "cannot be asked again.")
+    _needs_terminal("Editing", "Run `reflect edit` in a terminal window.")
+    from reflect.ask import QuestionaryAsker
+
+    asker: Asker = QuestionaryAsker()
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if editor and _open_journal(journal_file).is_encrypted():
+        # An editor works on a plain file on disk: with an encrypted journal, that copy
+        # would undo the encryption for as long as it lasts. Long answers are asked here.
+        render.say("Your journal is encrypted, so long answers are changed here rather than "
+                   "in $EDITOR, which would need a plain copy on disk.", "dim")
+        editor = None
+    if editor:
+        from reflect.editor import EditorAsker
+
+        asker = EditorAsker(asker, editor, journal_file.parent)
+    chosen = choose_step(pack, entry, asker, step)
+    change = edit_answers(pack, entry, asker, chosen)
+    if change.answers == entry.answers:
+        render.say("Nothing changed.")
+        return
+    updated = _open_journal(journal_file).update(entry.id, change.answers, pack)
+    render.edited(updated, change.dropped)
+
+
 @command("resources")
 def resources() -> None:
     """People to talk to, and when to reach out. Works offline."""
@@ -134,25 +566,367 @@ def resources() -> None:
 
 @command("where")
 def where(ctx: typer.Context) -> None:
-    """Show where your journal, draft and packs are kept."""
-    from reflect import render
+    """Show where your journal, draft, backups, settings and packs are kept."""
+    from reflect import backups, render
     from reflect.packs import builtin_packs_dir
 
     journal_file = _journal(ctx)
+    copies = backups.listing(journal_file)
     rows = [
-        ("Journal", journal_file),
-        ("Unfinished reflection", paths.draft_path(journal_file)),
-        ("Your packs", paths.user_packs_dir()),
-        ("Built-in packs", builtin_packs_dir()),
+        ("Journal", journal_file, _journal_note(journal_file)),
+        ("Unfinished reflection", paths.draft_path(journal_file), ""),
+        ("Backups", backups.folder(journal_file),
+         f"{len(copies)} kept, the newest from {copies[-1].when}" if copies else "none yet"),
+        ("Settings", paths.config_file(), ""),
+        ("Your packs", paths.user_packs_dir(), ""),
+        ("Built-in packs", builtin_packs_dir(), ""),
     ]
-    render.where([(name, path, path.exists()) for name, path in rows])
+    render.where([(name, path, path.exists(), note) for name, path, note in rows])
 
 
-@command("packs")
-def packs() -> None:
-    """List the reflection packs you can use with `reflect new --pack NAME`."""
+def _journal_note(journal_file: Path) -> str:
+    from reflect import crypto
+
+    try:
+        return "encrypted" if crypto.file_is_encrypted(journal_file) else ""
+    except ReflectError:
+        return "cannot be read"
+
+
+@command("prepare")
+def prepare(ctx: typer.Context) -> None:
+    """Before you ask for something: what you hope for, how to ask so a no is easy to say,
+    and what you will do if it is no.
+
+    Saved like a reflection. If a reflection follows within a week, reflect offers to keep
+    the two together. Example: `reflect prepare`.
+    """
+    from reflect.prepare import PREPARE_PACK
+
+    _reflect(_journal(ctx), PREPARE_PACK, quick=False, resume=False)
+
+
+@command("followup")
+def follow_up(ctx: typer.Context) -> None:
+    """Say how the other ways you planned went: it helped, it didn't, not yet...
+
+    After a reflection, reflect asks about one earlier reflection at most, and only once
+    about each thing; this asks about all of them, including the ones you said "not yet" to.
+    Any of them can be told "don't ask me about this one again". Example: `reflect followup`.
+    """
+    from reflect import render
+    from reflect.packs import discover
+
+    journal = _open_journal(_journal(ctx))
+    entries = journal.entries()
+    if not entries:
+        render.empty_journal()
+        return
+    from reflect.followup import open_items
+
+    if not open_items(entries, again=True):
+        render.nothing_to_follow_up()
+        return
+    _needs_terminal("Following up", "Run `reflect followup` in a terminal window.")
+    from reflect.ask import QuestionaryAsker
+
+    available, _ = discover(paths.user_packs_dir())
+    _follow_up(journal, available, QuestionaryAsker(), only_one=False)
+
+
+packs_app = typer.Typer(
+    name="packs", no_args_is_help=False, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="The reflection packs: list them, check one, or start your own.")
+app.add_typer(packs_app)
+
+
+@packs_app.callback(invoke_without_command=True)
+def packs(ctx: typer.Context) -> None:
+    """List the reflection packs you can use with `reflect new --pack NAME`.
+
+    `reflect packs new NAME` starts a pack of your own from a copy of the default one;
+    `reflect packs validate FILE` checks a pack and names every problem.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    _guarded(_list_packs)()
+
+
+def _list_packs() -> None:
     from reflect import render
     from reflect.packs import DEFAULT_PACK, discover
 
     available, problems = discover(paths.user_packs_dir())
     render.packs(available, problems, paths.user_packs_dir(), DEFAULT_PACK)
+
+
+@command("validate", packs_app)
+def validate_pack(
+    file: Path = typer.Argument(..., metavar="FILE", help="The pack file (TOML) to check."),
+) -> None:
+    """Check a pack file and name every problem, with its step and field.
+
+    Exits 0 when the pack is ready to use, 1 when it has problems. Example:
+    `reflect packs validate ~/.config/reflect/packs/mine.toml`.
+    """
+    from reflect import render
+    from reflect.packs import check_pack_file, discover
+
+    pack, problems = check_pack_file(file)
+    if pack is not None:
+        shipped, _ = discover(None)
+        clash = next((p for p in shipped if p.id == pack.id), None)
+        if clash is not None and file.resolve() != (clash.path or file).resolve():
+            from reflect.packs import PackError
+
+            problems = [PackError(file, f"the id {pack.id!r} is already a built-in pack; "
+                                        "choose another", field="pack.id")]
+    if problems:
+        render.pack_problems(file, problems)
+        raise typer.Exit(1)
+    assert pack is not None
+    render.say(f"{file}: ready to use, {len(pack.steps)} steps. "
+               f"Start it with: reflect new --pack {pack.id}")
+
+
+@command("new", packs_app)
+def new_pack(
+    name: str = typer.Argument(..., metavar="NAME",
+                               help="The new pack's id: lower-case letters, digits, - and _."),
+) -> None:
+    """Start a pack of your own, from a copy of the default one, in your packs folder.
+
+    Example: `reflect packs new after-a-date`, then edit the file it names and run
+    `reflect new --pack after-a-date`.
+    """
+    from reflect import render
+    from reflect.packs import new_pack_text
+
+    folder = paths.user_packs_dir()
+    target = folder / f"{name}.toml"
+    text = new_pack_text(name)
+    if target.exists():
+        raise ReflectError(f"{target} already exists; edit it, or choose another name.")
+    from reflect.files import write_private
+
+    write_private(target, text.encode("utf-8"))
+    render.say(f"Made {target}, a copy of the default pack with the id {name!r}.")
+    render.say("Change its questions and choices, check it with "
+               f"`reflect packs validate {target}`, and use it with `reflect new --pack {name}`.",
+               "dim")
+
+
+FORGET_WARNING = (
+    "Encrypting locks the journal with a passphrase only you know. If you forget it, the "
+    "journal cannot be read by anyone: not by you, and not by the people who make reflect. "
+    "There is no reset. Keep the passphrase somewhere safe."
+)
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _new_passphrase() -> str:
+    """A new passphrase, typed twice (hidden), after an honest warning."""
+    from reflect import render
+    from reflect.crypto import check_new_passphrase
+
+    given = os.environ.get(UNLOCK_VARIABLE)
+    if not given and not sys.stdin.isatty():
+        raise ReflectError("Encrypting needs a terminal to type the new passphrase in (or "
+                           f"{UNLOCK_VARIABLE}). Nothing was changed.", exit_code=2)
+    render.say(FORGET_WARNING)
+    if given:
+        render.say(f"Using the passphrase in {UNLOCK_VARIABLE}.")
+        check_new_passphrase(given)
+        return given
+    import getpass
+
+    first = getpass.getpass("New passphrase: ")
+    check_new_passphrase(first)
+    if getpass.getpass("The same passphrase again: ") != first:
+        raise ReflectError("The two passphrases are not the same. Nothing was changed.")
+    return first
+
+
+def _yes(question: str) -> bool:
+    """A yes/no question on the terminal; anything but yes (or Ctrl-C) is no."""
+    from reflect import render
+
+    render.say(question)
+    try:
+        answer = input("[y/N] ")
+    except (EOFError, KeyboardInterrupt):
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _restore_command(journal_file: Path) -> str:
+    if journal_file == paths.journal_path(None):
+        return "reflect restore"
+    return f"reflect --journal {shlex.quote(str(journal_file))} restore"
+
+
+def _offer_restore(problem: ReflectError) -> None:
+    """After a damaged journal is refused: say what to do, and on a terminal, offer to do it."""
+    damaged = getattr(problem, "damaged", None)
+    if not isinstance(damaged, Path):
+        return
+    from reflect import backups, render
+
+    newest = backups.newest(damaged)
+    if newest is None:
+        render.say("There is no backup of it yet. Keep a copy of the file somewhere safe "
+                   "before trying anything else.")
+        return
+    render.say(f"Its newest backup is from {newest.when} ({newest.what}). "
+               f"`{_restore_command(damaged)}` puts it back and keeps the damaged file "
+               "beside it.", whole=True)
+    if not _terminal():
+        return
+    if not _yes("Put the newest backup back now?"):
+        render.say("Nothing was changed.")
+        return
+    try:
+        restored = _open_journal(damaged).restore(newest.path)
+    except ReflectError as failure:
+        render.error(failure.message)
+        return
+    _tell_restored(restored, newest)
+    render.say("Run your command again.")
+
+
+def _tell_restored(restored: Restored, backup: Backup) -> None:
+    from reflect import render
+
+    render.say(f"Put back the backup from {backup.when} ({backup.what}), with "
+               f"{_count(restored.entries, 'entry', 'entries')}.")
+    if restored.kept_aside is None:
+        render.say("There was no journal in its place.")
+    elif restored.was_damaged:
+        render.say(f"The damaged journal is kept as {restored.kept_aside}", whole=True)
+    else:
+        render.say(f"The journal that was in its place is kept as {restored.kept_aside}",
+                   whole=True)
+    if restored.was_encrypted and not restored.encrypted:
+        render.warn("That backup was taken before the journal was encrypted, so the journal "
+                    "is plain now; `reflect encrypt` encrypts it again.")
+    elif restored.encrypted and not restored.was_encrypted:
+        render.say("That backup is encrypted, so the journal is encrypted again.")
+
+
+def _choose_backup(copies: list[Backup], chosen: str | None, journal_file: Path) -> Backup:
+    """The backup asked for: its number in `--list` (1 is the newest), its name, or a path."""
+    from reflect import backups
+
+    if chosen is None:
+        if not copies:
+            raise ReflectError(f"There are no backups of the journal {journal_file} yet "
+                               f"(they are kept in {backups.folder(journal_file)}).")
+        return copies[0]
+    if chosen.isdigit():
+        if 1 <= int(chosen) <= len(copies):
+            return copies[int(chosen) - 1]
+        raise ReflectError(f"There is no backup number {chosen}; `reflect restore --list` "
+                           f"shows the {len(copies)} there are.")
+    for copy in copies:
+        if copy.path.name == chosen:
+            return copy
+    path = Path(chosen).expanduser()
+    if path.is_file():
+        from datetime import datetime
+
+        return backups.Backup(path, datetime.fromtimestamp(path.stat().st_mtime), "your file")
+    raise ReflectError(f"There is no backup called {chosen}; `reflect restore --list` shows "
+                       "them.")
+
+
+@command("restore")
+def restore(
+    ctx: typer.Context,
+    backup: str | None = typer.Argument(
+        None, metavar="[BACKUP]",
+        help="The number --list shows (1 is the newest), or a backup's file name. "
+             "The newest when left out.",
+    ),
+    list_them: bool = typer.Option(
+        False, "--list", help="List the backups, newest first, and change nothing.",
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Put the backup back without asking."),
+) -> None:
+    """Put a backup of the journal back, keeping the file now in its place beside it."""
+    from reflect import backups, render
+
+    journal_file = _journal(ctx)
+    journal = _open_journal(journal_file)
+    copies = list(reversed(journal.backups()))
+    if list_them:
+        render.backups(copies, backups.folder(journal_file))
+        return
+    chosen = _choose_backup(copies, backup, journal_file)
+    if not yes:
+        if not _terminal():
+            raise ReflectError("Restoring asks before it changes anything; add --yes to "
+                               "restore without a terminal. Nothing was changed.",
+                               exit_code=2)
+        if not _yes(f"Put back the backup from {chosen.when} ({chosen.what})? The journal "
+                    "now in its place is kept beside it."):
+            render.say("Nothing was changed.")
+            return
+    _tell_restored(journal.restore(chosen.path), chosen)
+
+
+@command("encrypt")
+def encrypt(ctx: typer.Context) -> None:
+    """Encrypt the journal, its unfinished reflection and its backups with a passphrase."""
+    from reflect import render
+    from reflect.drafts import DraftStore
+
+    journal_file = _journal(ctx)
+    journal = _open_journal(journal_file)
+    if journal.is_encrypted():
+        raise ReflectError(f"The journal {journal_file} is encrypted already. "
+                           "Nothing was changed.")
+    result = journal.encrypt(_new_passphrase())
+    draft = DraftStore(paths.draft_path(journal_file), journal).reseal()
+    also = [_count(result.backups_changed, "backup", "backups")] if result.backups_changed else []
+    if draft:
+        also.insert(0, "the unfinished reflection")
+    render.say(f"Encrypted the journal {journal_file} "
+               f"({_count(result.entries, 'entry', 'entries')})"
+               + (f", and {' and '.join(also)}" if also else "") + ".", whole=True)
+    render.say("From now on reflect asks for the passphrase when it opens the journal.")
+    if result.backups_left:
+        render.warn(f"{_count(result.backups_left, 'backup', 'backups')} could not be "
+                    "encrypted and stayed as they were.")
+
+
+@command("decrypt")
+def decrypt(ctx: typer.Context) -> None:
+    """Write an encrypted journal (and its unfinished reflection and backups) plain again."""
+    from reflect import render
+    from reflect.drafts import DraftStore
+
+    journal_file = _journal(ctx)
+    journal = _open_journal(journal_file)
+    if not journal.is_encrypted():
+        raise ReflectError(f"The journal {journal_file} is not encrypted. Nothing was "
+                           "changed.")
+    result = journal.decrypt()
+    draft = DraftStore(paths.draft_path(journal_file), journal).reseal()
+    also = [_count(result.backups_changed, "backup", "backups")] if result.backups_changed else []
+    if draft:
+        also.insert(0, "the unfinished reflection")
+    render.say(f"Decrypted the journal {journal_file} "
+               f"({_count(result.entries, 'entry', 'entries')})"
+               + (f", and {' and '.join(also)}" if also else "") + ".", whole=True)
+    render.say("It is plain again: anyone who can read your files can read it.")
+    if result.backups_left:
+        render.warn(f"{_count(result.backups_left, 'backup', 'backups')} did not open with "
+                    "this passphrase and stayed encrypted.")

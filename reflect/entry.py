@@ -35,9 +35,13 @@ class Entry:
     pack_version: int
     answers: dict[str, Any]
     derived: dict[str, Any] = field(default_factory=dict)
+    followups: dict[str, dict[str, str]] = field(default_factory=dict)
+    """How each alternative went, asked later: {value: {"outcome": ..., "at": time}}."""
+    links: dict[str, str] = field(default_factory=dict)
+    """Other entries this one belongs with: {"preparation": the id of one made before}."""
 
     def to_record(self) -> dict[str, Any]:
-        return {
+        record = {
             "id": self.id,
             "number": self.number,
             "created": self.created,
@@ -46,6 +50,11 @@ class Entry:
             "answers": self.answers,
             "derived": self.derived,
         }
+        if self.followups:
+            record["followups"] = self.followups
+        if self.links:
+            record["links"] = self.links
+        return record
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Entry:
@@ -59,7 +68,28 @@ class Entry:
             pack_version=pack.get("version", 0),
             answers=dict(record.get("answers") or {}),
             derived=dict(record.get("derived") or {}),
+            followups={key: dict(value) for key, value in
+                       (record.get("followups") or {}).items() if isinstance(value, dict)},
+            links={key: value for key, value in (record.get("links") or {}).items()
+                   if isinstance(value, str)},
         )
+
+
+def clean_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers without terminal control characters, the way the journal keeps them.
+
+    Nothing a person means is lost: tabs and line breaks stay. What goes is what no one
+    types on purpose (escape sequences from a paste, stray control bytes), so a journal
+    never holds anything that could act on a terminal when shown or exported."""
+    return {key: _clean(value) for key, value in answers.items()}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value.replace("\r\n", "\n"))
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
 
 
 def derive(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,14 +3,40 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from reflect.errors import ReflectError
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
+_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space and try again",
+    errno.EDQUOT: "your disk quota is used up",
+    errno.EROFS: "the disk is mounted read-only",
+    errno.EACCES: "check who owns the file and its folder",
+    errno.EPERM: "check who owns the file and its folder",
+}
+
+
+class WriteError(ReflectError):
+    """A file could not be written; it was left as it was. `reason` says why, plainly."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"Cannot write {path}: {reason}. The file was left as it was.")
+        self.path = path
+        self.reason = reason
+
+
+def describe(error: OSError) -> str:
+    """What went wrong, in the system's words and, for the usual cases, in plain ones."""
+    said = error.strerror or str(error)
+    hint = _HINTS.get(error.errno or 0)
+    return f"{said} ({hint})" if hint else said
 
 
 def ensure_private_folder(folder: Path) -> None:
@@ -21,8 +47,7 @@ def ensure_private_folder(folder: Path) -> None:
         folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
         os.chmod(folder, FOLDER_MODE)
     except OSError as error:
-        raise ReflectError(f"Cannot create the folder {folder}: {error.strerror or error}."
-                           ) from None
+        raise ReflectError(f"Cannot create the folder {folder}: {describe(error)}.") from None
 
 
 def read_if_present(path: Path, what: str) -> bytes | None:
@@ -32,7 +57,7 @@ def read_if_present(path: Path, what: str) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise ReflectError(f"Cannot read {what} {path}: {error.strerror or error}.") from None
+        raise ReflectError(f"Cannot read {what} {path}: {describe(error)}.") from None
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -48,8 +73,7 @@ def write_private(path: Path, data: bytes) -> None:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                              dir=target.parent)
     except OSError as error:
-        raise ReflectError(f"Cannot write in {target.parent}: {error.strerror or error}. "
-                           "Nothing was changed.") from None
+        raise WriteError(target, describe(error)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             os.fchmod(stream.fileno(), FILE_MODE)
@@ -60,8 +84,7 @@ def write_private(path: Path, data: bytes) -> None:
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
-        raise ReflectError(f"Cannot write {target}: {error.strerror or error}. "
-                           "The file was left as it was.") from None
+        raise WriteError(target, describe(error)) from None
     _sync_folder(target.parent)
 
 
@@ -88,3 +111,37 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def private_writer(path: Path) -> Iterator[IO[str]]:
+    """Write a text file piece by piece, 0600, that appears whole or not at all.
+
+    Used for exports: the pieces go to a temporary file beside the target, which is
+    renamed over it only when everything was written and flushed to disk."""
+    target = Path(os.path.realpath(path))
+    if not target.parent.is_dir():
+        raise ReflectError(f"Cannot write {path}: the folder {target.parent} does not exist.")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                             dir=target.parent)
+    except OSError as error:
+        raise ReflectError(f"Cannot write in {target.parent}: {error.strerror or error}."
+                           ) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            os.fchmod(stream.fileno(), FILE_MODE)
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise ReflectError(f"Cannot write {target}: {error.strerror or error}. "
+                           "Nothing was written there.") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    _sync_folder(target.parent)

@@ -1,24 +1,37 @@
 """The journal: entries kept in one TinyDB file. The only module that imports tinydb.
 
 The file is TinyDB's JSON layout ({"meta": {...}, "entries": {...}}), written by a storage
-of our own that replaces the file atomically and keeps it private. Every change happens
-under a lock, with one read and one write. tinydb (and json) are imported only when the
-file is read or written, so a reflection can start without them.
+of our own that replaces the file atomically and keeps it private, encrypted when the person
+has chosen that (reflect.crypto). Every change happens under a lock, with one read and one
+write. Before the first change of a day, and before an older file is brought up to date
+(reflect.migrations), a copy of the file goes to the backups folder (reflect.backups).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reflect.entry import Entry, derive, now
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
+
+from reflect import backups, crypto, migrations
+from reflect.crypto import DamagedEnvelope, Keyring, PassphraseSource
+from reflect.entry import Entry, clean_answers, derive, now
 from reflect.errors import ReflectError
 from reflect.files import (
     FILE_MODE,
+    WriteError,
+    describe,
     ensure_private_folder,
     read_if_present,
     remove_leftovers,
@@ -26,9 +39,9 @@ from reflect.files import (
 )
 from reflect.packs import Pack
 
-SCHEMA_VERSION = 1
-ENTRIES = "entries"
-META = "meta"
+SCHEMA_VERSION = migrations.current()
+ENTRIES = migrations.ENTRIES
+META = migrations.META
 LOCK_WAIT = 5.0
 
 
@@ -36,62 +49,125 @@ class JournalError(ReflectError):
     """The journal file cannot be used as it is; it has been left untouched."""
 
 
-class PrivateJSONStorage:
+class DamagedJournal(JournalError):
+    """The file is damaged (not merely newer, locked or encrypted): a backup may help."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.damaged = path
+
+
+def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
+               migrate: bool = True) -> tuple[dict[str, Any], int]:
+    """The journal data held in these bytes, and the schema they were stored at.
+
+    Encrypted bytes are decrypted (asking the keyring for the passphrase); the data is
+    checked, and brought up to the current schema in memory. Nothing is written. With
+    migrate=False, data of an older schema is returned as it is, not yet checked."""
+    if crypto.is_encrypted(raw):
+        try:
+            raw = keyring.decrypt(raw, path, what)
+        except DamagedEnvelope as damage:
+            raise _damaged(damage.message, path, what) from None
+    if not raw.strip():
+        # reflect never leaves an empty file (it replaces files whole), so an empty
+        # journal was damaged outside it: refuse rather than start afresh over it.
+        raise _damaged(f"The {what} {path} is empty, so it was damaged outside reflect. "
+                       "It has not been changed.", path, what)
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise _damaged(f"The {what} {path} is damaged: it is not valid JSON ({error}). "
+                       "It has not been changed.", path, what) from None
+    except RecursionError:
+        raise _damaged(f"The {what} {path} cannot be used: it is nested too deeply to be a "
+                       "journal. It has not been changed.", path, what) from None
+    _check_shape(path, data, what)
+    version = migrations.schema_of(data)
+    if version < 0:
+        _refuse(path, what, "its schema version is not a number", damaged=True)
+    if version > migrations.current():
+        _refuse(path, what, f"it was written by a newer reflect (schema {version}, this one "
+                            f"knows {migrations.current()}); update reflect to read it")
+    if version < migrations.current():
+        if not migrate:
+            return data, version
+        try:
+            data = migrations.migrate(data, version)
+        except migrations.MigrationError as problem:
+            _refuse(path, what, f"it cannot be brought up to date from schema {version} "
+                                f"({problem})")
+    if not all(_is_entry(doc) for doc in data.get(ENTRIES, {}).values()):
+        _refuse(path, what, "one of its entries is not an entry", damaged=True)
+    return data, version
+
+
+def _refuse(path: Path, what: str, problem: str, damaged: bool = False) -> None:
+    message = f"The {what} {path} cannot be used: {problem}. It has not been changed."
+    if damaged:
+        raise _damaged(message, path, what)
+    raise JournalError(message)
+
+
+def _damaged(message: str, path: Path, what: str) -> JournalError:
+    """A damaged journal (which a backup may put right), or another damaged file."""
+    return DamagedJournal(message, path) if what == "journal" else JournalError(message)
+
+
+def _encode(data: dict[str, Any], path: Path) -> bytes:
+    try:
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    except RecursionError:
+        raise JournalError(f"The journal {path} cannot be saved: it is nested too deeply. "
+                           "It has not been changed.") from None
+
+
+class PrivateJSONStorage(Storage):
     """TinyDB storage that reads the whole file and replaces it atomically, 0600.
 
-    It has TinyDB's Storage methods (read, write, close) without deriving from its class,
-    so that tinydb need not be imported before the journal is opened."""
+    An encrypted journal stays encrypted: each write uses the salt of the file that was
+    read, and a fresh nonce."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keyring: Keyring | None = None,
+                 migrate: bool = True) -> None:
         self.path = path
+        self.keyring = keyring if keyring is not None else Keyring()
+        self.migrate = migrate
+        self.raw: bytes | None = None
+        """The file's bytes as they were read, for a backup."""
+        self.stored_schema = migrations.current()
+        self.sealed_like: bytes | None = None
+        """The envelope this file was read from, when it is encrypted."""
 
     def read(self) -> dict[str, Any] | None:
         raw = read_if_present(self.path, "the journal")
         if raw is None:
             return None
-        if not raw.strip():
-            # reflect never leaves an empty file (it replaces files whole), so an empty
-            # journal was damaged outside it: refuse rather than start afresh over it.
-            raise JournalError(f"The journal {self.path} is empty, so it was damaged "
-                               "outside reflect. It has not been changed.")
-        import json
-
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise JournalError(
-                f"The journal {self.path} is damaged: it is not valid JSON ({error}). "
-                "It has not been changed. Keep a copy of it before trying anything else."
-            ) from None
-        _check_shape(self.path, data)
-        return dict(data)
+        data, self.stored_schema = load_bytes(raw, self.path, self.keyring,
+                                              migrate=self.migrate)
+        self.raw = raw
+        self.sealed_like = raw if crypto.is_encrypted(raw) else None
+        return data
 
     def write(self, data: dict[str, Any]) -> None:
-        import json
-
-        encoded = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
-        write_private(self.path, encoded.encode("ascii"))
+        encoded = _encode(data, self.path)
+        if self.sealed_like is not None:
+            encoded = self.keyring.encrypt_like(encoded, self.sealed_like, self.path,
+                                                "journal")
+        write_private(self.path, encoded)
 
     def close(self) -> None:
         pass
 
 
-def _check_shape(path: Path, data: Any) -> None:
+def _check_shape(path: Path, data: Any, what: str = "journal") -> None:
     problem = None
     if not isinstance(data, dict):
         problem = "it does not hold a journal"
     elif not all(isinstance(table, dict) for table in data.values()):
         problem = "one of its tables is not a table"
-    elif not all(_is_entry(doc) for doc in data.get(ENTRIES, {}).values()):
-        problem = "one of its entries is not an entry"
-    else:
-        schemas = [doc.get("schema") for doc in data.get(META, {}).values()]
-        if schemas and isinstance(schemas[0], int) and schemas[0] > SCHEMA_VERSION:
-            problem = (f"it was written by a newer reflect (schema {schemas[0]}, this one "
-                       f"knows {SCHEMA_VERSION}); update reflect to read it")
     if problem:
-        raise JournalError(f"The journal {path} cannot be used: {problem}. "
-                           "It has not been changed.")
+        _refuse(path, what, problem, damaged=True)
 
 
 def _is_entry(doc: Any) -> bool:
@@ -102,11 +178,35 @@ def _is_entry(doc: Any) -> bool:
             and isinstance(doc.get("derived", {}), dict))
 
 
+def _last_number(db: Any, records: Iterable[Mapping[str, Any]]) -> int:
+    """The highest number ever given, so a deleted entry's number is never given again."""
+    highest = max((int(r.get("number", 0)) for r in records), default=0)
+    for doc in db.table(META).all():
+        kept = doc.get("last_number")
+        if type(kept) is int and kept > highest:
+            highest = kept
+    return highest
+
+
+def _note_last_number(db: Any, number: int) -> None:
+    meta = db.table(META)
+    docs = meta.all()
+    if not docs:
+        meta.insert({"schema": SCHEMA_VERSION, "last_number": number})
+        return
+    if number > int(docs[0].get("last_number") or 0):
+        meta.update({"last_number": number}, doc_ids=[docs[0].doc_id])
+
+
 class Journal:
     """The entries in one journal file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, passphrase: PassphraseSource | None = None,
+                 keep_backups: int = backups.DEFAULT_KEEP) -> None:
+        """`passphrase` is asked only if the file turns out to be encrypted."""
         self.path = path
+        self.keyring = Keyring(passphrase)
+        self.keep_backups = keep_backups
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -129,30 +229,145 @@ class Journal:
             for record in records:
                 if record.get("id") == entry_id:
                     return Entry.from_record(record)
-            number = max((int(r.get("number", 0)) for r in records), default=0) + 1
+            number = _last_number(db, records) + 1
+            answers = clean_answers(answers)
             entry = Entry(id=entry_id, number=number, created=created, updated=now(),
                           pack_id=pack.id, pack_version=pack.version,
                           answers=dict(answers), derived=derive(pack, answers))
             table.insert(entry.to_record())
-            meta = db.table(META)
-            if not meta.all():
-                meta.insert({"schema": SCHEMA_VERSION})
+            _note_last_number(db, number)
         return entry
+
+    def get(self, ref: str) -> Entry:
+        """The entry a person means by its number (`12`) or the start of its id."""
+        from reflect.query import find
+
+        return find(self.entries(), ref)
+
+    def update(self, entry_id: str, answers: Mapping[str, Any],
+               pack: Pack | None = None) -> Entry:
+        """Replace an entry's answers; its derived fields follow them when its pack is known."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            record = self._record(table, entry_id)
+            entry = Entry.from_record(record)
+            entry.answers = clean_answers(answers)
+            if pack is not None:
+                entry.derived = derive(pack, entry.answers)
+            entry.updated = now()
+            table.update(entry.to_record(), doc_ids=[record.doc_id])
+        return entry
+
+    def record_followups(self, outcomes: Mapping[str, Mapping[str, Mapping[str, str]]]
+                         ) -> None:
+        """Keep how alternatives went: {entry id: {alternative: {"outcome", "at"}}}."""
+        if not outcomes:
+            return
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            for entry_id, items in outcomes.items():
+                record = self._record(table, entry_id)
+                followups = dict(record.get("followups") or {})
+                followups.update({key: dict(value) for key, value in items.items()})
+                table.update({"followups": followups}, doc_ids=[record.doc_id])
+
+    def link(self, entry_id: str, role: str, other_id: str) -> None:
+        """Note that another entry belongs with this one (a preparation it followed)."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            record = self._record(table, entry_id)
+            links = dict(record.get("links") or {})
+            links[role] = other_id
+            table.update({"links": links}, doc_ids=[record.doc_id])
+
+    def delete(self, entry_id: str) -> Entry:
+        """Remove one entry for good; the others keep their numbers."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            record = self._record(table, entry_id)
+            table.remove(doc_ids=[record.doc_id])
+            _note_last_number(db, int(record["number"]))
+        return Entry.from_record(record)
+
+    def import_entries(self, entries: Iterable[Entry]) -> tuple[list[Entry], int]:
+        """Add entries kept elsewhere, oldest first, with numbers that follow this journal's.
+
+        An entry whose id is already here is skipped, so importing twice adds nothing.
+        Returns the entries added and how many were skipped; all in one write."""
+        with self._db(write=True) as db:
+            table = db.table(ENTRIES)
+            records = table.all()
+            known = {record.get("id") for record in records}
+            number = _last_number(db, records)
+            added: list[Entry] = []
+            skipped = 0
+            for entry in sorted(entries, key=lambda e: e.created):
+                if entry.id in known:
+                    skipped += 1
+                    continue
+                known.add(entry.id)
+                number += 1
+                entry.number = number
+                added.append(entry)
+            if added:
+                table.insert_multiple(entry.to_record() for entry in added)
+                _note_last_number(db, number)
+        return added, skipped
+
+    @staticmethod
+    def _record(table: Any, entry_id: str) -> Any:
+        for record in table.all():
+            if record.get("id") == entry_id:
+                return record
+        raise ReflectError("That reflection is no longer in the journal; nothing was "
+                           "changed. `reflect list` shows the ones there are.")
 
     @contextlib.contextmanager
     def _db(self, write: bool) -> Iterator[Any]:
-        from tinydb import TinyDB
-        from tinydb.middlewares import CachingMiddleware
+        """The journal's TinyDB, read and checked, under the lock; changes are written once,
+        when the block ends without an error.
 
+        Reading a file of an older schema takes the write lock instead, so the file is
+        brought up to date (after a backup) before it is read."""
+        upgrade = False
         with self._lock(write):
             if write:
                 remove_leftovers(self.path)
-            db = TinyDB(self.path,
+            db = TinyDB(self.path, self.keyring, write,
                         storage=CachingMiddleware(PrivateJSONStorage))  # type: ignore[no-untyped-call]
-            try:
+            store: PrivateJSONStorage = db.storage.storage  # type: ignore[attr-defined]
+            data = db.storage.read()
+            older = data is not None and store.stored_schema < migrations.current()
+            if write:
+                self._before_change(store, data)
+            if older and not write:
+                upgrade = True
+            else:
                 yield db
-            finally:
                 db.close()
+        if upgrade:
+            with self._db(write=True) as db:
+                yield db
+
+    def _before_change(self, store: PrivateJSONStorage, data: dict[str, Any] | None) -> None:
+        """Back the file up if today's copy is due, or migrate it (after a copy) if older."""
+        if data is None or store.raw is None:
+            return
+        moment = backups.local_now()
+        if store.stored_schema < migrations.current():
+            self._back_up(store.raw, f"before-schema-{migrations.current()}", moment)
+            store.write(data)
+            store.stored_schema = migrations.current()
+        elif backups.due(self.path, moment):
+            self._back_up(store.raw, backups.DAILY, moment)
+
+    def _back_up(self, raw: bytes, reason: str, moment: datetime) -> None:
+        try:
+            backups.take(self.path, raw, reason, self.keep_backups, moment)
+        except WriteError as failure:
+            raise JournalError(f"Cannot change the journal {self.path}: its backup could not "
+                               f"be written first, in {backups.folder(self.path)}: "
+                               f"{failure.reason}. The journal was left as it was.") from None
 
     @contextlib.contextmanager
     def _lock(self, write: bool) -> Iterator[None]:
@@ -166,12 +381,12 @@ class Journal:
         if not write and not self.path.exists():
             yield
             return
-        ensure_private_folder(lock_path.parent)
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        except OSError as error:
-            raise JournalError(f"Cannot open the journal's lock {lock_path}: "
-                               f"{error.strerror or error}.") from None
+        fd = self._open_lock(lock_path, write)
+        if fd is None:
+            # Only a reader gets here: nobody can be changing a journal in a folder where
+            # its lock cannot even be made.
+            yield
+            return
         try:
             mode = fcntl.LOCK_EX if write else fcntl.LOCK_SH
             deadline = time.monotonic() + LOCK_WAIT
@@ -188,3 +403,150 @@ class Journal:
             yield
         finally:
             os.close(fd)
+
+    def _open_lock(self, lock_path: Path, write: bool) -> int | None:
+        if write and not lock_path.parent.is_dir():
+            ensure_private_folder(lock_path.parent)
+        try:
+            return os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as error:
+            refused = error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+            if write or not refused:
+                verb = "change" if write else "open"
+                raise JournalError(f"Cannot {verb} the journal {self.path}: its lock "
+                                   f"{lock_path} cannot be made: {describe(error)}. "
+                                   "Nothing was changed.") from None
+        try:
+            return os.open(lock_path, os.O_RDONLY)
+        except OSError:
+            return None
+
+    def is_encrypted(self) -> bool:
+        """Whether the file is encrypted (told from its first bytes, no passphrase needed)."""
+        return crypto.file_is_encrypted(self.path)
+
+    def verify(self) -> int:
+        """Open the journal as a save would (asking for a passphrase if it is encrypted,
+        bringing an older file up to date) and return how many entries it holds."""
+        with self._db(write=False) as db:
+            return len(db.table(ENTRIES))
+
+    def backups(self) -> list[backups.Backup]:
+        """The copies of this journal, oldest first."""
+        return backups.listing(self.path)
+
+    def encrypt(self, passphrase: str) -> Converted:
+        """Encrypt the journal (an empty one if there is none yet) and its backups."""
+        with self._db(write=True) as db:
+            store: PrivateJSONStorage = db.storage.storage
+            if store.sealed_like is not None:
+                raise JournalError(f"The journal {self.path} is encrypted already. "
+                                   "Nothing was changed.")
+            data = db.storage.read() or {META: {"1": {"schema": migrations.current()}},
+                                         ENTRIES: {}}
+            sealed = self.keyring.encrypt_new(_encode(data, self.path), passphrase)
+            write_private(self.path, sealed)
+            store.sealed_like = sealed
+
+            def seal(raw: bytes) -> bytes | None:
+                if crypto.is_encrypted(raw):
+                    return None
+                return self.keyring.encrypt_like(raw, sealed, self.path, "journal")
+
+            changed, left = backups.convert(self.path, seal)
+        return Converted(len(data.get(ENTRIES, {})), changed, left)
+
+    def decrypt(self) -> Converted:
+        """Write the journal, and the backups its passphrase opens, plain again."""
+        with self._db(write=True) as db:
+            store: PrivateJSONStorage = db.storage.storage
+            if store.sealed_like is None:
+                raise JournalError(f"The journal {self.path} is not encrypted. "
+                                   "Nothing was changed.")
+            data = db.storage.read()
+            write_private(self.path, _encode(data, self.path))
+            store.sealed_like = None
+
+            def unseal(raw: bytes) -> bytes | None:
+                if not crypto.is_encrypted(raw):
+                    return None
+                return self.keyring.decrypt(raw, self.path, "journal's backup")
+
+            changed, left = backups.convert(self.path, unseal)
+        return Converted(len(data.get(ENTRIES, {})), changed, left)
+
+    def restore(self, backup: Path) -> Restored:
+        """Put a backup in the journal's place, keeping the file that was there beside it.
+
+        The backup is checked first (decrypted, if it is encrypted); the current file is
+        copied aside before the backup replaces it, so there is always a journal file."""
+        raw = read_if_present(backup, "the backup")
+        if raw is None:
+            raise JournalError(f"There is no backup {backup}.")
+        data, _ = load_bytes(raw, backup, self.keyring, "backup")
+        with self._lock(write=True):
+            current = read_if_present(self.path, "the journal")
+            aside = None
+            damaged = False
+            if current is not None:
+                damaged = self._is_damaged(current)
+                aside = backups.keep_aside(self.path, current,
+                                           "damaged" if damaged else "replaced",
+                                           backups.local_now())
+            write_private(self.path, raw)
+        was_encrypted = current is not None and crypto.is_encrypted(current)
+        return Restored(backup, len(data.get(ENTRIES, {})), aside, damaged,
+                        encrypted=crypto.is_encrypted(raw), was_encrypted=was_encrypted)
+
+    def _is_damaged(self, raw: bytes) -> bool:
+        """Whether the file is damaged, found out without asking for a passphrase."""
+        if crypto.is_encrypted(raw):
+            try:
+                envelope = crypto.read_envelope(raw, self.path, "journal")
+            except DamagedEnvelope:
+                return True
+            except ReflectError:
+                return False
+            if not self.keyring.knows(envelope):
+                return False
+        try:
+            load_bytes(raw, self.path, self.keyring)
+        except DamagedJournal:
+            return True
+        except ReflectError:
+            return False
+        return False
+
+    def seal_like_journal(self, data: bytes, path: Path, what: str) -> bytes:
+        """Encrypt a file kept beside the journal (the draft) if the journal is encrypted."""
+        start = crypto.peek(self.path)
+        if start is None or not crypto.is_encrypted(start):
+            return data
+        return self.keyring.encrypt_like(data, start, self.path, "journal")
+
+    def unseal(self, raw: bytes, path: Path, what: str) -> bytes:
+        """The plain bytes of a file kept beside the journal, decrypting it if need be."""
+        if crypto.is_encrypted(raw):
+            return self.keyring.decrypt(raw, path, what)
+        return raw
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What encrypting or decrypting did."""
+
+    entries: int
+    backups_changed: int
+    backups_left: int
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did: the backup put back, and where the file it replaced went."""
+
+    backup: Path
+    entries: int
+    kept_aside: Path | None
+    was_damaged: bool
+    encrypted: bool = False
+    was_encrypted: bool = False

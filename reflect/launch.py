@@ -1,14 +1,17 @@
-"""Starting reflect: the commands people run most, served without typer, rich or pydantic.
+"""Starting reflect: the commands people run most, served without typer or rich.
 
-Typer (with the pydantic it uses to convert options) and rich take longer to import than
-everything a reflection needs, and a person who types `reflect` wants the first question.
-So `reflect --version`, `reflect --help` and a reflection (`reflect`, `reflect new` and
-its options, after any `--journal PATH`) start here. Anything else, and anything unusual
-(a narrow terminal for --help, an option written some other way), goes to the typer app in
-cli.py, which stays the definition of the command line; the tests check that the two give
-the same answers.
+Typer and rich take longer to import than everything a reflection needs, and a person who
+types `reflect` wants the first question. So `reflect --version`, `reflect --help` and a
+reflection (`reflect`, `reflect new` and its options, after any `--journal PATH`) start
+here. Anything else, and anything unusual (a narrow terminal for --help, an option written
+some other way), goes to the typer app in cli.py, which stays the definition of the command
+line; the tests check that the two read a command line alike. An error on the way is shown
+by cli.explain, as for every command.
 
-This module imports only the standard library at the top: each path imports what it needs.
+What a reflection shares with cli.py lives here, free of typer: opening the journal (the one
+place every command does it) and the reflection itself, from the first question to the
+follow-up. This module imports only the standard library at the top; each path imports what
+it needs.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
-    from reflect.errors import ReflectError
     from reflect.journal import Journal
+    from reflect.packs import Pack
+    from reflect.session import Asker
+
+UNLOCK_VARIABLE = "REFLECT_PASSPHRASE"
 
 HELP_FILE = "help.txt"
 """`reflect --help` as typer renders it for a terminal 80 or more columns wide."""
@@ -50,6 +56,8 @@ def run(args: Sequence[str]) -> int | None:
     try:
         return reflection(paths.journal_path(journal), pack, quick, resume)
     except (ReflectError, KeyboardInterrupt) as problem:
+        from reflect.cli import explain
+
         return explain(problem)
 
 
@@ -117,25 +125,36 @@ def _value(rest: list[str]) -> tuple[str | None, list[str]]:
     return value, rest[1:]
 
 
-def explain(problem: ReflectError | KeyboardInterrupt) -> int:
-    """Show a ReflectError, or a Ctrl-C outside a question, as one line; its exit code."""
-    from reflect import render
-
-    if isinstance(problem, KeyboardInterrupt):
-        render.error("Stopped. Nothing saved was changed.")
-        return 130
-    if problem.calm:
-        render.say(problem.message)
-    else:
-        render.error(problem.message)
-    return problem.exit_code
-
-
 def open_journal(journal_file: Path) -> Journal:
-    """The one place a command opens the journal, so every command opens it the same way."""
+    """The one place a command opens the journal, so every command opens it the same way.
+
+    The settings are read here, so a mistake in them shows before any question is asked;
+    the passphrase is asked for only if the journal turns out to be encrypted."""
+    import functools
+
+    from reflect import paths
+    from reflect.config import load_settings
     from reflect.journal import Journal
 
-    return Journal(journal_file)
+    settings = load_settings(paths.config_file())
+    return Journal(journal_file, passphrase=functools.partial(passphrase, journal_file),
+                   keep_backups=settings.keep_backups)
+
+
+def passphrase(journal_file: Path) -> str:
+    """The passphrase: REFLECT_PASSPHRASE if set, else asked on the terminal, hidden."""
+    from reflect.errors import ReflectError
+
+    given = os.environ.get(UNLOCK_VARIABLE)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise ReflectError(
+            f"The journal {journal_file} is encrypted. Run reflect in a terminal to type its "
+            f"passphrase, or set {UNLOCK_VARIABLE}.", exit_code=2)
+    import getpass
+
+    return getpass.getpass("Passphrase for your journal: ")
 
 
 def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) -> int:
@@ -168,7 +187,8 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
                 render.warn(f"Left out a pack: {problem.message}")
         chosen = find_pack(available, pack, quick)
         journal = open_journal(journal_file)
-        drafts = DraftStore(paths.draft_path(journal_file))
+        journal.verify()
+        drafts = DraftStore(paths.draft_path(journal_file), journal)
         if not journal.exists() and drafts.load() is None:
             _first_run_note()
 
@@ -187,7 +207,37 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
         return 130
     used = next(p for p in available if p.id == outcome.entry.pack_id)
     render.summary(outcome.entry, used, journal_file)
+    from reflect.prepare import LINK, ask_to_link, recent_preparation
+
+    preparation = recent_preparation(journal.entries(), outcome.entry)
+    if preparation is not None and ask_to_link(preparation, QuestionaryAsker()):
+        journal.link(outcome.entry.id, LINK, preparation.id)
+        render.say(f"Linked: `reflect show {outcome.entry.number}` shows the two together.",
+                   "dim")
+    follow_up(journal, available, QuestionaryAsker(), only_one=True,
+              leave_out=outcome.entry.id)
     return 0
+
+
+def follow_up(journal: Journal, available: Iterable[Pack], asker: Asker, only_one: bool,
+              leave_out: str | None = None) -> int:
+    """Ask how earlier alternatives went: after a reflection, one entry's at most."""
+    from reflect import followup, render
+    from reflect.present import Reader
+
+    items = [item for item in followup.open_items(journal.entries(), again=not only_one)
+             if item.entry.id != leave_out]
+    if only_one:
+        items = followup.one_entry(items)
+    if not items:
+        return 0
+    if only_one:
+        render.say("\nOne more thing, only if you like (Ctrl-C to leave it):", "dim")
+    outcomes = followup.ask(items, Reader(available), asker)
+    journal.record_followups(outcomes)
+    count = sum(len(items) for items in outcomes.values())
+    render.followed_up(count)
+    return count
 
 
 def _first_run_note() -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reflect.errors import ReflectError
 from reflect.safe_text import has_control_characters
@@ -189,48 +189,112 @@ def load_pack(path: Path, *, builtin: bool = False) -> Pack:
     return parse_pack(data, path, builtin=builtin)
 
 
-def parse_pack(data: Mapping[str, Any], path: Path, *, builtin: bool = False) -> Pack:
-    """Build a Pack from parsed TOML, checking every field a pack may have."""
+T = TypeVar("T")
+
+
+def parse_pack(data: Mapping[str, Any], path: Path, *, builtin: bool = False,
+               problems: list[PackError] | None = None) -> Pack:
+    """Build a Pack from parsed TOML, checking every field a pack may have.
+
+    The first problem raises PackError; with a `problems` list, every problem found is put
+    there instead (one per field of the header, per step and per derived field), so a
+    person fixing a pack sees them all at once."""
+    def attempt(read: Callable[..., T], fallback: T, *args: Any) -> T:
+        if problems is None:
+            return read(*args)
+        try:
+            return read(*args)
+        except PackError as problem:
+            problems.append(problem)
+            return fallback
+
     check = _Checker(path)
-    check.only_keys(data, {"pack", "steps"}, None)
-    header = check.table(data, "pack", None, required=True)
-    check.only_keys(header, {"id", "version", "title", "description", "quick", "derive"},
-                    None, prefix="pack.")
-    pack_id = check.identifier(header, "id", None, prefix="pack.")
-    version = check.integer(header, "version", None, prefix="pack.", minimum=1)
-    title = check.text(header, "title", None, prefix="pack.")
-    description = check.text(header, "description", None, prefix="pack.", required=False)
+    attempt(lambda: check.only_keys(data, {"pack", "steps"}, None), None)
+    empty: dict[str, Any] = {}
+    header = attempt(lambda: check.table(data, "pack", None, required=True), empty)
+    attempt(lambda: check.only_keys(
+        header, {"id", "version", "title", "description", "quick", "derive"}, None,
+        prefix="pack."), None)
+    pack_id = attempt(lambda: check.identifier(header, "id", None, prefix="pack."), "pack")
+    version = attempt(lambda: check.integer(header, "version", None, prefix="pack.",
+                                            minimum=1), 1)
+    title = attempt(lambda: check.text(header, "title", None, prefix="pack."), "")
+    description = attempt(lambda: check.text(header, "description", None, prefix="pack.",
+                                             required=False), "")
     quick = header.get("quick")
     if quick is not None:
-        quick = check.identifier(header, "quick", None, prefix="pack.")
+        quick = attempt(lambda: check.identifier(header, "quick", None, prefix="pack."), None)
 
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
-        raise PackError(path, "a pack needs at least one [[steps]] table", field="steps")
+        attempt(lambda: _fail(PackError(path, "a pack needs at least one [[steps]] table",
+                                        field="steps")), None)
+        raw_steps = []
     steps: list[Step] = []
     for position, raw in enumerate(raw_steps, start=1):
         if not isinstance(raw, dict):
-            raise PackError(path, "must be a table", step=f"#{position}")
-        steps.append(_parse_step(check, raw, position, steps))
+            attempt(_fail, None, PackError(path, "must be a table", step=f"#{position}"))
+            continue
+        step = attempt(_parse_step, None, check, raw, position, steps)
+        if step is None:
+            step = _stand_in(raw, steps)
+        if step is not None:
+            steps.append(step)
 
-    derive_raw = check.table(header, "derive", None, prefix="pack.")
+    derive_raw = attempt(lambda: check.table(header, "derive", None, prefix="pack."), empty)
     derive: dict[str, str] = {}
     known = {step.id: step for step in steps}
     for role, target in derive_raw.items():
-        name = f"pack.derive.{role}"
-        if role not in DERIVED_ROLES:
-            raise PackError(path, f"'{role}' is not one of {', '.join(DERIVED_ROLES)}",
-                            field=name)
-        if not isinstance(target, str) or target not in known:
-            raise PackError(path, f"names no step of this pack ({target!r})", field=name)
-        wanted = _ROLE_KINDS[role]
-        if known[target].kind not in wanted:
-            raise PackError(path, f"step {target!r} is a {known[target].kind} step; "
-                                  f"{role} needs one of {', '.join(wanted)}", field=name)
-        derive[role] = target
+        found = attempt(_derived, None, path, known, role, target)
+        if found is not None:
+            derive[role] = found
 
     return Pack(id=pack_id, version=version, title=title, description=description,
                 steps=tuple(steps), derive=derive, quick=quick, path=path, builtin=builtin)
+
+
+def _fail(problem: PackError) -> None:
+    raise problem
+
+
+def _stand_in(raw: Mapping[str, Any], earlier: list[Step]) -> Step | None:
+    """A step that had a problem, kept by id so later steps that name it are not blamed."""
+    step_id, kind = raw.get("id"), raw.get("kind")
+    if not isinstance(step_id, str) or not _ID.match(step_id) or any(
+            s.id == step_id for s in earlier):
+        return None
+    return Step(id=step_id, kind=kind if kind in KINDS else "text", question=step_id)
+
+
+def _derived(path: Path, known: Mapping[str, Step], role: str, target: Any) -> str:
+    name = f"pack.derive.{role}"
+    if role not in DERIVED_ROLES:
+        raise PackError(path, f"'{role}' is not one of {', '.join(DERIVED_ROLES)}",
+                        field=name)
+    if not isinstance(target, str) or target not in known:
+        raise PackError(path, f"names no step of this pack ({target!r})", field=name)
+    wanted = _ROLE_KINDS[role]
+    if known[target].kind not in wanted:
+        raise PackError(path, f"step {target!r} is a {known[target].kind} step; "
+                              f"{role} needs one of {', '.join(wanted)}", field=name)
+    return target
+
+
+def check_pack_file(path: Path) -> tuple[Pack | None, list[PackError]]:
+    """Every problem in one pack file, for `reflect packs validate`; the pack if none."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [PackError(path, f"cannot be read ({error.strerror or error})")]
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, [PackError(path, "is not UTF-8 text")]
+    except tomllib.TOMLDecodeError as error:
+        return None, [PackError(path, f"is not valid TOML ({error})")]
+    problems: list[PackError] = []
+    pack = parse_pack(data, path, problems=problems)
+    return (None if problems else pack), problems
 
 
 _ROLE_KINDS: dict[str, tuple[str, ...]] = {
@@ -525,3 +589,25 @@ def find_pack(packs: Iterable[Pack], pack_id: str | None, quick: bool) -> Pack:
             raise ReflectError(f"The pack {wanted!r} has no quick version.")
         pack = by_id[pack.quick]
     return pack
+
+
+def new_pack_text(name: str) -> str:
+    """The default pack's file, made into the person's own: a new id, title and version."""
+    if not _ID.match(name):
+        raise ReflectError(f"{name!r} cannot be a pack name: use lower-case letters, digits, "
+                           "'-' and '_', starting with a letter (like after-a-date).",
+                           exit_code=2)
+    source = builtin_packs_dir() / f"{DEFAULT_PACK}.toml"
+    text = source.read_text(encoding="utf-8")
+    header = re.search(r"^\[pack\]\n(.*?)(?=^\[)", text, flags=re.S | re.M)
+    if header is None:  # pragma: no cover - the shipped pack always has one
+        raise ReflectError(f"The default pack {source} has no [pack] table to copy.")
+    fields = header.group(1)
+    fields = re.sub(r'^id = ".*"$', f'id = "{name}"', fields, flags=re.M)
+    fields = re.sub(r"^version = .*$", "version = 1", fields, flags=re.M)
+    fields = re.sub(r'^title = "(.*)"$', rf'title = "{name} (from: \1)"', fields, flags=re.M)
+    fields = re.sub(r"^quick = .*\n", "", fields, flags=re.M)
+    intro = (f"# {name}: your own reflection pack, copied from the default one.\n"
+             "# Change the questions and choices; check it with `reflect packs validate`.\n"
+             "# The README's \"Prompt packs\" section lists every field.\n\n")
+    return intro + "[pack]\n" + fields + text[header.end(1):]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 APP = "reflect"
 JOURNAL_NAME = "journal.json"
+CONFIG_NAME = "config.toml"
 
 
 def home_override() -> Path | None:
@@ -32,6 +33,11 @@ def config_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def config_file() -> Path:
+    """The person's settings (see reflect.config)."""
+    return config_dir() / CONFIG_NAME
 
 
 def user_packs_dir() -> Path:

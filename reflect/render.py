@@ -6,18 +6,35 @@ parsed as markup, and stripped of terminal control characters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from reflect.backups import Backup
 from reflect.entry import Entry
+from reflect.insights import (
+    NOT_A_FORECAST,
+    Insights,
+    Ranking,
+    change_words,
+    few_words,
+    number_words,
+    span_words,
+    trend_words,
+)
 from reflect.packs import Pack, PackError
+from reflect.prepare import PREPARE_PACK
+from reflect.present import Reader, intensity, long_date, short_date
+from reflect.query import Hit
 from reflect.resources import LINES, TALK_TO, WHEN_TO_REACH_OUT
 from reflect.safe_text import printable
 
@@ -38,17 +55,19 @@ def safe(text: Any, style: str = "") -> Text:
 
 
 def error(message: str) -> None:
+    """One line, left to the terminal to wrap, so a file named in it can be copied whole."""
     line = Text("Error: ", style="bold red")
     line.append(printable(message))
-    error_console().print(line)
+    error_console().print(line, soft_wrap=True)
 
 
 def warn(message: str) -> None:
     error_console().print(safe(message, "yellow"))
 
 
-def say(message: str, style: str = "") -> None:
-    console().print(safe(message, style))
+def say(message: str, style: str = "", whole: bool = False) -> None:
+    """A line for the person; `whole` leaves wrapping to the terminal (for file names)."""
+    console().print(safe(message, style), soft_wrap=whole)
 
 
 def _labels(pack: Pack, role: str, values: Any) -> list[str]:
@@ -72,6 +91,7 @@ def _labels(pack: Pack, role: str, values: Any) -> list[str]:
 def summary(entry: Entry, pack: Pack, journal: Path) -> None:
     """The panel shown after a reflection is saved, and where it went."""
     derived = entry.derived
+    preparing = pack.id == PREPARE_PACK
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column()
@@ -80,10 +100,10 @@ def summary(entry: Entry, pack: Pack, journal: Path) -> None:
         if lines:
             grid.add_row(heading, safe("\n".join(lines)))
 
-    row("What happened", [derived.get("title", "")])
+    row("Hoping for" if preparing else "What happened", [derived.get("title", "")])
     row("Feelings", _labels(pack, "emotions", derived.get("emotions")))
     row("The need", _labels(pack, "needs", derived.get("needs")))
-    row("Other ways", [f"- {line}" for line in
+    row("If it's no" if preparing else "Other ways", [f"- {line}" for line in
                        _labels(pack, "alternatives", derived.get("alternatives"))])
     row("A kinder reading", _labels(pack, "reframe", derived.get("reframe")))
     before, after = derived.get("intensity_before"), derived.get("intensity_after")
@@ -93,7 +113,8 @@ def summary(entry: Entry, pack: Pack, journal: Path) -> None:
         grid.add_row("How strong", Text(f"{before} (out of 10)"))
     row("To remember", _labels(pack, "remember", derived.get("remember")))
     console().print()
-    console().print(Panel(grid, title=f"Reflection #{entry.number}", title_align="left",
+    name = "Preparation" if preparing else "Reflection"
+    console().print(Panel(grid, title=f"{name} #{entry.number}", title_align="left",
                           border_style="cyan", expand=False))
     console().print(safe(f"Saved to {journal}", "dim"))
 
@@ -122,15 +143,17 @@ def resources() -> None:
                    "check them when you can.", style="dim"))
 
 
-def where(rows: Iterable[tuple[str, Path, bool]]) -> None:
+def where(rows: Iterable[tuple[str, Path, bool, str]]) -> None:
     """One line per place, never wrapped, so a path can be copied whole."""
     rows = list(rows)
-    width = max(len(name) for name, _, _ in rows)
-    for name, path, exists in rows:
+    width = max(len(row[0]) for row in rows)
+    for name, path, exists, note in rows:
         line = Text(f"{name + ':':<{width + 1}} ", style="bold")
         line.append(printable(str(path), keep_newlines=False), style="")
         if not exists:
             line.append("  (not created yet)", style="dim")
+        elif note:
+            line.append(f"  ({note})", style="dim")
         console().print(line, soft_wrap=True)
 
 
@@ -157,3 +180,434 @@ def packs(available: Sequence[Pack], problems: Sequence[PackError],
     for problem in problems:
         warn(f"Left out: {problem.message}")
 
+
+
+# Reading the journal -------------------------------------------------------------------
+
+EMPTY = ("Your journal is empty so far. When you are ready, start your first reflection "
+         "with: reflect")
+
+
+def empty_journal() -> None:
+    say(EMPTY)
+
+
+def nothing_matches() -> None:
+    say("No reflections match those filters. `reflect list --all` shows every one.")
+
+
+@contextlib.contextmanager
+def _paged(lines: int) -> Iterator[None]:
+    """Send long output through the pager on a terminal; piped output stays plain."""
+    out = console()
+    if out.is_terminal and lines > out.height - 2:
+        os.environ.setdefault("LESS", "FRX")
+        with out.pager(styles=True):
+            yield
+    else:
+        yield
+
+
+def _cell(text: str, width: int, right: bool = False) -> str:
+    """The text in exactly `width` terminal cells: padded, or cut with an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return text.rjust(width) if right else set_cell_size(text, width)
+
+
+def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
+    """The table `reflect list` shows, newest first: one line per reflection.
+
+    Laid out here rather than by rich's Table, which measures every cell several times
+    and takes seconds for a few thousand rows; each line is cut to the screen's width."""
+    from rich.cells import cell_len
+
+    width = console().width
+    with_moment = width >= 100  # on a narrow screen the moment gives way to the words
+    rows = []
+    for item in entries:
+        kind = item.derived.get("kind")
+        rows.append((
+            str(item.number), short_date(item.created),
+            printable(str(kind).replace("-", " ") if kind else "", keep_newlines=False),
+            printable(", ".join(reader.labels(item, "needs")), keep_newlines=False),
+            intensity(item),
+            printable(str(item.derived.get("title") or ""), keep_newlines=False)))
+    headings = ("#", "When", "Moment", "Need", "Strength", "What happened")
+    limits = (6, 16, 18, 20, 8, 0)
+    sizes = [min(limit, max([cell_len(h)] + [cell_len(row[i]) for row in rows]))
+             if limit else 0 for i, (h, limit) in enumerate(zip(headings, limits, strict=True))]
+    shown = [i for i in range(6) if i != 2 or with_moment]
+    sizes[5] = max(16, width - sum(sizes[i] + 2 for i in shown[:-1]))
+    styles = ("cyan", "", "", "", "", "")
+
+    def line(cells: Sequence[str], header: bool = False) -> Text:
+        text = Text(style="bold" if header else "")
+        for position, i in enumerate(shown):
+            if position:
+                text.append("  ")
+            cell = _cell(cells[i], sizes[i], right=i == 0)
+            if i == 4:
+                cell = cells[i].center(sizes[i])
+            text.append(cell.rstrip() if i == 5 else cell, style="" if header else styles[i])
+        return text
+
+    lines = [line(headings, header=True), *(line(row) for row in rows)]
+    with _paged(len(lines) + 1):
+        console().print(Text("\n").join(lines), no_wrap=True, overflow="crop", crop=True)
+        if hidden:
+            console().print(safe(f"{hidden} older not shown: `reflect list --all` shows "
+                                 "every one, `--limit N` more or fewer.", "dim"))
+
+
+def entry(entry: Entry, reader: Reader,
+          related: Sequence[tuple[str, Entry]] = ()) -> None:
+    """One whole reflection, question by question, and any entry that belongs with it."""
+    pack = reader.pack_of(entry)
+    head = Text(f"#{entry.number}  ", style="bold cyan")
+    head.append(printable(str(entry.derived.get("title") or ""), keep_newlines=False),
+                style="bold")
+    about = Text(long_date(entry.created), style="dim")
+    if pack is not None:
+        about.append(f"  ·  {printable(pack.title)}")
+    strength = intensity(entry)
+    if strength:
+        about.append(f"  ·  how strong: {strength}")
+    body: list[Any] = [head, about]
+    for answer in reader.answers(entry):
+        body.append(Text(""))
+        body.append(safe(answer.question, "bold cyan"))
+        if answer.listed:
+            bullets = Table.grid(padding=(0, 1))
+            bullets.add_column(width=3, justify="right")
+            bullets.add_column()
+            for line in answer.lines:
+                bullets.add_row("•", safe(line))
+            body.append(bullets)
+        else:
+            body.append(Padding(safe(answer.text), (0, 0, 0, 2), expand=False))
+    for heading, other in related:
+        body.append(Text(""))
+        body.append(Text(f"{heading}: #{other.number}, {long_date(other.created)}",
+                         style="bold magenta"))
+        for answer in reader.answers(other):
+            words = Text.assemble(safe(answer.question, "magenta"), "  ",
+                                  safe("; ".join(answer.lines)))
+            body.append(Padding(words, (0, 0, 0, 2)))
+    later = reader.followups(entry)
+    if later:
+        body.append(Text(""))
+        body.append(Text("Later: how the other ways went", style="bold cyan"))
+        bullets = Table.grid(padding=(0, 1))
+        bullets.add_column(width=3, justify="right")
+        bullets.add_column()
+        for what, how in later:
+            bullets.add_row("•", Text.assemble(safe(what), ": ", safe(how, "italic")))
+        body.append(bullets)
+    out = console()
+    with _paged(sum(2 + len(a.lines) for a in reader.answers(entry)) + 2 + len(later)):
+        out.print(Group(*body), width=min(out.width, 100))
+
+
+def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
+    """Each entry with a hit, and under it each answer's snippet, the words highlighted."""
+    lines: list[Any] = []
+    seen = None
+    entries = 0
+    for hit in hits:
+        if hit.entry is not seen:
+            seen = hit.entry
+            entries += 1
+            if lines:
+                lines.append(Text(""))
+            head = Text(f"#{hit.entry.number}  ", style="bold cyan")
+            head.append(short_date(hit.entry.created) + "  ", style="dim")
+            head.append(printable(str(hit.entry.derived.get("title") or ""),
+                                  keep_newlines=False), style="bold")
+            lines.append(head)
+        question = reader.answer(hit.entry, hit.step).question
+        lines.append(safe("    " + printable(question, keep_newlines=False), "cyan"))
+        snippet = Text(hit.snippet)
+        for begin, end in hit.spans:
+            snippet.stylize("bold reverse", begin, end)
+        lines.append(Padding(snippet, (0, 0, 0, 6)))
+    found = Text("Found ", style="dim")
+    found.append(printable(needle, keep_newlines=False), style="dim italic")
+    found.append(f" in {len(hits)} answer{'s' if len(hits) != 1 else ''} of {entries} "
+                 f"reflection{'s' if entries != 1 else ''}.", style="dim")
+    with _paged(len(lines) + 2):
+        for line in lines:
+            console().print(line)
+        console().print()
+        console().print(found)
+
+
+# Patterns ----------------------------------------------------------------------------
+
+STATS_WIDTH = 80
+BAR = "█"
+TOP = 5
+SHOWN_CHANGES = 20
+
+
+def _bar(value: float, most: float, cells: int) -> str:
+    """A bar of block characters; anything above nothing gets at least one."""
+    if value <= 0 or most <= 0:
+        return ""
+    return BAR * max(1, round(value / most * cells))
+
+
+def _heading(words: str) -> Text:
+    return Text(words, style="bold cyan")
+
+
+def _note(words: str) -> Padding:
+    return Padding(safe(words, "dim"), (0, 0, 0, 2), expand=False)
+
+
+def _ranked(title: str, ranking: Ranking, answered_words: str) -> list[Any]:
+    if not ranking.items:
+        return []
+    table = Table.grid(padding=(0, 2))
+    table.add_column(max_width=56, overflow="fold")
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True, style="dim")
+    for item in ranking.items[:TOP]:
+        table.add_row(safe(item.label), str(item.count), f"{round(item.share * 100)}%")
+    parts: list[Any] = [Text(""), _heading(title), Padding(table, (0, 0, 0, 2), expand=False)]
+    more = len(ranking.items) - TOP
+    notes = [f"Out of {ranking.answered} {answered_words}."]
+    if more > 0:
+        notes.append(f"{more} more in `reflect stats --json`.")
+    parts.append(_note(" ".join(notes)))
+    return parts
+
+
+def _followed_up(found: Insights) -> list[Any]:
+    """What you said later about the other ways you tried."""
+    if not found.follow_ups:
+        return []
+    table = Table.grid(padding=(0, 2))
+    table.add_column(max_width=40, overflow="fold")
+    table.add_column(no_wrap=True)
+    for item in found.follow_ups[:TOP]:
+        said = []
+        if item.tried:
+            said.append(f"helped {item.helped} of {item.tried} time"
+                        f"{'s' if item.tried != 1 else ''} tried")
+        if item.declined_okay:
+            said.append(f"offered, declined and okay: {item.declined_okay}")
+        if item.not_yet:
+            said.append(f"not yet: {item.not_yet}")
+        table.add_row(safe(item.label), Text("; ".join(said), style="dim"))
+    return [Text(""), _heading("How the other ways went, as you said later"),
+            Padding(table, (0, 0, 0, 2), expand=False)]
+
+
+def _changes(found: Insights) -> list[Any]:
+    if not found.changes:
+        return []
+    shown = found.changes[-SHOWN_CHANGES:]
+    with_year = len({change.day.year for change in found.changes}) > 1
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="cyan", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, style="dim")
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    for change in shown:
+        day = f"{change.day.day} {change.day:%b}" + (f" {change.day.year}" if with_year
+                                                     else "")
+        table.add_row(f"#{change.number}", day, str(change.before),
+                      _bar(change.before, change.out_of, 10).ljust(10), "->",
+                      str(change.after), _bar(change.after, change.out_of, 10))
+    scales = {change.out_of for change in found.changes}
+    out_of = f" (out of {scales.pop()})" if len(scales) == 1 else ""
+    parts: list[Any] = [Text(""), _heading(f"How strong, at the start and at the end{out_of}"),
+                        Padding(table, (0, 0, 0, 2), expand=False)]
+    if len(found.changes) > len(shown):
+        parts.append(_note(f"The latest {len(shown)} of {len(found.changes)}; "
+                           "`reflect stats --json` has every one."))
+    said = change_words(found)
+    if said:
+        parts.append(Padding(safe(said), (0, 0, 0, 2), expand=False))
+    return parts
+
+
+def _months(found: Insights) -> list[Any]:
+    if not found.months:
+        return []
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True, style="dim")
+    for month in found.months:
+        table.add_row(f"{month.start:%b %Y}", _bar(month.average, 10, 10).ljust(10),
+                      number_words(month.average),
+                      f"(average of {month.count})" if month.count > 1 else "(1 reflection)")
+    parts: list[Any] = [Text(""), _heading("How strong at the start, month by month"),
+                        Padding(table, (0, 0, 0, 2), expand=False)]
+    said = trend_words(found)
+    parts.append(Padding(safe(said or "One month so far; a comparison needs two."),
+                         (0, 0, 0, 2)))
+    return parts
+
+
+def _activity(found: Insights) -> list[Any]:
+    if not found.periods:
+        return []
+    most = max(period.count for period in found.periods)
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    for period in found.periods:
+        table.add_row(period.name, _bar(period.count, max(most, 1), min(most, 40)),
+                      str(period.count) if period.count else "")
+    heading = ("How often you reflected, week by week (weeks start on Monday)"
+               if found.unit == "week" else "How often you reflected, month by month")
+    return [_heading(heading), Padding(table, (0, 0, 0, 2), expand=False)]
+
+
+def _few(found: Insights) -> list[Any]:
+    parts: list[Any] = [safe(few_words(found.count))]
+    for change in found.changes:
+        parts.append(safe(f"  #{change.number}: how strong, {change.before} at the start "
+                          f"and {change.after} at the end (out of {change.out_of})."))
+    if found.needs.items:
+        needs = ", ".join(item.label for item in found.needs.items)
+        parts.append(safe(f"  The need underneath: {needs}."))
+    if found.alternatives.items:
+        ways = ", ".join(item.label for item in found.alternatives.items)
+        parts.append(safe(f"  Other ways you chose: {ways}."))
+    return parts
+
+
+def stats(found: Insights) -> None:
+    """`reflect stats`: how often, how strong before and after, and what was chosen most."""
+    head: list[Any] = [Text("Your reflections at a glance", style="bold"),
+                       safe(span_words(found), "dim"), Text("")]
+    if not found.enough:
+        body = _few(found)
+    else:
+        body = [*_activity(found), *_changes(found), *_months(found),
+                *_ranked("The needs underneath", found.needs,
+                         "reflections that named a need"),
+                *_ranked("What else it might have been about", found.reasons,
+                         "reflections that looked for other reasons"),
+                *_ranked("Thinking traps you noticed", found.traps,
+                         "reflections that looked at thinking traps"),
+                *_ranked("Other ways you chose", found.alternatives,
+                         "reflections that chose one"),
+                *_followed_up(found)]
+    body += [Text(""), safe(NOT_A_FORECAST, "dim")]
+    out = console()
+    group = Group(*head, *body)
+    width = min(out.width, STATS_WIDTH)
+    lines = len(out.render_lines(group, out.options.update(width=width), pad=False))
+    with _paged(lines):
+        out.print(group, width=width)
+
+
+def no_hits(needle: str) -> None:
+    line = Text("No reflection mentions ")
+    line.append(printable(needle, keep_newlines=False), style="italic")
+    line.append(". Searching looks through every answer, ignoring capitals.")
+    console().print(line)
+
+
+def exported(count: int, path: Path) -> None:
+    """Where the export went, and the honest word that it is readable by whoever has it."""
+    err = error_console()
+    err.print(safe(f"Wrote {count} reflection{'s' if count != 1 else ''} to {path}."))
+    err.print(safe("The file is readable only by you on this computer, but it is not "
+                   "encrypted: anyone who gets a copy of it can read it.", "yellow"))
+
+
+@contextlib.contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on standard error for long work on a terminal; silent otherwise."""
+    err = error_console()
+    if total < PROGRESS_FROM or not err.is_terminal:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err,
+                  transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
+
+
+PROGRESS_FROM = 1000
+
+
+def imported(added: Sequence[Entry], skipped: int) -> None:
+    if added:
+        numbers = (f"#{added[0].number}" if len(added) == 1
+                   else f"#{added[0].number}-#{added[-1].number}")
+        say(f"Added {len(added)} reflection{'s' if len(added) != 1 else ''} ({numbers}).")
+    else:
+        say("Added nothing new.")
+    if skipped:
+        say(f"Skipped {skipped} already in your journal.", "dim")
+
+
+def deleted(entry: Entry) -> None:
+    say(f"Deleted reflection #{entry.number}. The others keep their numbers.")
+
+
+def edited(entry: Entry, dropped: Sequence[str]) -> None:
+    say(f"Saved your change to reflection #{entry.number}.")
+    for question in dropped:
+        say(f"No longer part of it, after your change: {question}", "dim")
+
+
+def pack_problems(path: Path, problems: Sequence[PackError]) -> None:
+    """Every problem in a pack file, one per line, with its step and field."""
+    err = error_console()
+    count = len(problems)
+    err.print(safe(f"{path}: {count} problem{'s' if count != 1 else ''}", "bold red"))
+    for problem in problems:
+        where = []
+        if problem.step is not None:
+            where.append(f"step {problem.step}")
+        if problem.field is not None:
+            where.append(f"field '{problem.field}'")
+        line = Text("  - ")
+        if where:
+            line.append(printable(", ".join(where)), style="bold")
+            line.append(": ")
+        line.append(printable(problem.problem))
+        err.print(line)
+
+
+def nothing_to_follow_up() -> None:
+    say("Nothing to follow up on. When a reflection picks other ways to meet a need, "
+        "reflect asks about them once, a while later.")
+
+
+def followed_up(count: int) -> None:
+    if count:
+        say("Noted, thank you. It is kept with the reflection (see `reflect show`).", "dim")
+
+
+def backups(copies: Sequence[Backup], folder: Path) -> None:
+    """The journal's backups, newest first, numbered as `reflect restore` takes them."""
+    if not copies:
+        say(f"There are no backups yet. They will be kept in {folder}")
+        return
+    table = Table(box=None, padding=(0, 1), show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Taken", no_wrap=True)
+    table.add_column("Why", no_wrap=True)
+    table.add_column("File", overflow="fold")
+    for number, copy in enumerate(copies, start=1):
+        table.add_row(str(number), copy.when, copy.what, safe(copy.path.name))
+    console().print(table)
+    console().print(safe(f"In {folder}. `reflect restore NUMBER` puts one back.", "dim"))

@@ -159,6 +159,11 @@ def _next_visible(pack: Pack, index: int, answers: Mapping[str, Any]) -> str | N
     return None
 
 
+def prompt_for(pack: Pack, step: Step, answers: Mapping[str, Any]) -> Prompt:
+    """The prompt for one step on its own (to answer it again), its current answer first."""
+    return _prompt_for(step, step.choices_for(answers), answers, [], pack)
+
+
 def _prompt_for(step: Step, choices: tuple[Choice, ...], answers: Mapping[str, Any],
                 history: list[int], pack: Pack) -> Prompt:
     shown = [s for s in pack.steps if visible(s, answers) or s.id == step.id]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reflect.journal import Journal
 from reflect.packs import Pack, discover
 from reflect.session import Interrupted, Prompt
 
@@ -21,7 +23,26 @@ def reflect_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("REFLECT_HOME", str(home))
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("REFLECT_PASSPHRASE", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    from reflect import render
+
+    render.console.cache_clear()
+    render.error_console.cache_clear()
     return home
+
+
+@pytest.fixture
+def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New encrypted files use scrypt's cheapest setting reflect accepts, to keep tests quick.
+
+    Files say their own settings, so reading them works the same; one test measures the
+    real setting."""
+    from reflect import crypto
+
+    monkeypatch.setattr(crypto, "SCRYPT_N", crypto.MIN_N)
 
 
 @pytest.fixture
@@ -74,3 +95,78 @@ class ScriptedAsker:
 @pytest.fixture
 def scripted() -> type[ScriptedAsker]:
     return ScriptedAsker
+
+
+FULL_ANSWERS: dict[str, Any] = {
+    "what_happened": "We were on the couch and I asked.",
+    "moment": "declined-intimacy",
+    "how_declined": "kindly",
+    "emotions": ["hurt", "embarrassed"],
+    "intensity": 7,
+    "story": "I'm not wanted.",
+    "thinking_trap": ["taking-it-personally"],
+    "not_about_me": ["tired", "dont-know"],
+    "need": ["closeness"],
+    "alternatives": ["sit-together", "hold-hands"],
+    "their_side": "Rest, probably.",
+    "responded": "respected",
+    "reframe": "trusted-me",
+    "intensity_now": 3,
+    "remember": "One moment, not a verdict.",
+}
+
+HOSTILE_TEXT = "[bold red]loud[/] \x1b[2J\x1b]0;pwned\x07 \u202egnp.exe"
+"""Rich markup, a clear-screen, a title-setting OSC and a bidi override in one answer."""
+
+
+def days_ago(days: int, hour: int = 21) -> str:
+    moment = datetime.now().astimezone().replace(hour=hour, minute=15, second=0,
+                                                 microsecond=0)
+    return (moment - timedelta(days=days)).isoformat()
+
+
+# (days ago, pack, changes to the full answers) for the `filled` journal, oldest first.
+FILLED: list[tuple[int, str, dict[str, Any]]] = [
+    (60, "hearing-no", {}),
+    (35, "hearing-no", {
+        "what_happened": "Asked Sam to dinner; they said they were seeing someone.",
+        "moment": "asked-out", "emotions": ["anxious"], "intensity": 8,
+        "need": ["feeling-wanted"], "alternatives": ["glad-people"], "intensity_now": 5,
+        "story": "Nobody ever says yes to me."}),
+    (20, "hearing-no", {
+        "what_happened": "Wanted to cuddle after a long day; my partner had an early start.",
+        "moment": "declined-closeness", "emotions": ["lonely", "sad"], "intensity": 6,
+        "need": ["affection"], "alternatives": ["hug"], "intensity_now": 4}),
+    (9, "hearing-no-quick", {}),
+    (3, "hearing-no", {
+        "what_happened": "A match stopped replying. " + HOSTILE_TEXT,
+        "moment": "date-ended", "emotions": ["confused"], "intensity": 4,
+        "need": ["connection"], "alternatives": [], "intensity_now": 2}),
+    (0, "hearing-no", {
+        "what_happened": "Late at night I asked again after a no.",
+        "emotions": ["frustrated"], "need": ["closeness", "release"],
+        "alternatives": ["solo-release"], "responded": "pushed",
+        "next_time": "Say goodnight kindly and let it rest.", "intensity_now": 5}),
+]
+QUICK_ANSWERS = {"what_happened": "Texted to ask for a call; they were too tired tonight.",
+                 "intensity": 5, "need": ["release"], "reframe": "one-moment"}
+
+
+@pytest.fixture
+def journal_file(reflect_home: Path) -> Path:
+    from reflect import paths
+
+    return paths.journal_path(None)
+
+
+@pytest.fixture
+def filled(shipped_packs: dict[str, Pack], journal_file: Path) -> Journal:
+    """Six reflections over two months: different moments, needs, feelings and packs."""
+    from reflect.entry import new_id
+
+    journal = Journal(journal_file)
+    for days, pack_id, changes in FILLED:
+        answers = QUICK_ANSWERS if pack_id == "hearing-no-quick" else {
+            k: v for k, v in {**FULL_ANSWERS, **changes}.items() if v != []}
+        journal.add(shipped_packs[pack_id], answers, new_id(), days_ago(days))
+    return journal

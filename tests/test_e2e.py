@@ -265,7 +265,7 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
 
     data = json.loads(journal.read_text(encoding="utf-8"))
     assert set(data) == {"entries", "meta"}
-    assert data["meta"] == {"1": {"schema": 1}}
+    assert data["meta"] == {"1": {"schema": 1, "last_number": 1}}
     assert list(data["entries"]) == ["1"]
     entry = data["entries"]["1"]
     assert set(entry) == {"id", "number", "created", "updated", "pack", "answers", "derived"}
@@ -620,3 +620,146 @@ def test_ctrl_c_offers_to_keep_text_typed_but_not_yet_entered(start, reflect_hom
     resumed.send(CTRL_C)
     resumed.answer(words(PAUSE_QUESTION), ENTER)
     resumed.end()
+
+
+# Reading the journal again ------------------------------------------------------------
+
+def test_edit_picks_a_step_and_saves_the_new_answer(start, filled, reflect_home):
+    terminal = start("edit", "3")
+    terminal.answer(words("Which answer would you like to change?"), DOWN * 5 + ENTER)
+    terminal.expect(words("What did the no seem to say about you?"))
+    terminal.expect(words("I'm not wanted."))  # the answer as it was, ready to change
+    terminal.send(CTRL_U + "Maybe they were just tired." + ENTER)
+    terminal.expect(words("Saved your change to reflection #3."))
+    assert terminal.end() == 0
+    third = next(e for e in entries(reflect_home) if e["number"] == 3)
+    assert third["answers"]["story"] == "Maybe they were just tired."
+
+
+def test_ctrl_c_while_editing_leaves_the_entry_as_it_was(start, filled, reflect_home):
+    before = journal_of(reflect_home).read_bytes()
+    terminal = start("edit", "3")
+    terminal.answer(words("Which answer would you like to change?"), CTRL_C)
+    terminal.expect(words("The reflection was not changed."))
+    assert terminal.end() == 130
+    assert journal_of(reflect_home).read_bytes() == before
+
+
+@pytest.mark.parametrize(("key", "said", "left"), [
+    ("y", "Deleted reflection #2.", [1, 3, 4, 5, 6]),
+    ("n", "Kept it. Nothing was deleted.", [1, 2, 3, 4, 5, 6]),
+    (CTRL_C, "Kept it. Nothing was deleted.", [1, 2, 3, 4, 5, 6]),
+])
+def test_delete_shows_which_and_asks_first(start, filled, reflect_home, key, said, left):
+    terminal = start("delete", "2")
+    terminal.expect(words("Asked Sam to dinner"))
+    terminal.answer(words("Delete reflection #2 for good? It cannot be undone."), key)
+    terminal.expect(words(said))
+    assert terminal.end() == 0
+    assert [e["number"] for e in entries(reflect_home)] == left
+
+
+def test_a_long_list_goes_through_the_pager_on_a_terminal(start, env, filled,
+                                                          shipped_packs):
+    from reflect.entry import new_id
+
+    for day in range(ROWS):
+        filled.add(shipped_packs["hearing-no-quick"], {
+            "what_happened": f"Extra {day}", "intensity": 3, "need": ["rest"],
+            "reframe": "one-moment"}, new_id(), f"2026-01-01T10:{day:02d}:00+00:00")
+    env["PAGER"] = "sed s/^/PAGED:/"
+    terminal = start("list", "--all")
+    terminal.expect("PAGED:.*Extra 49")
+    assert terminal.end() == 0
+    short = start("list", "--limit", "5")
+    assert short.end() == 0
+    assert "PAGED:" not in short.raw
+    assert "Extra" not in short.raw
+
+
+def test_stats_longer_than_the_screen_go_through_the_pager(start, env, filled):
+    """Six reflections over nine weeks make more lines than a 50-row screen; one does not."""
+    env["PAGER"] = "sed s/^/PAGED:/"
+    terminal = start("stats")
+    terminal.expect("PAGED:.*Your reflections at a glance")
+    terminal.expect("PAGED:.*not a promise")
+    assert terminal.end() == 0
+    short = start("stats", "--since", "today")
+    assert short.end() == 0
+    assert "PAGED:" not in short.raw
+    assert "Patternsneedafewmore" in squeeze(short.raw)
+
+
+def test_a_long_export_to_a_file_shows_progress_and_says_it_is_not_encrypted(
+        start, journal_file, tmp_path):
+    """Thousands of reflections: a progress bar on the terminal, then the honest note."""
+    from reflect.entry import Entry
+    from reflect.journal import Journal
+
+    Journal(journal_file).import_entries([
+        Entry(id=str(uuid.uuid4()), number=0, created=f"2026-0{1 + n % 9}-1{n % 10}T10:00:00",
+              updated="2026-10-01T10:00:00", pack_id="hearing-no-quick", pack_version=1,
+              answers={"what_happened": f"Moment {n} " + "words " * 100, "intensity": 5},
+              derived={"title": f"Moment {n}"}) for n in range(3000)])
+    target = tmp_path / "all.md"
+    terminal = start("export", "-o", str(target))
+    terminal.expect(r"Exporting.*/3000")
+    terminal.expect(words(f"Wrote 3000 reflections to {target}."))
+    terminal.expect(words("it is not encrypted: anyone who gets a copy of it can read it."))
+    assert terminal.end() == 0
+    assert mode(target) == 0o600
+    assert target.read_text().count("\n## #") == 3000
+
+
+UP = "\x1b[A"
+
+
+def test_after_a_reflection_one_earlier_entry_is_followed_up_once(start, filled,
+                                                                  reflect_home):
+    """Saved first; then one question per planned alternative of the oldest entry, and the
+    next reflection moves on to the next entry instead of asking again."""
+    terminal = start("new", "--quick")
+    terminal.walk(QUICK, QUICK_KEYS)
+    terminal.expect(words("One more thing, only if you like"))
+    terminal.answer(words("After reflection #1"), UP * 3 + ENTER)  # "it helped"
+    terminal.answer(words("one other way you thought of was: Hold hands."), ENTER)  # not yet
+    terminal.expect(words("Noted, thank you."))
+    assert terminal.end() == 0
+    first = next(e for e in entries(reflect_home) if e["number"] == 1)
+    assert {k: v["outcome"] for k, v in first["followups"].items()} == {
+        "sit-together": "helped", "hold-hands": "not-yet"}
+    assert len(entries(reflect_home)) == 7  # the new reflection was saved before asking
+
+    again = start("new", "--quick")
+    again.walk(QUICK, QUICK_KEYS)
+    again.answer(words("After reflection #2"), CTRL_C)  # leave it: nothing more is asked
+    assert again.end() == 0
+    assert "After reflection #1" not in again.screen
+    assert len(entries(reflect_home)) == 8
+
+
+PREPARE = {
+    1: "What are you hoping for",
+    2: "What need is under it",
+    3: "How will you ask, so that a no is easy",
+    4: "If the answer is no, what else",
+    5: "If it's a no, what kind word",
+}
+
+
+def test_prepare_then_a_reflection_is_kept_with_its_preparation(start, reflect_home):
+    terminal = start("prepare")
+    terminal.walk(PREPARE, {1: "Ask about a weekend away" + ENTER, 2: SPACE + ENTER,
+                            3: "Ask on a calm evening." + ENTER, 4: ENTER, 5: ENTER})
+    terminal.expect(words("Preparation #1"))
+    terminal.expect(words("Hoping for Ask about a weekend away"))
+    assert terminal.end() == 0
+
+    after = start("new", "--quick")
+    after.walk(QUICK, QUICK_KEYS)
+    after.answer(words("you prepared to ask for something (#1: Ask about a weekend away)."
+                       " Is this reflection about that ask?"), ENTER)
+    after.expect(words("Linked: `reflect show 2` shows the two together."))
+    assert after.end() == 0
+    saved = entries(reflect_home)
+    assert saved[1]["links"] == {"preparation": saved[0]["id"]}

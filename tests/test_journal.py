@@ -30,7 +30,7 @@ def test_saving_creates_a_private_journal(reflect_home, shipped_packs):
     assert mode(reflect_home) == 0o700
     assert mode(journal.path) == 0o600
     data = json.loads(journal.path.read_text())
-    assert list(data["meta"].values()) == [{"schema": SCHEMA_VERSION}]
+    assert list(data["meta"].values()) == [{"schema": SCHEMA_VERSION, "last_number": 1}]
     assert entry.number == 1
 
 
@@ -162,8 +162,9 @@ def test_a_full_disk_is_a_clear_error(reflect_home, shipped_packs, monkeypatch):
     assert "left as it was" in caught.value.message
     monkeypatch.undo()
     assert journal.path.read_bytes() == before
-    assert sorted(p.name for p in reflect_home.iterdir()) == ["journal.json",
+    assert sorted(p.name for p in reflect_home.iterdir()) == ["backups", "journal.json",
                                                              "journal.json.lock"]
+    assert list((reflect_home / "backups").iterdir()) == []
 
 
 def test_copies_left_by_a_killed_writer_are_cleared(reflect_home, shipped_packs):

@@ -23,7 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect import __version__, cli, paths
+from reflect.crypto import Keyring
 from reflect.drafts import DraftStore
+from reflect.errors import ReflectError
 from reflect.guide import reflect_new
 from reflect.journal import Journal
 from reflect.packs import discover
@@ -39,11 +41,13 @@ KILL_MAX_ROUNDS = 200
 CONCURRENT_WRITERS = 4
 CONCURRENT_SAVES = 50
 WAIT = 60.0
+PASSPHRASE = "a passphrase for the reliability suite"
 
 HELPER = r'''
 """Run by tests/test_reliability.py in its own process: save entries, save a draft, or read."""
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -97,12 +101,15 @@ def save(args):
     packs, problems = discover(None)
     assert not problems, problems
     pack = next(p for p in packs if p.id == "hearing-no-quick")
+    journal = Journal(args.path, passphrase=lambda: os.environ["REFLECT_PASSPHRASE"])
+    if args.path.exists():
+        journal.verify()  # an encrypted journal's key is derived before the first save
     gate(args)
     n = 0
     while args.count == 0 or n < args.count:
         n += 1
         entry_id = new_id()
-        Journal(args.path).add(pack, answers(n), entry_id, now())
+        journal.add(pack, answers(n), entry_id, now())
         # Reported saved: only once add() has returned.
         sys.stdout.write(entry_id + "\n")
         sys.stdout.flush()
@@ -196,7 +203,8 @@ def helper(tmp_path: Path) -> Iterator[Path]:
 
 
 def spawn(helper: Path, home: Path, *args: object) -> subprocess.Popen[str]:
-    env = dict(os.environ, REFLECT_HOME=str(home), PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, REFLECT_HOME=str(home), PYTHONDONTWRITEBYTECODE="1",
+               REFLECT_PASSPHRASE=PASSPHRASE)
     proc = subprocess.Popen(
         [sys.executable, str(helper), *(str(a) for a in args)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -240,11 +248,15 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def check_journal(path: Path, reported: set[str], kills: int) -> int:
+def check_journal(path: Path, reported: set[str], kills: int, encrypted: bool = False) -> int:
     """The journal is whole and holds every reported entry; returns the entry count."""
-    data = json.loads(path.read_bytes())
+    raw = path.read_bytes()
+    assert raw.startswith(b"reflect-encrypted 1\n") == encrypted
+    if encrypted:
+        raw = Keyring(lambda: PASSPHRASE).decrypt(raw, path, "journal")
+    data = json.loads(raw)
     assert set(data) == {"entries", "meta"}
-    entries = Journal(path).entries()
+    entries = Journal(path, passphrase=lambda: PASSPHRASE).entries()
     ids = [e.id for e in entries]
     assert len(set(ids)) == len(ids), "an entry was saved twice"
     assert [e.number for e in entries] == list(range(1, len(entries) + 1))
@@ -256,10 +268,14 @@ def check_journal(path: Path, reported: set[str], kills: int) -> int:
 
 
 def check_folder(folder: Path, journal: Path) -> list[Path]:
-    """Only the journal, its lock and temp files of killed writers; temps never the journal."""
+    """Only the journal, its lock, its backups and temp files of killed writers; temps never
+    the journal; every backup whole and private."""
     leftovers = temp_files(folder, journal.name)
     names = {p.name for p in folder.iterdir()}
-    assert names - {p.name for p in leftovers} == {journal.name, journal.name + ".lock"}
+    assert names - {p.name for p in leftovers} <= {journal.name, journal.name + ".lock",
+                                                   "backups"}
+    assert {journal.name, journal.name + ".lock"} <= names
+    check_backups(folder / "backups", journal)
     assert journal.is_file()
     assert not journal.is_symlink()
     journal_inode = journal.stat().st_ino
@@ -270,14 +286,41 @@ def check_folder(folder: Path, journal: Path) -> list[Path]:
     return leftovers
 
 
-def test_kill_9_while_saving_never_loses_a_reported_entry(helper, reflect_home, tmp_path):
-    """An entry reported saved survives SIGKILL at any moment, and the journal stays whole."""
+def check_backups(folder: Path, journal: Path) -> None:
+    """Each backup is a whole journal (or encrypted envelope) and 0600, in a 0700 folder."""
+    if not folder.exists():
+        return
+    assert mode(folder) == 0o700
+    for copy in folder.iterdir():
+        assert mode(copy) == 0o600
+        if copy.name.endswith(".tmp"):
+            continue
+        assert copy.name.startswith(journal.stem + ".")
+        raw = copy.read_bytes()
+        if not raw.startswith(b"reflect-encrypted "):
+            assert set(json.loads(raw)) == {"entries", "meta"}
+
+
+@pytest.mark.parametrize(("kind", "min_saves", "min_kills"), [
+    ("plain", KILL_MIN_SAVES, KILL_MIN_KILLS),
+    ("encrypted", KILL_MIN_SAVES // 2, KILL_MIN_KILLS // 2),
+])
+def test_kill_9_while_saving_never_loses_a_reported_entry(helper, reflect_home, tmp_path,
+                                                          fast_scrypt, kind, min_saves,
+                                                          min_kills):
+    """An entry reported saved survives SIGKILL at any moment, and the journal stays whole
+    (and, when encrypted, stays encrypted)."""
     journal = reflect_home / paths.JOURNAL_NAME
+    encrypted = kind == "encrypted"
+    if encrypted:
+        # Made with scrypt's cheapest accepted setting: the file says so, and each writer
+        # derives its key from it once, before its first save.
+        Journal(journal).encrypt(PASSPHRASE)
     rng = random.Random(SEED)
     reported: set[str] = set()
     kills = 0
     started = time.monotonic()
-    while len(reported) < KILL_MIN_SAVES or kills < KILL_MIN_KILLS:
+    while len(reported) < min_saves or kills < min_kills:
         assert kills < KILL_MAX_ROUNDS, f"only {len(reported)} saves in {kills} rounds"
         ready = tmp_path / f"ready-{kills}"
         proc = spawn(helper, reflect_home, "save", journal, "--ready", ready)
@@ -292,13 +335,13 @@ def test_kill_9_while_saving_never_loses_a_reported_entry(helper, reflect_home, 
         reported.update(lines)
         if journal.exists():
             check_folder(reflect_home, journal)
-            check_journal(journal, reported, kills)
+            check_journal(journal, reported, kills, encrypted)
         else:
             assert not reported
-    count = check_journal(journal, reported, kills)
+    count = check_journal(journal, reported, kills, encrypted)
     leftovers = check_folder(reflect_home, journal)
-    say(f"kill -9: {len(reported)} saves reported, {kills} kills, {count} entries in the "
-        f"journal ({count - len(reported)} saved but not reported), 0 lost, "
+    say(f"kill -9 ({kind}): {len(reported)} saves reported, {kills} kills, {count} entries "
+        f"in the journal ({count - len(reported)} saved but not reported), 0 lost, "
         f"{len(leftovers)} leftover temp files, {time.monotonic() - started:.1f} s")
 
 
@@ -391,6 +434,140 @@ def test_kill_9_while_saving_a_draft_never_damages_it(helper, reflect_home, tmp_
         draft_file.name}
     say(f"draft kill -9: {last} saves reported, {kills} kills, draft always loadable, "
         f"{len(leftovers)} leftover temp files")
+
+
+HOSTILE_SHAPES = [
+    b"", b" ", b"\n\n", b"null", b"true", b"0", b'"a journal"', b"[]", b"[1, 2, 3]",
+    b"\x00" * 64, b"\xff\xfe\x00\x00", b"\xef\xbb\xbf[]", b"PK\x03\x04 a zip file",
+    b"[" * 100_000, b'{"a": ' * 50_000, b'{"entries": ' + b"[" * 3000 + b"]" * 3000 + b"}",
+    b'{"entries": null}', b'{"entries": []}', b'{"entries": "x"}', b'{"entries": {"1": null}}',
+    b'{"entries": {"1": []}}', b'{"entries": {"1": {}}}',
+    b'{"entries": {"1": {"id": 7, "number": 1, "created": "c", "updated": "u"}}}',
+    b'{"entries": {"1": {"id": "x", "number": 1.0, "created": "c", "updated": "u"}}}',
+    b'{"entries": {"1": {"id": "x", "number": true, "created": "c", "updated": "u"}}}',
+    b'{"entries": {"1": {"id": "x", "number": NaN, "created": "c", "updated": "u"}}}',
+    b'{"entries": {"1": {"id": "x", "number": 1e999, "created": "c", "updated": "u"}}}',
+    b'{"entries": {"1": {"id": "x", "number": ' + b"9" * 5000 + b', "created": "c"}}}',
+    b'{"entries": {"1": {"id": "x", "number": 1, "created": 5, "updated": "u"}}}',
+    b'{"entries": {"1": {"id": "x", "number": 1, "created": "c", "updated": "u",'
+    b' "answers": []}}}',
+    b'{"entries": {"1": {"id": "x", "number": 1, "created": "c", "updated": "u",'
+    b' "derived": "title"}}}',
+    b'{"meta": [], "entries": {}}', b'{"meta": {"1": {"schema": 1.0}}, "entries": {}}',
+    b'{"meta": {"1": {"schema": "1"}}, "entries": {}}',
+    b'{"meta": {"1": {"schema": 2}}, "entries": {}}',
+    b'{"meta": {"1": {"schema": 1}}, "entries": {}, "extra": 5}',
+]
+
+
+def hostile_envelopes(sealed: bytes) -> list[bytes]:
+    """Encrypted files whose header asks for something reflect must not do."""
+    first, header, body = sealed.split(b"\n", 2)
+    fields = json.loads(header)
+    cases = []
+    for change in ({"n": 2**40}, {"n": 2**21}, {"r": 2**20}, {"p": 2**10}, {"n": -1},
+                   {"salt": None}, {"nonce": "%%%"}, {"check": ""}, {"kdf": "argon2"},
+                   {"cipher": "none"}):
+        cases.append(first + b"\n" + json.dumps({**fields, **change}).encode() + b"\n" + body)
+    cases.append(b"reflect-encrypted 99\n" + header + b"\n" + body)
+    cases.append(b"reflect-encrypted x\n" + header + b"\n" + body)
+    cases.append(first + b"\n" + b"[" * 4000 + b"\n" + body)
+    cases.append(first + b"\n" + header + b"\n")
+    return cases
+
+
+def test_damaged_and_hostile_journals_are_refused_unchanged(reflect_home, shipped_packs,
+                                                            fast_scrypt):
+    """Every cut, every altered byte of an encrypted file, every hostile shape or header:
+    reading and saving are both refused with a clear error, and the file stays as it was,
+    with no backup or temporary file made from it."""
+    source = reflect_home / "source.json"
+    journal = Journal(source)
+    pack = shipped_packs["hearing-no-quick"]
+    for n in range(2):
+        journal.add(pack, {"what_happened": f"Entry {n}: they said not tonight.",
+                           "intensity": n, "need": ["closeness"], "reframe": "one-moment"},
+                    f"id-{n}", "2026-03-01T21:30:00+01:00")
+    plain = source.read_bytes()
+    journal.encrypt(PASSPHRASE)
+    sealed = source.read_bytes()
+    header_end = sealed.index(b"\n", sealed.index(b"\n") + 1) + 1
+    # Every position in the envelope's header and at the ends; every third one elsewhere.
+    def positions(raw: bytes, close: int) -> list[int]:
+        return sorted({*range(0, len(raw), 3), *range(min(close, len(raw))),
+                       *range(max(len(raw) - 32, 0), len(raw))})
+
+    cases = (
+        [("plain cut", plain[:length]) for length in positions(plain, 32)]
+        + [("shape", shape) for shape in HOSTILE_SHAPES]
+        + [("encrypted cut", sealed[:length]) for length in positions(sealed, header_end)]
+        + [("encrypted byte", sealed[:i] + bytes([sealed[i] ^ 0x01]) + sealed[i + 1:])
+           for i in positions(sealed, header_end)]
+        + [("hostile header", raw) for raw in hostile_envelopes(sealed)]
+    )
+    keyring = Keyring(lambda: PASSPHRASE)
+    folder = reflect_home / "case"
+    folder.mkdir()
+    path = folder / "journal.json"
+    started = time.monotonic()
+    for kind, raw in cases:
+        # A new file each time: truncating one just written makes ext4 flush it, slowly.
+        path.unlink(missing_ok=True)
+        path.write_bytes(raw)
+        target = Journal(path)
+        target.keyring = keyring  # one process: keys are derived once, as in reflect
+        for attempt in (target.entries,
+                        lambda t=target: t.add(pack, {"what_happened": "x"}, "new", "now")):
+            try:
+                attempt()
+            except ReflectError as error:
+                refusal = error.message
+            else:
+                pytest.fail(f"a damaged journal was accepted ({kind}): {raw[:80]!r}")
+            assert refusal.strip(), kind
+        assert path.read_bytes() == raw, kind
+        assert sorted(p.name for p in folder.iterdir()) == ["journal.json",
+                                                           "journal.json.lock"], kind
+    by_kind: dict[str, int] = {}
+    for kind, _ in cases:
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    say(f"hostile/damaged journals: {len(cases)} tried, {len(cases)} refused with the file "
+        f"unchanged ({', '.join(f'{n} {k}' for k, n in by_kind.items())}), "
+        f"{time.monotonic() - started:.1f} s")
+
+
+def test_encryption_round_trip_and_a_wrong_passphrase(reflect_home, shipped_packs):
+    """Encrypting and decrypting (real scrypt settings) keep every entry exactly; a wrong
+    passphrase changes no file at all."""
+    path = reflect_home / paths.JOURNAL_NAME
+    journal = Journal(path)
+    pack = shipped_packs["hearing-no-quick"]
+    for n in range(30):
+        journal.add(pack, {"what_happened": f"Entry {n} \U0001f642 [bold]not markup[/]",
+                           "intensity": n % 11, "need": ["closeness", f"my words {n}"],
+                           "reframe": "one-moment"}, f"id-{n}", "2026-03-01T21:30:00+01:00")
+    before = [e.to_record() for e in journal.entries()]
+    started = time.monotonic()
+    journal.encrypt(PASSPHRASE)
+    encrypt_took = time.monotonic() - started
+    assert b"not markup" not in path.read_bytes()
+    opened = Journal(path, passphrase=lambda: PASSPHRASE)
+    assert [e.to_record() for e in opened.entries()] == before
+
+    files = {p: p.read_bytes() for p in reflect_home.rglob("*") if p.is_file()}
+    wrong = Journal(path, passphrase=lambda: "a wrong passphrase entirely")
+    for attempt in (wrong.entries, wrong.decrypt, wrong.verify,
+                    lambda: wrong.add(pack, {"what_happened": "x"}, "new", "now")):
+        with pytest.raises(ReflectError, match="That passphrase does not open the journal"):
+            attempt()
+    assert {p: p.read_bytes() for p in reflect_home.rglob("*") if p.is_file()} == files
+
+    opened.decrypt()
+    assert json.loads(path.read_bytes())["entries"]
+    assert [e.to_record() for e in Journal(path).entries()] == before
+    say(f"encryption: 30 entries encrypted (one scrypt derivation, n=2^16 r=8 p=1) in "
+        f"{encrypt_took:.2f} s, read back equal, a wrong passphrase changed 0 of "
+        f"{len(files)} files, decrypted back equal")
 
 
 def test_nothing_leaves_the_machine(reflect_home, scripted, monkeypatch):

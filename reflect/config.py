@@ -1,0 +1,67 @@
+"""Settings a person may change, in `config.toml` in the config folder (`reflect where`).
+
+    [backups]
+    keep = 10      # how many rolling copies of the journal to keep, 1 to 1000
+
+A file that is missing means every setting has its default. A mistake (a name reflect does
+not know, a value of the wrong kind) is an error naming the file and the setting, so a typo
+is never silently ignored.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reflect.backups import DEFAULT_KEEP, MAX_KEEP
+from reflect.errors import ReflectError
+from reflect.files import read_if_present
+
+
+@dataclass(frozen=True)
+class Settings:
+    keep_backups: int = DEFAULT_KEEP
+
+
+class SettingsError(ReflectError):
+    """config.toml has a mistake; nothing has been changed."""
+
+
+def load_settings(path: Path) -> Settings:
+    """The settings in this file, or the defaults when there is no file."""
+    raw = read_if_present(path, "the settings")
+    if raw is None:
+        return Settings()
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
+    def wrong(problem: str) -> SettingsError:
+        return SettingsError(f"The settings file {path} {problem}. Fix it, or move it aside "
+                             "to use the defaults.")
+
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise wrong("is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise wrong(f"is not valid TOML ({error})") from None
+    unknown = sorted(set(data) - {"backups"})
+    if unknown:
+        raise wrong(f"has a section reflect does not know: [{unknown[0]}] (it knows "
+                    "[backups])")
+    section = data.get("backups", {})
+    if not isinstance(section, dict):
+        raise wrong("has backups that is not a section; write it as [backups]")
+    unknown = sorted(set(section) - {"keep"})
+    if unknown:
+        raise wrong(f"has a setting reflect does not know: backups.{unknown[0]} (it knows "
+                    "backups.keep)")
+    keep = section.get("keep", DEFAULT_KEEP)
+    if type(keep) is not int or not 1 <= keep <= MAX_KEEP:
+        raise wrong(f"says backups.keep = {keep!r}; it must be a whole number from 1 to "
+                    f"{MAX_KEEP}")
+    return Settings(keep_backups=keep)

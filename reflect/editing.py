@@ -1,0 +1,140 @@
+"""Answering a step of a saved reflection again. Terminal-free: questions go through an Asker.
+
+Changing one answer can change what follows from it: a different need offers different
+alternatives, and "I asked again" opens a step that "I respected it" does not. So after the
+chosen step, any step that now needs an answer (or whose answer no longer fits) is asked
+too, and a step that no longer applies is let go, and named, so nothing vanishes unseen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reflect.entry import Entry
+from reflect.errors import ReflectError
+from reflect.packs import Choice, Pack, Step
+from reflect.session import (
+    BACK,
+    SKIP,
+    Asker,
+    Interrupted,
+    Prompt,
+    check_answer,
+    prompt_for,
+    visible,
+)
+
+PICK = "_step"
+PREVIEW = 50
+
+
+class EditCancelled(ReflectError):
+    def __init__(self) -> None:
+        super().__init__("Stopped. The reflection was not changed.", exit_code=130,
+                         calm=True)
+
+
+@dataclass
+class Edit:
+    """The answers after an edit, and the questions whose answers were let go."""
+
+    answers: dict[str, Any]
+    dropped: list[str] = field(default_factory=list)
+
+
+def _preview(value: Any) -> str:
+    if isinstance(value, list):
+        text = ", ".join(str(item) for item in value)
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…"
+
+
+def steps_to_edit(pack: Pack, entry: Entry) -> list[Step]:
+    """The steps that were part of this reflection (those whose condition holds)."""
+    return [step for step in pack.steps if visible(step, entry.answers)]
+
+
+def choose_step(pack: Pack, entry: Entry, asker: Asker, step_id: str | None) -> Step:
+    steps = steps_to_edit(pack, entry)
+    if step_id is not None:
+        for step in steps:
+            if step.id == step_id:
+                return step
+        names = ", ".join(step.id for step in steps)
+        raise ReflectError(f"Reflection #{entry.number} has no step {step_id!r} to change. "
+                           f"Its steps are: {names}.", exit_code=2)
+    choices = tuple(
+        Choice(value=step.id, label=step.question,
+               hint=_preview(entry.answers[step.id]) if step.id in entry.answers
+               else "not answered")
+        for step in steps)
+    try:
+        picked = asker.ask(Prompt(key=PICK, kind="select",
+                                  question="Which answer would you like to change?",
+                                  choices=choices))
+    except Interrupted:
+        raise EditCancelled from None
+    if picked is BACK or picked is SKIP:
+        raise EditCancelled
+    return pack.step(str(picked))
+
+
+def edit_answers(pack: Pack, entry: Entry, asker: Asker, step: Step) -> Edit:
+    """Ask the step again (its current answer offered first), then whatever follows."""
+    answers = dict(entry.answers)
+    shown_before = {s.id for s in pack.steps if visible(s, entry.answers)}
+    _ask(pack, step, answers, asker)
+    dropped: list[str] = []
+    for later in pack.steps:
+        if later.id == step.id:
+            continue
+        if not visible(later, answers):
+            if later.id in answers:
+                answers.pop(later.id)
+                dropped.append(later.question)
+            continue
+        if later.id in answers:
+            if not _fits(later, answers):
+                answers.pop(later.id)
+                _ask(pack, later, answers, asker)
+        elif not later.optional or later.id not in shown_before:
+            _ask(pack, later, answers, asker)
+    return Edit(answers, dropped)
+
+
+def _fits(step: Step, answers: dict[str, Any]) -> bool:
+    """Whether the answer still fits the step, given the answers it depends on.
+
+    A choice offered only for another need does not fit, even on a step that also takes
+    a person's own words: those are the words that match no choice at all."""
+    offered = step.choices_for(answers)
+    try:
+        check_answer(step, offered, answers[step.id])
+    except (TypeError, ValueError):
+        return False
+    value = answers[step.id]
+    picked = value if isinstance(value, list) else [value]
+    elsewhere = {c.value for c in step.all_choices()} - {c.value for c in offered}
+    return not any(item in elsewhere for item in picked)
+
+
+def _ask(pack: Pack, step: Step, answers: dict[str, Any], asker: Asker) -> None:
+    while True:
+        try:
+            value = asker.ask(prompt_for(pack, step, answers))
+        except Interrupted:
+            raise EditCancelled from None
+        if value is BACK:
+            continue
+        if value is SKIP:
+            if step.optional:
+                answers.pop(step.id, None)
+                return
+            continue
+        answers[step.id] = check_answer(step, step.choices_for(answers), value)
+        return

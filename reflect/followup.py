@@ -1,0 +1,96 @@
+"""Closing the loop: asking, some time later, how the other ways to meet a need went.
+
+A reflection may pick alternatives ("a hug, if they want to", "a walk on my own"). Later,
+reflect asks once about each: it helped, it didn't, they said no and that was okay, or not
+yet. Never nagging: after a reflection it asks about one earlier entry at most, only
+about alternatives it has never asked about, and "don't ask about this again" is always
+an answer. Terminal-free: questions go through an Asker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from reflect.entry import Entry, now
+from reflect.packs import Choice
+from reflect.present import Reader
+from reflect.session import BACK, SKIP, Asker, Interrupted, Prompt
+
+HELPED = "helped"
+DIDNT_HELP = "didnt-help"
+DECLINED_OKAY = "declined-okay"
+NOT_YET = "not-yet"
+DISMISSED = "dismissed"
+OUTCOMES = (
+    Choice(HELPED, "I tried it, and it helped"),
+    Choice(DIDNT_HELP, "I tried it, and it didn't help much"),
+    Choice(DECLINED_OKAY, "I offered it, they said no, and that was okay"),
+    Choice(NOT_YET, "Not yet"),
+    Choice(DISMISSED, "Don't ask me about this one again"),
+)
+OUTCOME_WORDS = {choice.value: choice.label for choice in OUTCOMES}
+WAIT = timedelta(hours=12)
+"""How old a reflection must be before its alternatives are asked about."""
+
+
+@dataclass(frozen=True)
+class Open:
+    """One alternative of one entry that has no outcome yet."""
+
+    entry: Entry
+    alternative: str
+
+
+def open_items(entries: Iterable[Entry], at: datetime | None = None,
+               again: bool = False) -> list[Open]:
+    """Alternatives with no outcome, oldest entry first; `again` includes "not yet" ones."""
+    at = at or datetime.now().astimezone()
+    items = []
+    for entry in sorted(entries, key=lambda e: e.created):
+        try:
+            created = datetime.fromisoformat(entry.created)
+            if created.tzinfo is None:
+                created = created.astimezone()
+        except ValueError:
+            continue
+        if at - created < WAIT:
+            continue
+        chosen = entry.derived.get("alternatives") or []
+        for alternative in chosen if isinstance(chosen, list) else [chosen]:
+            outcome = entry.followups.get(str(alternative), {}).get("outcome")
+            if outcome is None or (again and outcome == NOT_YET):
+                items.append(Open(entry, str(alternative)))
+    return items
+
+
+def one_entry(items: list[Open]) -> list[Open]:
+    """The open alternatives of the oldest entry only: what a plain `reflect` asks."""
+    if not items:
+        return []
+    first = items[0].entry.id
+    return [item for item in items if item.entry.id == first]
+
+
+def ask(items: list[Open], reader: Reader, asker: Asker) -> dict[str, dict[str, dict[str, str]]]:
+    """Ask about each open alternative; returns {entry id: {alternative: outcome record}}.
+
+    Ctrl-C stops asking and keeps the answers already given."""
+    answers: dict[str, dict[str, dict[str, str]]] = {}
+    for item in items:
+        label = reader.label(item.entry, "alternatives", item.alternative)
+        title = item.entry.derived.get("title") or ""
+        question = (f"After reflection #{item.entry.number} ({title}), one other way you "
+                    f"thought of was: {label}. How did it go?")
+        try:
+            value: Any = asker.ask(Prompt(key="_followup", kind="select", question=question,
+                                          choices=OUTCOMES, default=NOT_YET))
+        except Interrupted:
+            break
+        if value is BACK or value is SKIP or value not in OUTCOME_WORDS:
+            continue
+        answers.setdefault(item.entry.id, {})[item.alternative] = {
+            "outcome": str(value), "at": now()}
+    return answers

@@ -1,0 +1,472 @@
+"""Patterns across reflections: how often they were written, how strong the feeling was
+before and after, and the needs, reasons, thinking traps and other ways chosen most.
+
+Terminal-free: entries and a Reader in, plain values out, plus the sentences that
+describe them, shared by `reflect stats` and the HTML export so both say the same thing.
+The numbers describe what was written. They are information, never a score or a promise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from reflect.entry import Entry
+from reflect.present import Reader
+from reflect.query import entry_day
+from reflect.safe_text import printable
+
+FEW = 3
+"""Below this many reflections, patterns would mostly be chance, so none are drawn."""
+
+WEEKS_UP_TO_DAYS = 122
+"""Reflections spread over more days than this (about four months) are counted by month."""
+
+REASONS_STEP = "not_about_me"
+TRAPS_STEP = "thinking_trap"
+NOT_A_TRAP = frozenset({"none-fit"})
+"""Choices of the thinking-trap step that say no trap fitted: answered, but not a trap.
+These step ids are those of the shipped packs; a pack of one's own that uses the same ids
+is counted the same way, and one that does not simply adds nothing to these lists."""
+
+DEFAULT_SCALE = 10
+
+CLOSE = 0.5
+"""Months whose average "before" ratings differ by less than this read as about the same:
+a rough number given in the moment moves that much on its own."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """One week (Monday to Sunday) or one calendar month, and how many reflections in it."""
+
+    start: date
+    end: date
+    label: str
+    """'2026-W45' for a week, '2026-11' for a month: stable, for scripts."""
+    name: str
+    """'3 Nov' (with the year when the periods cross one) or 'Nov 2026': for people."""
+    count: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """How strong the feeling was at the start of one reflection and at its end."""
+
+    number: int
+    created: str
+    day: date
+    before: int
+    after: int
+    out_of: int
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class MonthAverage:
+    """The average "before" rating of one month's reflections."""
+
+    month: str
+    start: date
+    average: float
+    count: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.start:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One answer and how many reflections chose it."""
+
+    value: str
+    """The stored value (`feeling-wanted`), or the words as written for one's own."""
+    label: str
+    count: int
+    share: float
+    """count / the reflections that answered the question, to 3 places."""
+    own_words: bool
+
+
+@dataclass(frozen=True)
+class Ranking:
+    answered: int
+    """How many reflections answered the question at all."""
+    items: tuple[Ranked, ...]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """How one of the other ways went, over every time it was asked about later."""
+
+    value: str
+    label: str
+    helped: int
+    didnt_help: int
+    declined_okay: int
+    not_yet: int
+
+    @property
+    def tried(self) -> int:
+        return self.helped + self.didnt_help
+
+
+@dataclass(frozen=True)
+class Insights:
+    count: int
+    first: date | None
+    last: date | None
+    unit: str
+    """'week' or 'month': what each period of `periods` is."""
+    periods: tuple[Period, ...]
+    changes: tuple[Change, ...]
+    average_change: float | None
+    average_before: float | None
+    average_after: float | None
+    months: tuple[MonthAverage, ...]
+    needs: Ranking
+    reasons: Ranking
+    traps: Ranking
+    alternatives: Ranking
+    follow_ups: tuple[FollowUp, ...]
+
+    @property
+    def enough(self) -> bool:
+        """Whether there are enough reflections for patterns to mean much."""
+        return self.count >= FEW
+
+    @property
+    def trend(self) -> float | None:
+        """The latest month's average "before" rating less the first month's."""
+        if len(self.months) < 2:
+            return None
+        return round(self.months[-1].average - self.months[0].average, 2)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `reflect stats --json` prints (documented in the README)."""
+
+        def ranking(found: Ranking) -> dict[str, Any]:
+            return {"answered": found.answered, "items": [
+                {"value": item.value, "label": item.label, "count": item.count,
+                 "share": item.share, "own_words": item.own_words}
+                for item in found.items]}
+
+        return {
+            "count": self.count,
+            "enough": self.enough,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "activity": {"unit": self.unit, "periods": [
+                {"label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(),
+                 "count": p.count} for p in self.periods]},
+            "intensity": {
+                "entries": [{"number": c.number, "created": c.created, "before": c.before,
+                             "after": c.after, "change": c.change, "out_of": c.out_of}
+                            for c in self.changes],
+                "over": len(self.changes),
+                "average_before": self.average_before,
+                "average_after": self.average_after,
+                "average_change": self.average_change,
+            },
+            "before_by_month": {
+                "months": [{"month": m.month, "average": m.average, "count": m.count}
+                           for m in self.months],
+                "change": self.trend,
+            },
+            "needs": ranking(self.needs),
+            "reasons": ranking(self.reasons),
+            "thinking_traps": ranking(self.traps),
+            "alternatives": ranking(self.alternatives),
+            "follow_ups": [{"value": f.value, "label": f.label, "helped": f.helped,
+                            "didnt_help": f.didnt_help, "declined_okay": f.declined_okay,
+                            "not_yet": f.not_yet} for f in self.follow_ups],
+        }
+
+
+def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
+    """Every pattern of these entries (in any order; from any pack)."""
+    ordered = sorted(entries, key=lambda e: (e.created, e.number))
+    days = [day for day in map(entry_day, ordered) if day != date.min]
+    unit, periods = activity(days)
+    changes = intensity_changes(ordered, reader)
+    return Insights(
+        count=len(ordered),
+        first=min(days) if days else None,
+        last=max(days) if days else None,
+        unit=unit,
+        periods=periods,
+        changes=changes,
+        average_change=_mean([c.change for c in changes]),
+        average_before=_mean([c.before for c in changes]),
+        average_after=_mean([c.after for c in changes]),
+        months=before_by_month(ordered),
+        needs=ranking(ordered, reader, role="needs"),
+        reasons=ranking(ordered, reader, step=REASONS_STEP),
+        traps=ranking(ordered, reader, step=TRAPS_STEP, leave_out=NOT_A_TRAP),
+        alternatives=ranking(ordered, reader, role="alternatives"),
+        follow_ups=follow_ups(ordered, reader),
+    )
+
+
+# How often ----------------------------------------------------------------------------
+
+def activity(days: Sequence[date]) -> tuple[str, tuple[Period, ...]]:
+    """Reflections per week, or per month when they spread over more than ~4 months,
+    from the first reflection's period to the last one's, empty periods included."""
+    if not days:
+        return "week", ()
+    first, last = min(days), max(days)
+    if (last - first).days > WEEKS_UP_TO_DAYS:
+        return "month", _months(days, first, last)
+    return "week", _weeks(days, first, last)
+
+
+def _weeks(days: Sequence[date], first: date, last: date) -> tuple[Period, ...]:
+    monday = first - timedelta(days=first.weekday())
+    counts: dict[date, int] = {}
+    for day in days:
+        start = day - timedelta(days=day.weekday())
+        counts[start] = counts.get(start, 0) + 1
+    with_year = first.year != last.year or monday.year != last.year
+    periods = []
+    while monday <= last:
+        year, week, _ = monday.isocalendar()
+        name = f"{monday.day} {monday:%b}" + (f" {monday.year}" if with_year else "")
+        periods.append(Period(monday, monday + timedelta(days=6), f"{year}-W{week:02d}",
+                              name, counts.get(monday, 0)))
+        monday += timedelta(days=7)
+    return tuple(periods)
+
+
+def _months(days: Sequence[date], first: date, last: date) -> tuple[Period, ...]:
+    counts: dict[tuple[int, int], int] = {}
+    for day in days:
+        counts[(day.year, day.month)] = counts.get((day.year, day.month), 0) + 1
+    periods = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        start = date(year, month, 1)
+        following = date(year + month // 12, month % 12 + 1, 1)
+        periods.append(Period(start, following - timedelta(days=1), f"{year}-{month:02d}",
+                              f"{start:%b %Y}", counts.get((year, month), 0)))
+        year, month = following.year, following.month
+    return tuple(periods)
+
+
+# How strong ---------------------------------------------------------------------------
+
+def _rating(value: Any) -> int | None:
+    return value if type(value) is int else None
+
+
+def _scale(entry: Entry, reader: Reader, role: str) -> int:
+    step = reader.role_step(entry, role)
+    return step.max if step is not None and step.kind == "scale" else DEFAULT_SCALE
+
+
+def intensity_changes(entries: Sequence[Entry], reader: Reader) -> tuple[Change, ...]:
+    """Before and after, for each entry that has both ratings, oldest first."""
+    changes = []
+    for entry in entries:
+        before = _rating(entry.derived.get("intensity_before"))
+        after = _rating(entry.derived.get("intensity_after"))
+        if before is None or after is None:
+            continue
+        changes.append(Change(entry.number, entry.created, entry_day(entry), before, after,
+                              _scale(entry, reader, "intensity_before")))
+    return tuple(changes)
+
+
+def _befores(entries: Sequence[Entry]) -> list[tuple[int, date]]:
+    found = []
+    for entry in entries:
+        before = _rating(entry.derived.get("intensity_before"))
+        day = entry_day(entry)
+        if before is not None and day != date.min:
+            found.append((before, day))
+    return found
+
+
+def before_by_month(entries: Sequence[Entry]) -> tuple[MonthAverage, ...]:
+    """The average "before" rating of each month that has one, oldest first. Entries
+    with only a "before" rating (the quick pack asks once) count too."""
+    by_month: dict[tuple[int, int], list[int]] = {}
+    for before, day in _befores(entries):
+        by_month.setdefault((day.year, day.month), []).append(before)
+    months = []
+    for (year, month), ratings in sorted(by_month.items()):
+        average = _mean(ratings)
+        assert average is not None
+        months.append(MonthAverage(f"{year}-{month:02d}", date(year, month, 1), average,
+                                   len(ratings)))
+    return tuple(months)
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+# What was chosen ----------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _chosen(entry: Entry, reader: Reader, role: str | None,
+            step: str | None) -> tuple[str | None, list[str]]:
+    """The step the answer belongs to, and the values chosen or written in it."""
+    if role is not None:
+        found = reader.role_step(entry, role)
+        step_id, value = (found.id if found else None), entry.derived.get(role)
+    else:
+        step_id, value = step, entry.answers.get(step or "")
+    items = value if isinstance(value, list) else [value]
+    values = []
+    for item in items:
+        if isinstance(item, str) or (type(item) is int):
+            words = " ".join(printable(str(item), keep_newlines=False).split())
+            if words:
+                values.append(words)
+    return step_id, values
+
+
+def ranking(entries: Sequence[Entry], reader: Reader, role: str | None = None,
+            step: str | None = None, leave_out: frozenset[str] = frozenset()) -> Ranking:
+    """How many reflections chose each answer of one question, most chosen first.
+
+    Give `role` for a derived field (needs, alternatives), or `step` for an answer.
+    Words of one's own ("other") are counted as written; capitals and spacing aside, the
+    same words written twice count together. The same value from two packs counts once."""
+    answered = 0
+    counts: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    values: dict[str, str] = {}
+    own: dict[str, bool] = {}
+    for entry in entries:
+        step_id, chosen = _chosen(entry, reader, role, step)
+        if not chosen:
+            continue
+        answered += 1
+        seen: set[str] = set()
+        for value in chosen:
+            key = _fold(value)
+            if value in leave_out or key in seen:
+                continue
+            seen.add(key)
+            counts[key] = counts.get(key, 0) + 1
+            choice = reader.choice(entry, step_id, value) if step_id else None
+            if choice is not None:
+                labels[key] = " ".join(printable(choice.label, keep_newlines=False).split())
+                values[key] = value
+                own[key] = False
+            else:
+                labels.setdefault(key, value)
+                values.setdefault(key, value)
+                written = step_id is not None and reader.knows_step(entry, step_id)
+                own[key] = own.get(key, True) and written
+    items = [Ranked(values[key], labels[key], count, round(count / answered, 3), own[key])
+             for key, count in counts.items()]
+    items.sort(key=lambda item: (-item.count, item.label.casefold(), item.label))
+    return Ranking(answered, tuple(items))
+
+
+def follow_ups(entries: Sequence[Entry], reader: Reader) -> tuple[FollowUp, ...]:
+    """How the other ways went, from the answers given when reflect followed up on them.
+
+    Counted per way (a way chosen in three reflections can be told about three times);
+    "don't ask again" is not counted. Ways that helped most come first."""
+    from reflect.followup import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET
+
+    tally: dict[str, dict[str, int]] = {}
+    labels: dict[str, str] = {}
+    for entry in entries:
+        for value, record in entry.followups.items():
+            outcome = record.get("outcome")
+            if outcome not in (HELPED, DIDNT_HELP, DECLINED_OKAY, NOT_YET):
+                continue
+            key = _fold(value)
+            labels.setdefault(key, reader.label(entry, "alternatives", value))
+            counts = tally.setdefault(key, dict.fromkeys(
+                (HELPED, DIDNT_HELP, DECLINED_OKAY, NOT_YET), 0))
+            counts[str(outcome)] += 1
+    found = [FollowUp(value=key, label=labels[key], helped=c[HELPED], didnt_help=c[DIDNT_HELP],
+                      declined_okay=c[DECLINED_OKAY], not_yet=c[NOT_YET])
+             for key, c in tally.items()]
+    found.sort(key=lambda f: (-f.helped, f.didnt_help, f.label.casefold()))
+    return tuple(found)
+
+
+# Words --------------------------------------------------------------------------------
+
+def number_words(value: float) -> str:
+    """A number as a person reads it: one decimal at most, none when whole (2, 4.5)."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _points(value: float) -> str:
+    words = number_words(abs(value))
+    return f"{words} point" + ("" if words == "1" else "s")
+
+
+def _reflections(count: int) -> str:
+    return f"{count} reflection" + ("" if count == 1 else "s")
+
+
+def change_words(found: Insights) -> str | None:
+    """The average change from the start of a reflection to its end, as information."""
+    if found.average_change is None:
+        return None
+    over = len(found.changes)
+    basis = (f"({_reflections(over)} with a rating at the start and the end)" if over != 1
+             else "(1 reflection with a rating at the start and the end)")
+    change = found.average_change
+    if number_words(abs(change)) == "0":
+        return f"On average the feeling was about the same at the end as at the start {basis}."
+    if change < 0:
+        return f"On average the feeling was {_points(change)} lower by the end {basis}."
+    return (f"On average the feeling was {_points(change)} stronger by the end {basis}. "
+            "Looking closely at something that hurts can stir it up for a while; that is "
+            "worth knowing too.")
+
+
+def trend_words(found: Insights) -> str | None:
+    """How the "before" rating of the first month compares with the latest month's."""
+    if found.trend is None:
+        return None
+    first, latest = found.months[0], found.months[-1]
+    said = (f"At the start of a reflection the feeling was {number_words(first.average)} "
+            f"on average in {first.name}, and {number_words(latest.average)} in "
+            f"{latest.name}")
+    if number_words(abs(found.trend)) == "0":
+        return said + ": about the same."
+    difference = f"{_points(found.trend)} {'lower' if found.trend < 0 else 'higher'}"
+    if abs(found.trend) < CLOSE:
+        return said + f": about the same ({difference})."
+    return said + f": {difference}."
+
+
+def few_words(count: int) -> str:
+    """What to say instead of charts while there are only one or two reflections."""
+    return (f"You have {_reflections(count)} so far. Patterns need a few more to show "
+            "(three or more), so there are no charts yet. Here is what there is:")
+
+
+def span_words(found: Insights) -> str:
+    """'6 reflections, 2 September 2026 to 2 November 2026'."""
+    said = _reflections(found.count)
+    if found.first is None or found.last is None:
+        return said
+    first = f"{found.first.day} {found.first:%B %Y}"
+    last = f"{found.last.day} {found.last:%B %Y}"
+    return f"{said}, {first}" + (f" to {last}" if last != first else "")
+
+
+NOT_A_FORECAST = ("These numbers describe what you wrote. They are not a score, and not a "
+                  "promise of what comes next.")

@@ -1,0 +1,261 @@
+"""Finding entries again: dates people type, the filters every read command shares,
+short references (a number or the start of an id), and searching the answers.
+
+Terminal-free: it works on Entry objects and plain values.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from reflect.entry import Entry
+from reflect.errors import ReflectError
+from reflect.safe_text import printable
+
+DATE_HELP = ("a date like 2026-11-02 or 2026-11, or a relative one: today, yesterday, "
+             "7d, 2w, 3m, 1y, '3 days ago', 'this week', 'last week', 'this month', "
+             "'last month'")
+
+_UNITS = {"d": "days", "day": "days", "days": "days",
+          "w": "weeks", "week": "weeks", "weeks": "weeks",
+          "m": "months", "month": "months", "months": "months",
+          "y": "years", "year": "years", "years": "years"}
+_RELATIVE = re.compile(r"^(\d{1,4})\s*([a-z]+)(?:\s+ago)?$")
+
+
+class BadQuery(ReflectError):
+    """Something typed on the command line that cannot be read; exit 2 like a wrong flag."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, exit_code=2)
+
+
+def _months_back(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period(text: str, today: date) -> tuple[date, date]:
+    """The first and last day a date expression stands for.
+
+    `2026-11-02` and `3 days ago` are one day; `2026-11` and `last month` a calendar
+    month; `this week` and `last week` run Monday to Sunday.
+    """
+    spoken = " ".join(text.strip().lower().split())
+    if spoken in ("today", "now"):
+        return today, today
+    if spoken == "yesterday":
+        day = today - timedelta(days=1)
+        return day, day
+    if spoken in ("this week", "last week"):
+        monday = today - timedelta(days=today.weekday())
+        if spoken == "last week":
+            monday -= timedelta(days=7)
+        return monday, monday + timedelta(days=6)
+    if spoken in ("this month", "last month"):
+        first = today.replace(day=1)
+        if spoken == "last month":
+            first = _months_back(first, 1)
+        return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    if spoken in ("this year", "last year"):
+        year = today.year - (spoken == "last year")
+        return date(year, 1, 1), date(year, 12, 31)
+    relative = _RELATIVE.match(spoken)
+    if relative and relative.group(2) in _UNITS:
+        amount, unit = int(relative.group(1)), _UNITS[relative.group(2)]
+        if unit == "days":
+            day = today - timedelta(days=amount)
+        elif unit == "weeks":
+            day = today - timedelta(weeks=amount)
+        elif unit == "months":
+            day = _months_back(today, amount)
+        else:
+            day = _months_back(today, 12 * amount)
+        return day, day
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}", spoken):
+            first = date.fromisoformat(spoken + "-01")
+            return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        if re.fullmatch(r"\d{4}", spoken):
+            return date(int(spoken), 1, 1), date(int(spoken), 12, 31)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", spoken):
+            day = date.fromisoformat(spoken)
+            return day, day
+    except ValueError:
+        pass
+    raise BadQuery(f"Cannot read the date {text!r}. Use {DATE_HELP}.")
+
+
+def entry_day(entry: Entry) -> date:
+    """The calendar day the entry was written, where it was written."""
+    try:
+        return datetime.fromisoformat(entry.created).date()
+    except ValueError:
+        return date.min
+
+
+Labeller = Callable[[Entry, str, str], str]
+"""(entry, role, value) -> the words a person saw for that value."""
+
+
+@dataclass
+class Filters:
+    """What narrows a read command. Empty filters let every entry through."""
+
+    since: date | None = None
+    until: date | None = None
+    needs: Sequence[str] = ()
+    emotions: Sequence[str] = ()
+    kinds: Sequence[str] = ()
+    packs: Sequence[str] = ()
+    labeller: Labeller | None = field(default=None, repr=False)
+
+    @classmethod
+    def parse(cls, since: str | None = None, until: str | None = None,
+              needs: Sequence[str] = (), emotions: Sequence[str] = (),
+              kinds: Sequence[str] = (), packs: Sequence[str] = (),
+              today: date | None = None, labeller: Labeller | None = None) -> Filters:
+        today = today or date.today()
+        first = period(since, today)[0] if since else None
+        last = period(until, today)[1] if until else None
+        if first and last and first > last:
+            raise BadQuery(f"--since ({first.isoformat()}) is after --until "
+                           f"({last.isoformat()}), so nothing could match.")
+        return cls(first, last, tuple(needs), tuple(emotions), tuple(kinds),
+                   tuple(packs), labeller)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.needs or self.emotions
+                    or self.kinds or self.packs)
+
+    def matches(self, entry: Entry) -> bool:
+        day = entry_day(entry)
+        if self.since and day < self.since:
+            return False
+        if self.until and day > self.until:
+            return False
+        if self.packs and not any(_same(entry.pack_id, p) for p in self.packs):
+            return False
+        return (self._has(entry, "needs", self.needs)
+                and self._has(entry, "emotions", self.emotions)
+                and self._has(entry, "kind", self.kinds))
+
+    def _has(self, entry: Entry, role: str, wanted: Sequence[str]) -> bool:
+        if not wanted:
+            return True
+        value = entry.derived.get(role)
+        values = value if isinstance(value, list) else [] if value is None else [value]
+        for item in values:
+            words = [str(item)]
+            if self.labeller is not None:
+                words.append(self.labeller(entry, role, str(item)))
+            if any(_same(word, w) for word in words for w in wanted):
+                return True
+        return False
+
+    def select(self, entries: Iterable[Entry]) -> list[Entry]:
+        return [entry for entry in entries if self.matches(entry)]
+
+
+def _same(word: str, wanted: str) -> bool:
+    """Case-insensitive, and forgiving about '-', '_' and spaces: `feeling wanted`
+    finds `feeling-wanted`."""
+    return _fold(word) == _fold(wanted)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s_-]+", " ", text.casefold()).strip()
+
+
+def newest_first(entries: Iterable[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.created, e.number), reverse=True)
+
+
+def find(entries: Sequence[Entry], ref: str) -> Entry:
+    """The entry a person means by `12`, `#12` or the start of its id (at least 4 characters)."""
+    wanted = ref.strip().lstrip("#")
+    if wanted.isdigit():
+        number = int(wanted)
+        for entry in entries:
+            if entry.number == number:
+                return entry
+        # An id can start with digits only; try that before saying there is no such number.
+        if len(wanted) < 4 or not any(e.id.startswith(wanted) for e in entries):
+            raise ReflectError(f"There is no reflection #{number}. "
+                               "`reflect list` shows their numbers.")
+    prefix = wanted.lower()
+    if len(prefix) < 4 or not re.fullmatch(r"[0-9a-f-]+", prefix):
+        raise BadQuery(f"{ref!r} is not a reflection number or the start of an id. "
+                       "Use the number `reflect list` shows, like 12.")
+    found = [entry for entry in entries if entry.id.lower().startswith(prefix)]
+    if not found:
+        raise ReflectError(f"No reflection has an id starting with {prefix}.")
+    if len(found) > 1:
+        numbers = ", ".join(f"#{e.number}" for e in found[:5])
+        raise ReflectError(f"More than one reflection has an id starting with {prefix} "
+                           f"({numbers}). Type more of the id, or use the number.")
+    return found[0]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a search word was found: one answer of one entry."""
+
+    entry: Entry
+    step: str
+    snippet: str
+    spans: tuple[tuple[int, int], ...]
+
+
+SNIPPET_AROUND = 40
+
+
+def search(entries: Iterable[Entry], needle: str,
+           answer_text: Callable[[Entry, str], str]) -> list[Hit]:
+    """Every answer holding the needle (case-insensitive), with a snippet around it.
+
+    `answer_text(entry, step_id)` gives the answer as a person reads it (choices by their
+    labels), so a search for a word they saw finds it."""
+    wanted = " ".join(needle.split()).casefold()
+    if not wanted:
+        raise BadQuery("Give a word or phrase to search for, like: reflect search tired")
+    hits = []
+    for entry in entries:
+        for step_id in entry.answers:
+            text = " ".join(printable(answer_text(entry, step_id)).split())
+            folded = text.casefold()
+            if len(folded) != len(text):  # casefold changed lengths (ß -> ss): use lower
+                folded = text.lower()
+            start = folded.find(wanted)
+            if start < 0:
+                continue
+            hits.append(_hit(entry, step_id, text, folded, wanted, start))
+    return hits
+
+
+def _hit(entry: Entry, step_id: str, text: str, folded: str, wanted: str,
+         first: int) -> Hit:
+    begin = max(0, first - SNIPPET_AROUND)
+    end = min(len(text), first + len(wanted) + SNIPPET_AROUND)
+    if begin > 0:
+        space = text.find(" ", begin, first)
+        begin = space + 1 if space >= 0 else begin
+    if end < len(text):
+        space = text.rfind(" ", first + len(wanted), end)
+        end = space if space >= 0 else end
+    prefix = "…" if begin > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    spans = []
+    at = folded.find(wanted, begin)
+    while at >= 0 and at + len(wanted) <= end:
+        offset = at - begin + len(prefix)
+        spans.append((offset, offset + len(wanted)))
+        at = folded.find(wanted, at + len(wanted))
+    return Hit(entry, step_id, prefix + text[begin:end] + suffix, tuple(spans))

@@ -1,0 +1,295 @@
+"""Exports in four formats, and importing a JSON export back: round trip, idempotence,
+and hostile files refused with the journal left byte for byte as it was."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+import uuid
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reflect.cli import app
+from reflect.export import md_escape
+
+runner = CliRunner()
+
+
+def invoke(*args: str, **kwargs):
+    result = runner.invoke(app, list(args), catch_exceptions=False, **kwargs)
+    assert "Traceback" not in result.output
+    return result
+
+
+def said(result) -> str:
+    """What was said on standard error, as one line (rich wraps long messages)."""
+    return " ".join(result.stderr.split())
+
+
+# Markdown and text --------------------------------------------------------------------
+
+def test_markdown_has_a_section_per_entry_with_questions_and_answers(filled):
+    result = invoke("export")  # md is the default
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("# Reflections\n")
+    assert "6 reflections," in out
+    assert "whoever has this file can read them" in out
+    sections = [line for line in out.splitlines() if line.startswith("## #")]
+    assert [s.split(" ·")[0] for s in sections] == [f"## #{n}" for n in range(1, 7)]
+    assert "**What were you hoping to feel? What need was under the ask?**" in out
+    assert "- Closeness\n" in out
+    assert "how strong: 7 -> 3 (out of 10)" in out
+
+
+def test_markdown_can_be_limited_to_last_month(filled):
+    """Filters work on export: here the reflections of the last two weeks."""
+    out = invoke("export", "--since", "2w").stdout
+    assert [line.split(" ·")[0] for line in out.splitlines() if line.startswith("## #")] == [
+        "## #4", "## #5", "## #6"]
+    assert "3 reflections," in out
+
+
+@pytest.mark.parametrize(("typed", "escaped"), [
+    ("[bold]no[/]", r"\[bold\]no\[/\]"),
+    ("*really* _that_", r"\*really\* \_that\_"),
+    ("# not a heading", r"\# not a heading"),
+    ("- not a list", r"\- not a list"),
+    ("1. not a list", r"1\. not a list"),
+    ("<script>x</script>", r"\<script\>x\</script\>"),
+    ("a\x1b[31mb", "a\\[31mb"),
+    ("line one\nline two", "line one  \nline two"),
+])
+def test_markdown_keeps_a_persons_words_as_words(typed, escaped):
+    assert md_escape(typed) == escaped
+
+
+def test_plain_text_export_reads_without_markup(filled):
+    out = invoke("export", "--format", "txt").stdout
+    assert out.startswith("REFLECTIONS\n")
+    assert "#3  Wanted to cuddle after a long day" in out
+    assert "  - A hug (with them, if they want to)" in out
+    assert "**" not in out
+
+
+# CSV ----------------------------------------------------------------------------------
+
+def test_csv_is_one_row_per_entry_with_the_main_fields(filled):
+    out = invoke("export", "--format", "csv").stdout
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert [row["number"] for row in table] == ["1", "2", "3", "4", "5", "6"]
+    first = table[0]
+    assert first["needs"] == "Closeness"
+    assert first["emotions"] == "Hurt; Embarrassed"
+    assert first["intensity_before"] == "7"
+    assert first["intensity_after"] == "3"
+    assert first["title"] == "We were on the couch and I asked."
+    assert table[3]["pack"] == "hearing-no-quick"
+    assert table[3]["intensity_after"] == ""
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(journal_file, shipped_packs):
+    from reflect.entry import new_id
+    from reflect.journal import Journal
+
+    Journal(journal_file).add(shipped_packs["hearing-no-quick"], {
+        "what_happened": "=HYPERLINK(\"http://example.invalid\")", "intensity": 3,
+        "need": ["rest"], "reframe": "+1 and more"}, new_id(), "2026-11-01T10:00:00+00:00")
+    row = next(csv.DictReader(io.StringIO(invoke("export", "--format", "csv").stdout)))
+    assert row["title"].startswith("'=HYPERLINK")
+
+
+# Files --------------------------------------------------------------------------------
+
+def test_an_export_file_is_private_and_whole(filled, tmp_path):
+    target = tmp_path / "notes.md"
+    result = invoke("export", "-o", str(target))
+    assert result.exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text().startswith("# Reflections")
+    assert result.stdout == ""  # the export went to the file, not the screen
+    assert not list(tmp_path.glob(".notes.md.*"))
+
+
+def test_an_existing_file_is_kept_unless_force(filled, tmp_path):
+    target = tmp_path / "notes.md"
+    target.write_text("my other notes")
+    result = invoke("export", "-o", str(target))
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr
+    assert "--force" in result.stderr
+    assert target.read_text() == "my other notes"
+    assert invoke("export", "-o", str(target), "--force").exit_code == 0
+    assert target.read_text().startswith("# Reflections")
+
+
+def test_export_never_writes_over_the_journal(filled, journal_file):
+    before = journal_file.read_bytes()
+    result = invoke("export", "-o", str(journal_file), "--force")
+    assert result.exit_code == 2
+    assert "is your journal itself" in result.stderr
+    assert journal_file.read_bytes() == before
+
+
+def test_export_into_a_missing_folder_is_a_clear_error(filled, tmp_path):
+    result = invoke("export", "-o", str(tmp_path / "nowhere" / "notes.md"))
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+
+
+def test_an_unknown_format_lists_the_ones_there_are(filled):
+    result = invoke("export", "--format", "pdf")
+    assert result.exit_code == 2
+    for name in ("md", "json", "csv", "txt"):
+        assert name in result.output
+
+
+# JSON round trip ----------------------------------------------------------------------
+
+def export_json(tmp_path: Path, *options: str) -> Path:
+    target = tmp_path / "export.json"
+    assert invoke("export", "--format", "json", "-o", str(target), "--force",
+                  *options).exit_code == 0
+    return target
+
+
+def test_json_export_imports_into_another_journal_as_equal_entries(filled, tmp_path):
+    exported = export_json(tmp_path)
+    data = json.loads(exported.read_text())
+    assert data["format"] == "reflect-export"
+    assert data["schema"] == 1
+    assert data["count"] == 6
+    other = tmp_path / "other" / "journal.json"
+    result = invoke("--journal", str(other), "import", str(exported))
+    assert result.exit_code == 0
+    assert "Added 6 reflections (#1-#6)." in result.stdout
+    from reflect.journal import Journal
+
+    original = {e.id: e for e in filled.entries()}
+    copied = {e.id: e for e in Journal(other).entries()}
+    assert copied == original  # ids, numbers, dates, pack, answers and derived fields
+
+
+def test_importing_twice_adds_nothing(filled, tmp_path, journal_file):
+    exported = export_json(tmp_path)
+    before = journal_file.read_bytes()
+    result = invoke("import", str(exported))
+    assert result.exit_code == 0
+    assert "Added nothing new." in result.stdout
+    assert "Skipped 6 already in your journal." in result.stdout
+    assert journal_file.read_bytes() == before
+
+
+def test_imported_entries_take_the_next_numbers_in_date_order(filled, tmp_path):
+    exported = export_json(tmp_path, "--since", "2w")
+    other = tmp_path / "other.json"
+    assert invoke("--journal", str(other), "import", str(exported)).exit_code == 0
+    assert invoke("--journal", str(other), "import", str(export_json(
+        tmp_path, "--until", "5w"))).stdout.startswith("Added 2 reflections (#4-#5).")
+    listed = json.loads(invoke("--journal", str(other), "list", "--json").stdout)
+    assert sorted((item["number"], item["title"][:10]) for item in listed) == [
+        (1, "Texted to "), (2, "A match st"), (3, "Late at ni"), (4, "We were on"),
+        (5, "Asked Sam ")]
+
+
+# Hostile imports ----------------------------------------------------------------------
+
+def good_entry(**changes):
+    entry = {
+        "id": str(uuid.uuid4()), "number": 1, "created": "2026-11-01T21:00:00+01:00",
+        "updated": "2026-11-01T21:10:00+01:00", "pack": {"id": "hearing-no", "version": 1},
+        "answers": {"what_happened": "A no.", "intensity": 5}, "derived": {"title": "A no."},
+    }
+    entry.update(changes)
+    return entry
+
+
+def export_of(*entries, **top):
+    return {"format": "reflect-export", "schema": 1, "exported": "2026-11-02T10:00:00+00:00",
+            "count": len(entries), "entries": list(entries), **top}
+
+
+HOSTILE = {
+    "not JSON": (b"{this is not json", "not valid JSON"),
+    "not UTF-8": (b"\xff\xfe{}", "not UTF-8"),
+    "a journal, not an export": (b'{"entries": {}, "meta": {}}', "not a reflect JSON export"),
+    "a list": (b"[]", "not a reflect JSON export"),
+    "newer schema": (export_of(schema=99), "made by a newer reflect"),
+    "schema as text": (export_of(schema="1"), "schema version is missing"),
+    "extra top-level field": (export_of(script="rm -rf"), "fields an export never has"),
+    "entries not a list": ({**export_of(), "entries": {}}, "'entries' is not a list"),
+    "number as text": (export_of(good_entry(number="1")), "entry 1: 'number'"),
+    "id not a uuid": (export_of(good_entry(id="../../etc/passwd")), "'id' is not a uuid"),
+    "date not a date": (export_of(good_entry(created="yesterday")), "'created' is not a date"),
+    "markup as pack name": (export_of(good_entry(pack={"id": "[red]x[/red]", "version": 1})),
+                            "'pack.id' is not a pack name"),
+    "unknown entry field": (export_of(good_entry(admin=True)), "unknown field 'admin'"),
+    "answer of wrong type": (export_of(good_entry(answers={"story": {"a": 1}})),
+                             "'answers.story' is not words"),
+    "huge answer": (export_of(good_entry(answers={"story": "x" * 50_001})),
+                    "more than 50000"),
+    "escape codes": (export_of(good_entry(answers={"story": "hi\x1b[2J"})),
+                     "'answers.story' holds terminal control characters"),
+    "bidi override": (export_of(good_entry(answers={"story": "\u202eevil"})),
+                      "terminal control characters"),
+    "strange step name": (export_of(good_entry(answers={"Bad Key!": "x"})),
+                          "is not a step name"),
+    "long list": (export_of(good_entry(answers={"need": ["x"] * 101})), "101 items"),
+    "unknown derived field": (export_of(good_entry(derived={"owner": "x"})),
+                              "'derived.owner' is not a derived field"),
+    "same id twice": (export_of(good_entry(id="0b0e2b2a-6c1c-4f1e-9d64-3f7c1c9a6a11"),
+                                good_entry(id="0b0e2b2a-6c1c-4f1e-9d64-3f7c1c9a6a11")),
+                      "appears twice in the file"),
+    "duplicate key": (b'{"format": "reflect-export", "format": "x"}', "appears twice"),
+    "deep nesting": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    "second entry bad": (export_of(good_entry(), good_entry(number=-3)), "entry 2:"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_hostile_import_is_refused_and_the_journal_is_unchanged(case, filled, journal_file,
+                                                                   tmp_path):
+    content, reason = HOSTILE[case]
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content if isinstance(content, bytes) else json.dumps(content).encode())
+    before = journal_file.read_bytes()
+    result = invoke("import", str(bad))
+    assert result.exit_code == 1, result.output
+    assert f"Cannot import {bad}" in said(result)
+    assert reason in said(result)
+    assert "Nothing was imported; your journal is unchanged." in said(result)
+    assert journal_file.read_bytes() == before
+
+
+def test_markup_in_imported_words_stays_words(journal_file, tmp_path):
+    """Markup is a person's own characters: imported as they are, shown literally."""
+    file = tmp_path / "in.json"
+    file.write_text(json.dumps(export_of(good_entry(answers={
+        "what_happened": "[bold]not bold[/bold] [link=http://x]y[/link]", "intensity": 5}))))
+    assert invoke("import", str(file)).exit_code == 0
+    out = invoke("show", "1").stdout
+    assert "[bold]not bold[/bold] [link=http://x]y[/link]" in out
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(filled, tmp_path, monkeypatch):
+    import reflect.export
+
+    monkeypatch.setattr(reflect.export, "MAX_IMPORT_BYTES", 100)
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(export_of(good_entry())))
+    result = invoke("import", str(big))
+    assert result.exit_code == 1
+    assert "larger than" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["missing.json", "."])
+def test_importing_no_file_or_a_folder_is_a_clear_error(where, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("import", where)
+    assert result.exit_code in (1, 2)
+    assert str(where) in result.stderr
+    assert not (tmp_path / "reflect-home").exists()

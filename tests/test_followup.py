@@ -1,0 +1,122 @@
+"""Following up on the other ways a reflection planned: which are asked about, when, what
+is kept, and how it shows."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from typer.testing import CliRunner
+
+from reflect import followup
+from reflect.cli import app
+from reflect.present import Reader
+
+from conftest import STOP
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def opened(items):
+    return [(item.entry.number, item.alternative) for item in items]
+
+
+def test_open_alternatives_are_those_never_asked_about_oldest_first(filled):
+    items = followup.open_items(filled.entries())
+    assert opened(items) == [(1, "sit-together"), (1, "hold-hands"), (2, "glad-people"),
+                             (3, "hug")]  # #6 is from today: too soon to ask
+    assert opened(followup.one_entry(items)) == [(1, "sit-together"), (1, "hold-hands")]
+
+
+def test_a_reflection_is_not_asked_about_until_half_a_day_has_passed(filled):
+    newest = filled.get("6")
+    created = datetime.fromisoformat(newest.created)
+    assert opened(followup.open_items([newest], at=created + timedelta(hours=11))) == []
+    assert opened(followup.open_items([newest], at=created + timedelta(hours=13))) == [
+        (6, "solo-release")]
+
+
+def test_answers_are_kept_and_not_asked_again(filled, shipped_packs, scripted):
+    reader = Reader(shipped_packs.values())
+    items = followup.one_entry(followup.open_items(filled.entries()))
+    asker = scripted([followup.HELPED, followup.NOT_YET])
+    outcomes = followup.ask(items, reader, asker)
+    assert "thought of was: Sit together for a while. How did it go?" in asker.prompts[0].question
+    assert asker.prompts[0].question.startswith("After reflection #1 (We were on the couch")
+    filled.record_followups(outcomes)
+    first = filled.get("1")
+    assert {k: v["outcome"] for k, v in first.followups.items()} == {
+        "sit-together": "helped", "hold-hands": "not-yet"}
+    assert opened(followup.open_items(filled.entries()))[0] == (2, "glad-people")
+    # `reflect followup` comes back to "not yet", and only to it
+    assert (1, "hold-hands") in opened(followup.open_items(filled.entries(), again=True))
+    assert (1, "sit-together") not in opened(followup.open_items(filled.entries(), again=True))
+
+
+def test_ctrl_c_stops_asking_and_keeps_what_was_said(filled, shipped_packs, scripted):
+    reader = Reader(shipped_packs.values())
+    items = followup.open_items(filled.entries())
+    outcomes = followup.ask(items, reader, scripted([followup.DECLINED_OKAY, STOP]))
+    assert outcomes == {filled.get("1").id: {"sit-together": {
+        "outcome": "declined-okay", "at": outcomes[filled.get("1").id]["sit-together"]["at"]}}}
+
+
+def test_show_and_markdown_say_how_it_went_and_leave_out_the_dismissed(filled):
+    first = filled.get("1")
+    filled.record_followups({first.id: {
+        "sit-together": {"outcome": "declined-okay", "at": "2026-11-20T10:00:00+00:00"},
+        "hold-hands": {"outcome": "dismissed", "at": "2026-11-20T10:00:00+00:00"}}})
+    shown = " ".join(invoke("show", "1").stdout.split())
+    assert ("Later: how the other ways went • Sit together for a while: I offered it, they "
+            "said no, and that was okay") in shown
+    assert "Hold hands:" not in shown
+    markdown = invoke("export").stdout
+    assert "**Later: how the other ways went**" in markdown
+    assert "- Sit together for a while: I offered it, they said no" in markdown
+
+
+def test_follow_ups_survive_an_export_and_import(filled, tmp_path):
+    first = filled.get("1")
+    filled.record_followups({first.id: {
+        "hug": {"outcome": "helped", "at": "2026-11-20T10:00:00+00:00"}}})
+    target = tmp_path / "all.json"
+    assert invoke("export", "--format", "json", "-o", str(target)).exit_code == 0
+    other = tmp_path / "other.json"
+    assert invoke("--journal", str(other), "import", str(target)).exit_code == 0
+    copied = json.loads(invoke("--journal", str(other), "show", "1", "--json").stdout)
+    assert copied["followups"] == {"hug": {"outcome": "helped",
+                                           "at": "2026-11-20T10:00:00+00:00"}}
+    data = json.loads(target.read_text())
+    data["entries"][0]["followups"]["hug"]["outcome"] = "made them say yes"
+    target.write_text(json.dumps(data))
+    refused = invoke("--journal", str(tmp_path / "third.json"), "import", str(target))
+    assert refused.exit_code == 1
+    assert "unknown outcome" in " ".join(refused.stderr.split())
+
+
+def test_followup_command_without_a_terminal_or_with_nothing_open(filled, reflect_home,
+                                                                  journal_file):
+    before = journal_file.read_bytes()
+    result = invoke("followup")
+    assert result.exit_code == 2
+    assert "needs an interactive terminal" in " ".join(result.stderr.split())
+    assert journal_file.read_bytes() == before
+    for entry in filled.entries():
+        filled.record_followups({entry.id: {
+            alt: {"outcome": "dismissed", "at": "2026-11-20T10:00:00+00:00"}
+            for alt in entry.derived.get("alternatives", [])}})
+    result = invoke("followup")
+    assert result.exit_code == 0
+    assert "Nothing to follow up on" in result.stdout
+
+
+def test_followup_on_an_empty_journal_is_kind():
+    result = invoke("followup")
+    assert result.exit_code == 0
+    assert "Your journal is empty so far" in result.stdout

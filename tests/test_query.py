@@ -1,0 +1,162 @@
+"""Finding entries: the dates people type, filters, short references and search."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reflect.entry import Entry
+from reflect.errors import ReflectError
+from reflect.present import Reader
+from reflect.query import BadQuery, Filters, find, newest_first, period, search
+
+WEDNESDAY = date(2026, 11, 18)
+
+
+@pytest.mark.parametrize(("spoken", "first", "last"), [
+    ("2026-11-02", date(2026, 11, 2), date(2026, 11, 2)),
+    ("2026-02", date(2026, 2, 1), date(2026, 2, 28)),
+    ("2025", date(2025, 1, 1), date(2025, 12, 31)),
+    ("today", WEDNESDAY, WEDNESDAY),
+    ("Yesterday", date(2026, 11, 17), date(2026, 11, 17)),
+    ("7d", date(2026, 11, 11), date(2026, 11, 11)),
+    ("2w", date(2026, 11, 4), date(2026, 11, 4)),
+    ("3 days ago", date(2026, 11, 15), date(2026, 11, 15)),
+    ("1 month", date(2026, 10, 18), date(2026, 10, 18)),
+    ("9m", date(2026, 2, 18), date(2026, 2, 18)),
+    ("1y", date(2025, 11, 18), date(2025, 11, 18)),
+    ("this week", date(2026, 11, 16), date(2026, 11, 22)),
+    ("last  week", date(2026, 11, 9), date(2026, 11, 15)),
+    ("this month", date(2026, 11, 1), date(2026, 11, 30)),
+    ("last month", date(2026, 10, 1), date(2026, 10, 31)),
+    ("last year", date(2025, 1, 1), date(2025, 12, 31)),
+])
+def test_dates_people_type(spoken, first, last):
+    """ISO dates, months and relative words each stand for the days a person means."""
+    assert period(spoken, WEDNESDAY) == (first, last)
+
+
+def test_months_back_stop_at_the_end_of_a_shorter_month():
+    """A month before 31 March is the last day of February, not an error."""
+    assert period("1m", date(2026, 3, 31)) == (date(2026, 2, 28), date(2026, 2, 28))
+    assert period("last month", date(2026, 1, 15))[0] == date(2025, 12, 1)
+
+
+@pytest.mark.parametrize("spoken", ["soon", "2026-13-01", "2026-02-30", "7x", "", "last decade"])
+def test_a_date_that_cannot_be_read_is_refused_with_examples(spoken):
+    with pytest.raises(BadQuery) as caught:
+        period(spoken, WEDNESDAY)
+    assert caught.value.exit_code == 2
+    assert "2026-11-02" in caught.value.message
+    assert "last week" in caught.value.message
+
+
+def test_since_after_until_is_refused():
+    with pytest.raises(BadQuery, match="after --until"):
+        Filters.parse(since="2026-11-10", until="2026-11-01", today=WEDNESDAY)
+
+
+def numbers(entries):
+    return [entry.number for entry in entries]
+
+
+def test_filters_narrow_by_date_need_feeling_moment_and_pack(filled, shipped_packs):
+    """Each filter keeps exactly the fixture entries that match it."""
+    entries = filled.entries()
+    reader = Reader(shipped_packs.values())
+
+    def kept(**options):
+        return numbers(Filters.parse(labeller=reader.label, **options).select(entries))
+
+    assert kept() == [1, 2, 3, 4, 5, 6]
+    assert kept(since="7d") == [5, 6]
+    assert kept(since="2w", until="5d") == [4]
+    assert kept(until="21d") == [1, 2]
+    assert kept(needs=["closeness"]) == [1, 6]
+    assert kept(needs=["Feeling wanted"]) == [2]  # the label a person saw
+    assert kept(needs=["feeling_wanted"]) == [2]
+    assert kept(needs=["affection", "connection"]) == [3, 5]  # any of several
+    assert kept(emotions=["LONELY"]) == [3]
+    assert kept(kinds=["asked-out"]) == [2]
+    assert kept(packs=["hearing-no-quick"]) == [4]
+    assert kept(needs=["closeness"], since="1d") == [6]
+    assert kept(needs=["patience"]) == []
+
+
+def test_newest_first(filled):
+    assert numbers(newest_first(filled.entries())) == [6, 5, 4, 3, 2, 1]
+
+
+def test_an_entry_is_found_by_number_or_the_start_of_its_id(filled):
+    entries = filled.entries()
+    third = entries[2]
+    assert find(entries, "3") is third
+    assert find(entries, "#3") is third
+    assert find(entries, third.id[:8]) is third
+    assert find(entries, third.id.upper()) is third
+    with pytest.raises(ReflectError, match="There is no reflection #99"):
+        find(entries, "99")
+
+    with pytest.raises(BadQuery, match="not a reflection number"):
+        find(entries, "abc")
+    with pytest.raises(ReflectError, match="No reflection has an id starting with"):
+        find(entries, "ffffffff-0000")
+
+
+def test_an_id_starting_with_digits_is_found_when_no_number_matches():
+    entry = Entry(id="12345678-0000-4000-8000-000000000000", number=1,
+                  created="2026-11-01T10:00:00+00:00", updated="2026-11-01T10:00:00+00:00",
+                  pack_id="x", pack_version=1, answers={})
+    assert find([entry], "1") is entry
+    assert find([entry], "12345678") is entry
+    with pytest.raises(ReflectError, match="There is no reflection #2"):
+        find([entry], "2")
+
+
+def test_an_id_prefix_shared_by_two_entries_asks_for_more():
+    entries = [Entry(id=f"abcd{n}000-0000-4000-8000-000000000000", number=n,
+                     created="2026-11-01T10:00:00+00:00", updated="2026-11-01T10:00:00+00:00",
+                     pack_id="x", pack_version=1, answers={}) for n in (1, 2)]
+    with pytest.raises(ReflectError, match=r"More than one .*#1, #2"):
+        find(entries, "abcd")
+
+
+def test_search_ignores_capitals_and_points_at_the_words(filled, shipped_packs):
+    reader = Reader(shipped_packs.values())
+    hits = search(newest_first(filled.entries()), "EARLY start", reader.answer_text)
+    assert [(hit.entry.number, hit.step) for hit in hits] == [(3, "what_happened")]
+    hit = hits[0]
+    begin, end = hit.spans[0]
+    assert hit.snippet[begin:end].lower() == "early start"
+
+
+def test_search_finds_the_words_of_a_choice(filled, shipped_packs):
+    """A person searches for what they saw ('Hold hands'), not the stored value."""
+    reader = Reader(shipped_packs.values())
+    hits = search(filled.entries(), "hold hands", reader.answer_text)
+    assert [(hit.entry.number, hit.step) for hit in hits] == [(1, "alternatives")]
+
+
+def test_a_long_answer_gives_a_short_snippet_around_every_match():
+    entry = Entry(id="e", number=1, created="2026-11-01T10:00:00+00:00",
+                  updated="2026-11-01T10:00:00+00:00", pack_id="gone", pack_version=1,
+                  answers={"story": "word " * 40 + "tired and tired again " + "word " * 40})
+    [hit] = search([entry], "tired", lambda e, s: e.answers[s])
+    assert hit.snippet.startswith("…")
+    assert hit.snippet.endswith("…")
+    assert len(hit.snippet) < 140
+    assert [hit.snippet[a:b] for a, b in hit.spans] == ["tired", "tired"]
+
+
+def test_search_never_returns_control_characters(filled, shipped_packs):
+    reader = Reader(shipped_packs.values())
+    [hit] = search(filled.entries(), "stopped replying", reader.answer_text)
+    assert "\x1b" not in hit.snippet
+    assert "\u202e" not in hit.snippet
+    assert "[bold red]loud[/]" in hit.snippet
+
+
+def test_an_empty_search_is_refused():
+    with pytest.raises(BadQuery, match="Give a word"):
+        search([], "   ", lambda e, s: "")

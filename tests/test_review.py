@@ -1,0 +1,304 @@
+"""Reading the journal again through the command line: list, show, search, delete, edit,
+and an empty journal. Each runs on the `filled` fixture journal (six reflections over
+two months) and checks what a person would see."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reflect.cli import app
+
+from conftest import HOSTILE_TEXT
+
+runner = CliRunner()
+
+
+def invoke(*args: str, **kwargs):
+    result = runner.invoke(app, list(args), catch_exceptions=False, **kwargs)
+    assert "Traceback" not in result.output
+    return result
+
+
+def rows(output: str) -> list[int]:
+    """The reflection numbers a `list` table shows, top to bottom."""
+    return [int(m.group(1)) for m in re.finditer(r"^\s*(\d+)\s{2}", output, re.M)]
+
+
+def assert_shown_as_data(output: str) -> None:
+    """Markup printed literally; no escape sequence, OSC or bidi override let through."""
+    assert "[bold red]loud[/]" in output
+    for forbidden in ("\x1b", "\x07", "\u202e"):
+        assert forbidden not in output
+
+
+# list ---------------------------------------------------------------------------------
+
+def test_list_shows_the_newest_first_with_need_strength_and_when(filled):
+    result = invoke("list")
+    assert result.exit_code == 0
+    assert rows(result.stdout) == [6, 5, 4, 3, 2, 1]
+    lines = {int(line.split()[0]): line for line in result.stdout.splitlines()
+             if line.split() and line.split()[0].isdigit()}
+    assert "today" in lines[6]
+    assert "3 days ago" in lines[5]
+    assert "7 -> 3" in lines[1]
+    assert "Closeness" in lines[1]
+    assert "asked out" in lines[2]
+    assert "Feeling wanted" in lines[2]
+    assert "8 -> 5" in lines[2]
+    assert "Wanted to cuddle after a long day" in lines[3]
+    for heading in ("When", "Moment", "Need", "Strength", "What happened"):
+        assert heading in result.stdout
+
+
+def test_list_shows_the_last_twenty_unless_asked(filled, shipped_packs):
+    from reflect.entry import new_id
+
+    for day in range(20):
+        filled.add(shipped_packs["hearing-no-quick"],
+                   {"what_happened": f"Extra {day}", "intensity": 3, "need": ["rest"],
+                    "reframe": "one-moment"}, new_id(), f"2026-01-{day + 1:02d}T10:00:00+00:00")
+    assert len(rows(invoke("list").stdout)) == 20
+    assert "6 older not shown" in invoke("list").stdout
+    assert len(rows(invoke("list", "--all").stdout)) == 26
+    assert rows(invoke("list", "-n", "2").stdout) == [6, 5]
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    (["--since", "7d"], [6, 5]),
+    (["--since", "2w", "--until", "5d"], [4]),
+    (["--need", "closeness"], [6, 1]),
+    (["--need", "affection", "--need", "connection"], [5, 3]),
+    (["--emotion", "lonely"], [3]),
+    (["--kind", "asked-out"], [2]),
+    (["--pack", "hearing-no-quick"], [4]),
+])
+def test_list_filters(filled, options, expected):
+    assert rows(invoke("list", *options).stdout) == expected
+
+
+def test_list_says_so_when_nothing_matches(filled):
+    result = invoke("list", "--need", "patience")
+    assert result.exit_code == 0
+    assert "No reflections match those filters" in result.stdout
+
+
+def test_a_date_that_cannot_be_read_exits_2_with_examples(filled):
+    result = invoke("list", "--since", "the other day")
+    assert result.exit_code == 2
+    assert "Cannot read the date 'the other day'" in result.stderr
+    assert "7d" in result.stderr
+
+
+def test_list_json_has_the_documented_shape(filled):
+    result = invoke("list", "--json", "--since", "7d")
+    data = json.loads(result.stdout)
+    assert [item["number"] for item in data] == [6, 5]
+    assert set(data[0]) == {"id", "number", "created", "updated", "pack", "title", "kind",
+                            "needs", "emotions", "intensity_before", "intensity_after"}
+    assert data[0]["needs"] == ["closeness", "release"]
+    assert data[1]["kind"] == "date-ended"
+    assert data[1]["intensity_before"] == 4
+    assert data[1]["intensity_after"] == 2
+    assert "\x1b" not in result.stdout  # JSON escapes it: nothing raw reaches a terminal
+
+
+def test_list_output_is_plain_when_piped(filled):
+    """Without a terminal there is no colour code and no pager, just the table."""
+    result = invoke("list")
+    assert "\x1b[" not in result.stdout
+
+
+# show ---------------------------------------------------------------------------------
+
+def test_show_lays_out_every_answer_under_its_question(filled):
+    result = invoke("show", "3")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("#3  Wanted to cuddle after a long day")
+    order = ["What happened? A few lines", "What kind of moment was it?",
+             "What are you feeling", "How strong is the feeling right now?",
+             "What were you hoping to feel?", "How strong is the feeling now?"]
+    positions = [out.index(question) for question in order]
+    assert positions == sorted(positions)
+    assert "My partner said no to closeness or affection" in out
+    assert "• Lonely" in out
+    assert "• Sad" in out
+    assert "6 out of 10" in out
+    assert "how strong: 6 -> 4" in out
+    assert "A hug (with them, if they want to)" in out
+
+
+def test_show_finds_an_entry_by_the_start_of_its_id(filled):
+    entry = filled.entries()[1]
+    assert invoke("show", entry.id[:8]).stdout.startswith("#2  Asked Sam to dinner")
+
+
+def test_show_an_unknown_number_is_an_error(filled):
+    result = invoke("show", "99")
+    assert result.exit_code == 1
+    assert "There is no reflection #99" in result.stderr
+
+
+def test_show_json_is_the_whole_entry(filled):
+    data = json.loads(invoke("show", "6", "--json").stdout)
+    assert data["number"] == 6
+    assert data["answers"]["next_time"] == "Say goodnight kindly and let it rest."
+    assert data["pack"] == {"id": "hearing-no", "version": 1}
+    assert data["derived"]["needs"] == ["closeness", "release"]
+
+
+# search -------------------------------------------------------------------------------
+
+def test_search_shows_each_hit_with_its_question_and_snippet(filled):
+    result = invoke("search", "Early", "START")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "#3" in out
+    assert "What happened? A few lines" in out
+    assert "my partner had an early start" in out
+    assert "Found Early START in 1 answer of 1 reflection." in out
+
+
+def test_search_finds_words_of_choices_and_respects_filters(filled):
+    assert "#1" in invoke("search", "hold hands").stdout
+    assert "No reflection mentions hold hands" in invoke(
+        "search", "hold hands", "--since", "7d").stdout
+
+
+def test_search_json(filled):
+    data = json.loads(invoke("search", "tired", "--json").stdout)
+    found = {(hit["number"], hit["step"]) for hit in data}
+    assert (4, "what_happened") in found  # "they were too tired tonight"
+    assert (1, "not_about_me") in found  # the choice "They were tired"
+    hit = next(h for h in data if h["number"] == 4)
+    start, end = hit["matches"][0]
+    assert hit["snippet"][start:end] == "tired"
+    assert set(hit) == {"id", "number", "created", "title", "step", "question", "snippet",
+                        "matches"}
+
+
+def test_search_with_no_hits_says_so_kindly(filled):
+    result = invoke("search", "volcano")
+    assert result.exit_code == 0
+    assert "No reflection mentions volcano" in result.stdout
+
+
+# user text is data --------------------------------------------------------------------
+
+def test_markup_and_escape_codes_are_shown_literally_everywhere(filled):
+    """An answer holding rich markup, a clear-screen, an OSC title and a bidi override."""
+    assert HOSTILE_TEXT.startswith("[bold red]loud[/]")
+    for args in (["list"], ["show", "5"], ["search", "loud"], ["export"],
+                 ["export", "--format", "txt"], ["export", "--format", "csv"]):
+        result = invoke(*args)
+        assert result.exit_code == 0, args
+        if args[0] == "export" and "--format" not in args:
+            assert r"\[bold red\]loud\[/\]" in result.stdout  # Markdown-escaped
+        else:
+            assert_shown_as_data(result.stdout)
+
+
+def test_saving_takes_control_characters_out_and_keeps_the_words(filled):
+    """What a person typed stays; escape codes from a paste never reach the journal."""
+    story = filled.get("5").answers["what_happened"]
+    assert story == "A match stopped replying. [bold red]loud[/] [2J]0;pwned gnp.exe"
+
+
+def test_a_hand_edited_journal_with_escape_codes_is_still_shown_safely(filled, journal_file):
+    """Defence in depth: even a journal changed outside reflect cannot drive the terminal."""
+    data = json.loads(journal_file.read_text())
+    record = next(r for r in data["entries"].values() if r["number"] == 5)
+    record["answers"]["what_happened"] = HOSTILE_TEXT
+    record["derived"]["title"] = HOSTILE_TEXT
+    journal_file.write_text(json.dumps(data))
+    for args in (["list"], ["show", "5"], ["search", "loud"], ["export", "--format", "txt"],
+                 ["export", "--format", "csv"], ["export", "--format", "json"]):
+        result = invoke(*args)
+        assert result.exit_code == 0, args
+        assert_shown_as_data(result.stdout)
+    markdown = invoke("export").stdout
+    assert r"\[bold red\]loud\[/\]" in markdown
+    assert "\x1b" not in markdown
+    assert "" not in markdown
+
+
+# delete -------------------------------------------------------------------------------
+
+def test_delete_with_yes_removes_one_and_the_rest_keep_their_numbers(filled, shipped_packs):
+    from reflect.entry import new_id
+
+    result = invoke("delete", "6", "--yes")
+    assert result.exit_code == 0
+    assert "Late at night I asked again" in result.stdout
+    assert "Deleted reflection #6" in result.stdout
+    assert [e.number for e in filled.entries()] == [1, 2, 3, 4, 5]
+    new = filled.add(shipped_packs["hearing-no-quick"], {
+        "what_happened": "Another", "intensity": 2, "need": ["rest"],
+        "reframe": "one-moment"}, new_id(), "2026-11-20T10:00:00+00:00")
+    assert new.number == 7  # never #6 again, so old notes stay right
+
+
+def test_delete_without_a_terminal_asks_for_yes(filled, journal_file):
+    before = journal_file.read_bytes()
+    result = invoke("delete", "2")
+    assert result.exit_code == 2
+    assert "--yes" in result.stderr
+    assert journal_file.read_bytes() == before
+
+
+def test_delete_an_unknown_number_changes_nothing(filled, journal_file):
+    before = journal_file.read_bytes()
+    result = invoke("delete", "42", "--yes")
+    assert result.exit_code == 1
+    assert journal_file.read_bytes() == before
+
+
+# the empty journal --------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["list"], ["show", "1"], ["search", "tired"], ["export"],
+                                  ["export", "--format", "json", "-o", "out.json"],
+                                  ["delete", "1", "--yes"], ["edit", "1"]])
+def test_an_empty_journal_is_met_kindly(args, reflect_home, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 0
+    assert "Your journal is empty so far" in result.stdout
+    assert "reflect" in result.stdout.split("with:")[-1]
+    assert not (tmp_path / "out.json").exists()
+    assert not reflect_home.exists()  # reading creates nothing
+
+
+def test_read_commands_teach_with_examples():
+    for name, words in (("list", "--since"), ("show", "NUMBER"), ("search", "TEXT"),
+                        ("export", "--format"), ("import", "FILE"), ("delete", "--yes"),
+                        ("edit", "--step")):
+        result = invoke(name, "--help")
+        assert result.exit_code == 0
+        assert words in result.stdout, name
+        assert "Example" in result.stdout, name
+
+
+def test_a_damaged_journal_is_refused_by_every_read_command(journal_file):
+    journal_file.parent.mkdir(parents=True)
+    journal_file.write_text('{"entries": {"1": ')
+    for args in (["list"], ["show", "1"], ["search", "x"], ["export"]):
+        result = invoke(*args)
+        assert result.exit_code == 1
+        assert "is damaged" in result.stderr
+    assert journal_file.read_text() == '{"entries": {"1": '
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_reading_never_writes(filled, journal_file):
+    before = journal_file.read_bytes(), journal_file.stat().st_mtime_ns
+    for args in (["list"], ["show", "1"], ["search", "x"], ["list", "--json"]):
+        invoke(*args)
+    assert (journal_file.read_bytes(), journal_file.stat().st_mtime_ns) == before
+    assert not list(Path(journal_file.parent).glob("*.tmp"))
