@@ -266,17 +266,19 @@ def _pack() -> Any:
 
 
 def journal_key(size: int) -> str:
+    from reflect.journal import SCHEMA_VERSION
     from reflect.packs import builtin_packs_dir
 
     pack_file = builtin_packs_dir() / "hearing-no.toml"
     pack_hash = hashlib.sha256(pack_file.read_bytes()).hexdigest()[:8]
-    return f"f{FORMAT}-{pack_hash}-{size}"
+    return f"f{FORMAT}-s{SCHEMA_VERSION}-{pack_hash}-{size}"
 
 
 def journals(cache: Path, size: int) -> tuple[Path, Path]:
     """The reflect journal and the jrnl journal of this size, generated once and cached."""
     from reflect.entry import Entry, derive
     from reflect.files import ensure_private_folder, write_private
+    from reflect.journal import SCHEMA_VERSION
 
     folder = cache / "journals"
     key = journal_key(size)
@@ -298,7 +300,7 @@ def journals(cache: Path, size: int) -> tuple[Path, Path]:
                       derived=derive(pack, made.answers))
         records[str(number)] = entry.to_record()
         text_lines.append(f"[{made.created:%Y-%m-%d %H:%M}] " + "\n".join(made.texts) + "\n")
-    data = {"entries": records, "meta": {"1": {"schema": 1}}}
+    data = {"entries": records, "meta": {"1": {"schema": SCHEMA_VERSION}}}
     encoded = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     write_private(ours, encoded)
     write_private(theirs, "\n".join(text_lines).encode("utf-8"))
@@ -435,10 +437,15 @@ answers = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
 Journal(Path(sys.argv[2])).add(pack, answers, new_id(), now())
 """
 
+FIRST_QUESTION = rb"(?<![\d/])1/\d+"
+"""reflect's first question is on screen: its step marker, like 1/15."""
+JRNL_PROMPT = rb"Writing Entry"
+
 # (key, label, reflect subcommand it needs or None, sized)
 FIGURES = (
     ("version", "--version", None, False),
     ("help", "--help", None, False),
+    ("first_question_new", "first question, new", None, False),
     ("first_question", "first question", None, True),
     ("list", "list (last 20)", "list", True),
     ("show", "show N", "show", True),
@@ -451,6 +458,7 @@ FIGURES = (
 JRNL_MAP = {
     "version": "jrnl --version",
     "help": "jrnl --help",
+    "first_question_new": "jrnl (no editor) on an empty journal: time to 'Writing Entry'",
     "first_question": "jrnl (no editor): time to its 'Writing Entry' prompt",
     "list": "jrnl -n 20 --short",
     "show": "jrnl -n 1 (jrnl has no entry numbers; it parses the whole journal either way)",
@@ -547,8 +555,15 @@ def jobs_for(setup: Setup, key: str, size: int | None,
     """What reflect and jrnl run for this figure at this size, and why reflect cannot."""
     r, j = setup.reflect, setup.jrnl
     if size is None:
+        # A home with nothing of reflect's in it yet: a reflection stopped at its first
+        # question leaves none behind, so every run is a first run.
         env = setup.env_for(setup.work / "empty")
-        jenv = setup.jrnl_env(setup.work / "jrnl-empty", setup.work / "jrnl-empty.txt")
+        empty = setup.work / "jrnl-empty.txt"
+        empty.touch()
+        jenv = setup.jrnl_env(setup.work / "jrnl-empty", empty)
+        if key == "first_question_new":
+            return (Job([r], env, shown=FIRST_QUESTION),
+                    Job([j], jenv, shown=JRNL_PROMPT) if j else None, "")
         argv = {"version": ["--version"], "help": ["--help"]}[key]
         return (Job([r, *argv], env),
                 Job([j, *argv], jenv) if j else None, "")
@@ -562,7 +577,7 @@ def jobs_for(setup: Setup, key: str, size: int | None,
     if needs and needs not in setup.commands:
         ours: Job | None = None
     elif key == "first_question":
-        ours = Job([r], env, shown=rb"(?<![\d/])1/\d+")
+        ours = Job([r], env, shown=FIRST_QUESTION)
     elif key == "save":
         answers_file = folder / "answers.json"
         answers_file.write_text(json.dumps(answers), encoding="utf-8")
@@ -588,7 +603,7 @@ def jobs_for(setup: Setup, key: str, size: int | None,
             "export_json": ["--export", "json"],
             "save": [text],
             "stats": ["--tags"],
-        }[key]], jenv, shown=rb"Writing Entry" if key == "first_question" else None,
+        }[key]], jenv, shown=JRNL_PROMPT if key == "first_question" else None,
                      silent=key == "save")
     why = f"no `reflect {needs}` yet" if ours is None else ""
     return ours, theirs, why
@@ -682,14 +697,14 @@ def table(result: dict[str, Any]) -> str:
         f"python -c pass: {_seconds(python)} s, {_mb(python)} MB (run beside every figure; "
         "x python is against its runs there)",
         "",
-        f"{'figure':<18} {'entries':>7} {'reflect s':>9} {'MB':>5} {'x python':>8} "
+        f"{'figure':<20} {'entries':>7} {'reflect s':>9} {'MB':>5} {'x python':>8} "
         f"{'jrnl s':>8} {'MB':>5} {'reflect/jrnl':>12}",
     ]
     for row in result["figures"]:
         ours, theirs = row["reflect"], row["jrnl"]
         size = f"{row['size']:,}" if row["size"] else "-"
         lines.append(
-            f"{row['label']:<18} {size:>7} {_seconds(ours):>9} {_mb(ours):>5} "
+            f"{row['label']:<20} {size:>7} {_seconds(ours):>9} {_mb(ours):>5} "
             f"{_ratio(ours, row['python']):>8} {_seconds(theirs):>8} {_mb(theirs):>5} "
             f"{_ratio(ours, theirs):>12}")
     problems = [(row, tool, row[tool]["why"]) for row in result["figures"]
@@ -710,7 +725,7 @@ def comparison(before: dict[str, Any], now: dict[str, Any]) -> str:
         f"reflect now ({now['when']}) against {before['when']}; python -c pass "
         f"{_seconds(before['python'])} -> {_seconds(now['python'])} s",
         "",
-        f"{'figure':<18} {'entries':>7} {'before s':>9} {'now s':>9} {'change':>8} "
+        f"{'figure':<20} {'entries':>7} {'before s':>9} {'now s':>9} {'change':>8} "
         f"{'MB before':>9} {'MB now':>7}",
     ]
     for row in now["figures"]:
@@ -720,7 +735,7 @@ def comparison(before: dict[str, Any], now: dict[str, Any]) -> str:
         if old.get("status") == "ok" and new.get("status") == "ok" and old["median"] > 0:
             change = f"{(new['median'] / old['median'] - 1) * 100:+.0f}%"
         size = f"{row['size']:,}" if row["size"] else "-"
-        lines.append(f"{row['label']:<18} {size:>7} {_seconds(old):>9} {_seconds(new):>9} "
+        lines.append(f"{row['label']:<20} {size:>7} {_seconds(old):>9} {_seconds(new):>9} "
                      f"{change:>8} {_mb(old):>9} {_mb(new):>7}")
     return "\n".join(lines)
 

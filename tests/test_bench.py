@@ -43,9 +43,10 @@ def test_the_bench_prints_a_table_of_every_figure(ran):
     """Each figure has its row: a time and the ratio to bare Python, or n/a if not built."""
     done, _ = ran
     assert done.returncode == 0, done.stderr
-    rows = {line[:18].strip(): line for line in done.stdout.splitlines()}
+    rows = {line[:20].strip(): line for line in done.stdout.splitlines()}
     assert re.search(rf"python -c pass: {SECONDS} s", done.stdout)
-    for label in ("--version", "--help", "first question", "save one entry"):
+    for label in ("--version", "--help", "first question, new", "first question",
+                  "save one entry"):
         assert re.search(rf"^{re.escape(label)} +(-|20) +{SECONDS} +\d+ +\d+\.\d\d ",
                          rows[label]), rows[label]
     for label in ("list (last 20)", "show N", "search lighthouse", "export md",
@@ -65,7 +66,8 @@ def test_the_bench_writes_its_results_as_json(ran):
     assert result["python"]["median"] > 0
     figures = {(row["figure"], row["size"]): row for row in result["figures"]}
     assert all(row["python"]["status"] == "ok" for row in result["figures"])
-    for key in (("version", None), ("help", None), ("first_question", 20), ("save", 20)):
+    for key in (("version", None), ("help", None), ("first_question_new", None),
+                ("first_question", 20), ("save", 20)):
         mine = figures[key]["reflect"]
         assert mine["status"] == "ok"
         assert mine["median"] > 0
