@@ -886,7 +886,6 @@ def restore(
 def encrypt(ctx: typer.Context) -> None:
     """Encrypt the journal, its unfinished reflection and its backups with a passphrase."""
     from reflect import render
-    from reflect.drafts import DraftStore
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)
@@ -894,24 +893,31 @@ def encrypt(ctx: typer.Context) -> None:
         raise ReflectError(f"The journal {journal_file} is encrypted already. "
                            "Nothing was changed.")
     result = journal.encrypt(_new_passphrase())
-    draft = DraftStore(paths.draft_path(journal_file), journal).reseal()
-    also = [_count(result.backups_changed, "backup", "backups")] if result.backups_changed else []
-    if draft:
-        also.insert(0, "the unfinished reflection")
-    render.say(f"Encrypted the journal {journal_file} "
-               f"({_count(result.entries, 'entry', 'entries')})"
-               + (f", and {' and '.join(also)}" if also else "") + ".", whole=True)
+    _say_resealed("Encrypted", journal_file, journal, result)
     render.say("From now on reflect asks for the passphrase when it opens the journal.")
     if result.backups_left:
         render.warn(f"{_count(result.backups_left, 'backup', 'backups')} could not be "
                     "encrypted and stayed as they were.")
 
 
+def _say_resealed(done: str, journal_file: Path, journal: Journal, result: Any) -> None:
+    """Bring the draft in line with the journal, and say what was changed."""
+    from reflect import render
+    from reflect.drafts import DraftStore
+
+    draft = DraftStore(paths.draft_path(journal_file), journal).reseal()
+    also = [_count(result.backups_changed, "backup", "backups")] if result.backups_changed else []
+    if draft:
+        also.insert(0, "the unfinished reflection")
+    render.say(f"{done} the journal {journal_file} "
+               f"({_count(result.entries, 'entry', 'entries')})"
+               + (f", and {' and '.join(also)}" if also else "") + ".", whole=True)
+
+
 @command("decrypt")
 def decrypt(ctx: typer.Context) -> None:
     """Write an encrypted journal (and its unfinished reflection and backups) plain again."""
     from reflect import render
-    from reflect.drafts import DraftStore
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)
@@ -919,13 +925,7 @@ def decrypt(ctx: typer.Context) -> None:
         raise ReflectError(f"The journal {journal_file} is not encrypted. Nothing was "
                            "changed.")
     result = journal.decrypt()
-    draft = DraftStore(paths.draft_path(journal_file), journal).reseal()
-    also = [_count(result.backups_changed, "backup", "backups")] if result.backups_changed else []
-    if draft:
-        also.insert(0, "the unfinished reflection")
-    render.say(f"Decrypted the journal {journal_file} "
-               f"({_count(result.entries, 'entry', 'entries')})"
-               + (f", and {' and '.join(also)}" if also else "") + ".", whole=True)
+    _say_resealed("Decrypted", journal_file, journal, result)
     render.say("It is plain again: anyone who can read your files can read it.")
     if result.backups_left:
         render.warn(f"{_count(result.backups_left, 'backup', 'backups')} did not open with "

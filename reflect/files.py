@@ -67,8 +67,16 @@ def write_private(path: Path, data: bytes) -> None:
     renamed over the target, so a crash leaves either the old file or the new one. A path
     that is a symbolic link is written through to the file it points at.
     """
+    ensure_private_folder(Path(os.path.realpath(path)).parent)
+    with _replaced_whole(path) as stream:
+        stream.write(data)
+
+
+@contextlib.contextmanager
+def _replaced_whole(path: Path) -> Iterator[IO[bytes]]:
+    """A private temporary file beside the target, renamed over it once written and
+    flushed to disk; removed instead if anything goes wrong."""
     target = Path(os.path.realpath(path))
-    ensure_private_folder(target.parent)
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                              dir=target.parent)
@@ -77,7 +85,7 @@ def write_private(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             os.fchmod(stream.fileno(), FILE_MODE)
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp_name, target)
@@ -85,6 +93,10 @@ def write_private(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise WriteError(target, describe(error)) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
     _sync_folder(target.parent)
 
 
@@ -117,31 +129,14 @@ def _sync_folder(folder: Path) -> None:
 def private_writer(path: Path) -> Iterator[IO[str]]:
     """Write a text file piece by piece, 0600, that appears whole or not at all.
 
-    Used for exports: the pieces go to a temporary file beside the target, which is
-    renamed over it only when everything was written and flushed to disk."""
+    Used for exports, into a folder that must already exist (it is not made for them)."""
+    import io
+
     target = Path(os.path.realpath(path))
     if not target.parent.is_dir():
         raise ReflectError(f"Cannot write {path}: the folder {target.parent} does not exist.")
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                             dir=target.parent)
-    except OSError as error:
-        raise ReflectError(f"Cannot write in {target.parent}: {error.strerror or error}."
-                           ) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            os.fchmod(stream.fileno(), FILE_MODE)
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise ReflectError(f"Cannot write {target}: {error.strerror or error}. "
-                           "Nothing was written there.") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    _sync_folder(target.parent)
+    with _replaced_whole(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        yield text
+        text.flush()
+        text.detach()

@@ -6,26 +6,10 @@ import pytest
 
 from reflect.session import BACK, SKIP, Paused, run_reflection
 
-from conftest import STOP
+from conftest import FULL_ANSWERS, STOP
 
-FULL = {
-    "what_happened": "We were on the couch and I asked.",
-    "moment": "declined-intimacy",
-    "how_declined": "kindly",
-    "emotions": ["hurt", "embarrassed"],
-    "intensity": 7,
-    "story": "I'm not wanted.",
-    "thinking_trap": ["taking-it-personally"],
-    "not_about_me": ["tired", "dont-know"],
-    "need": ["closeness"],
-    "alternatives": ["sit-together", "hold-hands"],
-    "their_side": "Rest, probably.",
-    "responded": "respected",
-    "next_time": "unused",
-    "reframe": "trusted-me",
-    "intensity_now": 3,
-    "remember": "One moment, not a verdict.",
-}
+# The default pack answered in full; next_time is never asked (they respected the no).
+FULL = {**FULL_ANSWERS, "next_time": "unused"}
 
 
 def test_full_pack_asks_every_step_in_order(shipped_packs, scripted):
