@@ -119,15 +119,35 @@ class Reader:
                 for key, record in entry.followups.items()
                 if record.get("outcome") != DISMISSED]
 
-    def answer_text(self, entry: Entry, step_id: str) -> str:
-        """The answer on one line: choices joined by '; ', text with its spaces evened."""
+    def answer_texts(self, entry: Entry) -> list[tuple[str, str]]:
+        """(step id, the answer as one string) for each answer, in the order they are kept:
+        choices by their words joined by '; ' (their spaces evened), text as written. What
+        search looks through, for every entry, so it is built in one go."""
         index = self._index(entry)
-        step = index.steps.get(step_id)
-        value = entry.answers.get(step_id)
-        if type(value) is str and (step is None or step.kind not in CHOICE_KINDS):
-            return _even(value)
-        return "; ".join(_even(line) for line in (
-            index.lines(step, value) if step else _plain_lines(value)))
+        choice_steps, chosen = index.choice_steps, index.chosen
+        texts = []
+        for step_id, value in entry.answers.items():
+            if step_id in choice_steps:
+                try:
+                    text = chosen.get((step_id, tuple(value) if type(value) is list
+                                       else value))
+                except TypeError:  # a value that cannot be a key (edited by hand)
+                    text = None
+                if text is None:
+                    text = index.chosen_text(step_id, value)
+            elif type(value) is str:
+                text = value
+            else:
+                step = index.steps.get(step_id)
+                lines = index.lines(step, value) if step else _plain_lines(value)
+                text = "; ".join(_even(line) for line in lines)
+            texts.append((step_id, text))
+        return texts
+
+
+CHOSEN_KEPT = 10_000
+"""How many choice answers a pack's index keeps the text of: enough for every mix of
+choices that comes up often, and a bound on memory."""
 
 
 class _PackIndex:
@@ -138,12 +158,15 @@ class _PackIndex:
         self.pack = pack
         self.order = tuple(step.id for step in pack.steps) if pack else ()
         self.known = frozenset(self.order)
+        self.choice_steps = frozenset(step.id for step in pack.steps
+                                      if step.kind in CHOICE_KINDS) if pack else frozenset()
         self.steps: dict[str, Step] = {}
         for step in pack.steps if pack else ():
             self.steps.setdefault(step.id, step)  # the first of a repeated id, as Pack.step
         self._roles: dict[str, Step | None] = {}
         self._choices: dict[str, dict[str, Choice]] = {}
-        self._words: dict[tuple[str, bool], dict[str, str]] = {}
+        self._words: dict[tuple[str, bool, bool], dict[str, str]] = {}
+        self.chosen: dict[tuple[str, Any], str] = {}
 
     def role_step(self, role: str) -> Step | None:
         try:
@@ -162,13 +185,18 @@ class _PackIndex:
                 found.setdefault(choice.value, choice)
         return found
 
-    def words(self, step_id: str, hint: bool = True) -> dict[str, str]:
-        """Each stored value of the step and the words a person saw for it."""
-        found = self._words.get((step_id, hint))
+    def words(self, step_id: str, hint: bool = True, even: bool = False) -> dict[str, str]:
+        """Each stored value of the step and the words a person saw for it (`even`: on one
+        line, with single spaces)."""
+        key = (step_id, hint, even)
+        found = self._words.get(key)
         if found is None:
-            found = self._words[(step_id, hint)] = {
-                value: f"{choice.label} ({choice.hint})" if hint and choice.hint
-                else choice.label for value, choice in self.choices(step_id).items()}
+            if even:
+                found = {value: _even(words) for value, words in self.words(step_id).items()}
+            else:
+                found = {value: f"{choice.label} ({choice.hint})" if hint and choice.hint
+                         else choice.label for value, choice in self.choices(step_id).items()}
+            self._words[key] = found
         return found
 
     def lines(self, step: Step, value: Any) -> list[str]:
@@ -182,6 +210,21 @@ class _PackIndex:
         if step.kind == "confirm" and isinstance(value, bool):
             return ["Yes" if value else "No"]
         return _plain_lines(value)
+
+
+    def chosen_text(self, step_id: str, value: Any) -> str:
+        """The words of the values chosen at a choice step, joined by '; '. The same few
+        choices come up again and again, so the text of each is kept in `chosen` (up to a
+        limit), under the value itself (a list as a tuple). Only values made of strings
+        are kept: no other value is equal to one of those (1 and True are equal, and
+        read differently)."""
+        items = value if isinstance(value, list) else [value]
+        words = self.words(step_id, even=True)
+        text = "; ".join([_even(item) if (found := words.get(item)) is None else found
+                          for item in map(str, items)])
+        if len(self.chosen) < CHOSEN_KEPT and all(type(item) is str for item in items):
+            self.chosen[(step_id, tuple(value) if type(value) is list else value)] = text
+        return text
 
 
 def _even(text: str) -> str:
