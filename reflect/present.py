@@ -9,17 +9,16 @@ the labels, so nothing is ever hidden.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from reflect.entry import Entry
 from reflect.packs import CHOICE_KINDS, Choice, Pack, Step
 
 
-@dataclass(frozen=True)
-class Answer:
-    """One answered step, ready to read."""
+class Answer(NamedTuple):
+    """One answered step, ready to read. (A named tuple: quick to make for every answer of
+    every entry an export writes.)"""
 
     step: str
     question: str
@@ -95,18 +94,13 @@ class Reader:
         index = self._index(entry)
         given = entry.answers
         ids = [s for s in index.order if s in given]
-        ids += [s for s in given if s not in index.known]
-        return [self.answer(entry, step_id) for step_id in ids
-                if given[step_id] not in (None, "", [])]
+        if not index.known.issuperset(given):
+            ids += [s for s in given if s not in index.known]
+        return [index.answer(step_id, value) for step_id in ids
+                if (value := given[step_id]) not in (None, "", [])]
 
     def answer(self, entry: Entry, step_id: str) -> Answer:
-        index = self._index(entry)
-        step = index.steps.get(step_id)
-        value = entry.answers.get(step_id)
-        if step is None:
-            return Answer(step_id, step_id.replace("_", " ").capitalize(), "unknown",
-                          tuple(_plain_lines(value)))
-        return Answer(step_id, step.question, step.kind, tuple(index.lines(step, value)))
+        return self._index(entry).answer(step_id, entry.answers.get(step_id))
 
     def followups(self, entry: Entry) -> list[tuple[str, str]]:
         """(alternative as a person saw it, how it went) for each one asked about later."""
@@ -124,49 +118,49 @@ class Reader:
         choices by their words joined by '; ' (their spaces evened), text as written. What
         search looks through, for every entry, so it is built in one go."""
         index = self._index(entry)
-        choice_steps, chosen = index.choice_steps, index.chosen
+        choice_steps, kept = index.choice_steps, index.kept_texts
         texts = []
         for step_id, value in entry.answers.items():
             if step_id in choice_steps:
-                try:
-                    text = chosen.get((step_id, tuple(value) if type(value) is list
-                                       else value))
-                except TypeError:  # a value that cannot be a key (edited by hand)
-                    text = None
+                text = _look_up(kept, step_id, value)
                 if text is None:
                     text = index.chosen_text(step_id, value)
             elif type(value) is str:
                 text = value
             else:
-                step = index.steps.get(step_id)
-                lines = index.lines(step, value) if step else _plain_lines(value)
-                text = "; ".join(_even(line) for line in lines)
+                text = "; ".join(_even(line) for line in index.answer(step_id, value).lines)
             texts.append((step_id, text))
         return texts
 
 
-CHOSEN_KEPT = 10_000
-"""How many choice answers a pack's index keeps the text of: enough for every mix of
+KEPT = 10_000
+"""How many choice answers a pack's index keeps the words of: enough for every mix of
 choices that comes up often, and a bound on memory."""
 
 
 class _PackIndex:
     """One pack's steps by id and in order, and the words for each choice step's values,
-    each worked out once. A pack that is not here has no steps."""
+    each worked out once. A pack that is not here has no steps.
+
+    The words of whole choice answers (all the values chosen at a step) are kept too,
+    under the step and the value itself (a list as a tuple), as the same few mixes of
+    choices come up again and again. Only values made of strings are kept: no other value
+    is equal to one of those, while 1 and True, say, are equal and read differently."""
 
     def __init__(self, pack: Pack | None) -> None:
         self.pack = pack
         self.order = tuple(step.id for step in pack.steps) if pack else ()
         self.known = frozenset(self.order)
-        self.choice_steps = frozenset(step.id for step in pack.steps
-                                      if step.kind in CHOICE_KINDS) if pack else frozenset()
         self.steps: dict[str, Step] = {}
         for step in pack.steps if pack else ():
             self.steps.setdefault(step.id, step)  # the first of a repeated id, as Pack.step
+        self.choice_steps = frozenset(step_id for step_id, step in self.steps.items()
+                                      if step.kind in CHOICE_KINDS)
         self._roles: dict[str, Step | None] = {}
         self._choices: dict[str, dict[str, Choice]] = {}
         self._words: dict[tuple[str, bool, bool], dict[str, str]] = {}
-        self.chosen: dict[tuple[str, Any], str] = {}
+        self.kept_lines: dict[tuple[str, Any], tuple[str, ...]] = {}
+        self.kept_texts: dict[tuple[str, Any], str] = {}
 
     def role_step(self, role: str) -> Step | None:
         try:
@@ -199,32 +193,58 @@ class _PackIndex:
             self._words[key] = found
         return found
 
-    def lines(self, step: Step, value: Any) -> list[str]:
-        if step.kind in CHOICE_KINDS:
-            values = value if isinstance(value, list) else [value]
-            words = self.words(step.id)
-            # Words not among the choices were written in the person's own words ("other").
-            return [words.get(item, item) for item in map(str, values)]
-        if step.kind == "scale" and isinstance(value, int):
-            return [f"{value} out of {step.max}"]
-        if step.kind == "confirm" and isinstance(value, bool):
-            return ["Yes" if value else "No"]
-        return _plain_lines(value)
+    def answer(self, step_id: str, value: Any) -> Answer:
+        step = self.steps.get(step_id)
+        if step is None:
+            return Answer(step_id, step_id.replace("_", " ").capitalize(), "unknown",
+                          tuple(_plain_lines(value)))
+        if step_id in self.choice_steps:
+            lines = _look_up(self.kept_lines, step_id, value)
+            if lines is None:
+                lines = self.chosen_lines(step_id, value)
+        elif type(value) is str:
+            lines = (value,)
+        elif step.kind == "scale" and isinstance(value, int):
+            lines = (f"{value} out of {step.max}",)
+        elif step.kind == "confirm" and isinstance(value, bool):
+            lines = ("Yes" if value else "No",)
+        else:
+            lines = tuple(_plain_lines(value))
+        return Answer(step_id, step.question, step.kind, lines)
 
+    def chosen_lines(self, step_id: str, value: Any) -> tuple[str, ...]:
+        """The words for the values chosen at a choice step, one line each. Words not
+        among the choices were written in the person's own words ("other")."""
+        items = value if isinstance(value, list) else [value]
+        words = self.words(step_id)
+        lines = tuple(words.get(item, item) for item in map(str, items))
+        _keep(self.kept_lines, step_id, value, items, lines)
+        return lines
 
     def chosen_text(self, step_id: str, value: Any) -> str:
-        """The words of the values chosen at a choice step, joined by '; '. The same few
-        choices come up again and again, so the text of each is kept in `chosen` (up to a
-        limit), under the value itself (a list as a tuple). Only values made of strings
-        are kept: no other value is equal to one of those (1 and True are equal, and
-        read differently)."""
+        """The words for the values chosen at a choice step, evened, joined by '; '."""
         items = value if isinstance(value, list) else [value]
         words = self.words(step_id, even=True)
         text = "; ".join([_even(item) if (found := words.get(item)) is None else found
                           for item in map(str, items)])
-        if len(self.chosen) < CHOSEN_KEPT and all(type(item) is str for item in items):
-            self.chosen[(step_id, tuple(value) if type(value) is list else value)] = text
+        _keep(self.kept_texts, step_id, value, items, text)
         return text
+
+
+T = TypeVar("T")
+
+
+def _look_up(kept: dict[tuple[str, Any], T], step_id: str, value: Any) -> T | None:
+    try:
+        return kept.get((step_id, tuple(value) if type(value) is list else value))
+    except TypeError:  # a value that cannot be a key (a journal edited by hand)
+        return None
+
+
+def _keep(kept: dict[tuple[str, Any], T], step_id: str, value: Any, items: list[Any],
+          words: T) -> None:
+    if len(kept) < KEPT and all(type(item) is str for item in items):
+        kept[(step_id, tuple(value) if type(value) is list else value)] = words
 
 
 def _even(text: str) -> str:
