@@ -10,6 +10,7 @@ control codes, and Markdown's own characters are escaped so the words read as wr
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -35,8 +36,14 @@ MAX_ITEMS = 100
 MAX_ANSWERS = 200
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
+_MD_BLOCK = re.compile(r"^(\s*)([#+=-])")
+_MD_NUMBER = re.compile(r"^(\s*\d+)([.)])")
 
 PRIVATE_NOTE = "Private notes: whoever has this file can read them."
+
+WRITTEN = ("text", "long_text", "unknown")
+"""The kinds of answer a person writes. The others (choices, scales, yes or no) come up
+in entry after entry, so each is escaped or wrapped once and kept."""
 
 
 def _span(entries: Sequence[Entry]) -> str:
@@ -58,20 +65,33 @@ def _exported_on(today: date | None) -> str:
 
 def md_escape(text: str) -> str:
     """A person's words as Markdown that shows them exactly, on lines of their own."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", printable(text))
+    escaped = printable(text)
+    if _MD_SPECIAL.search(escaped):
+        escaped = _MD_SPECIAL.sub(_backslashed, escaped)
     lines = []
     for line in escaped.splitlines():
         line = line.rstrip()
         # A line that would start a heading, a list or a rule reads as words instead.
-        line = re.sub(r"^(\s*)([#+=-])", r"\1\\\2", line)
-        line = re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", line)
+        start = line.lstrip()[:1]
+        if start and (start in "#+=-" or start.isdigit()):
+            line = _MD_NUMBER.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", line))
         lines.append(line)
+    if len(lines) == 1:
+        return lines[0]
     # Two spaces keep a line break inside a paragraph; an empty line starts a new one.
     out: list[str] = []
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
         out.append(line + ("  " if line and following else ""))
     return "\n".join(out).strip("\n")
+
+
+def _backslashed(found: re.Match[str]) -> str:
+    return "\\" + found.group(1)
+
+
+_md_words = functools.lru_cache(maxsize=4096)(md_escape)
+"""md_escape for words that come up in entry after entry (questions, choices, titles)."""
 
 
 def markdown(entries: Sequence[Entry], reader: Reader,
@@ -85,21 +105,22 @@ def markdown(entries: Sequence[Entry], reader: Reader,
         parts = [f"\n---\n\n## #{entry.number} · {md_escape(str(title))}\n\n"]
         about = [long_date(entry.created)]
         if pack is not None:
-            about.append(md_escape(pack.title))
+            about.append(_md_words(pack.title))
         strength = intensity(entry)
         if strength:
             about.append(f"how strong: {strength} (out of 10)")
         parts.append("*" + " · ".join(about) + "*\n")
         for answer in reader.answers(entry):
-            parts.append(f"\n**{md_escape(answer.question)}**\n\n")
+            parts.append(f"\n**{_md_words(answer.question)}**\n\n")
+            escape = md_escape if answer.kind in WRITTEN else _md_words
             if answer.listed:
-                parts.append("".join(f"- {md_escape(line)}\n" for line in answer.lines))
+                parts.append("".join(f"- {escape(line)}\n" for line in answer.lines))
             else:
-                parts.append(md_escape(answer.text) + "\n")
+                parts.append(escape(answer.text) + "\n")
         later = reader.followups(entry)
         if later:
             parts.append("\n**Later: how the other ways went**\n\n")
-            parts.append("".join(f"- {md_escape(what)}: {md_escape(how)}\n"
+            parts.append("".join(f"- {_md_words(what)}: {_md_words(how)}\n"
                                  for what, how in later))
         yield "".join(parts)
 
@@ -108,13 +129,15 @@ def markdown(entries: Sequence[Entry], reader: Reader,
 
 def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
          width: int = 78) -> Iterator[str]:
-    import textwrap
+
+    @functools.lru_cache(maxsize=4096)
+    def wrap_kept(words: str, indent: str = "  ", first: str | None = None) -> str:
+        return wrap(words, indent, first)
 
     def wrap(words: str, indent: str = "  ", first: str | None = None) -> str:
         lines = []
         for line in printable(words).splitlines() or [""]:
-            lines.append(textwrap.fill(line, width, initial_indent=first or indent,
-                                       subsequent_indent=indent) if line else "")
+            lines.append(fill(line, width, first or indent, indent) if line else "")
         return "\n".join(lines)
 
     yield f"REFLECTIONS\n{_span(entries)}. Exported from reflect on {_exported_on(today)}.\n"
@@ -128,13 +151,47 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
         parts.append(f"{long_date(entry.created)}"
                      + (f" - {printable(pack.title)}" if pack else "") + "\n")
         for answer in reader.answers(entry):
-            parts.append(f"\n{wrap(answer.question, '')}\n")
+            parts.append(f"\n{wrap_kept(answer.question, '')}\n")
+            shape = wrap if answer.kind in WRITTEN else wrap_kept
             if answer.listed:
-                parts.append("".join(wrap(line, "    ", "  - ") + "\n"
+                parts.append("".join(shape(line, "    ", "  - ") + "\n"
                                      for line in answer.lines))
             else:
-                parts.append(wrap(answer.text) + "\n")
+                parts.append(shape(answer.text) + "\n")
         yield "".join(parts)
+
+
+def fill(line: str, width: int, first: str, indent: str) -> str:
+    """textwrap.fill(line, width, initial_indent=first, subsequent_indent=indent), the
+    same to the character, worked out directly for the usual line: words parted by single
+    spaces, no hyphen (where textwrap may break a word), no tab or other kind of space,
+    no word longer than a line. Any other line goes to textwrap itself."""
+    room, rest_room = width - len(first), width - len(indent)
+    if (room < 1 or rest_room < 1 or "-" in line or "  " in line or line[:1] == " "
+            or line[-1:] == " " or _ODD_SPACE.search(line)):
+        return _textwrap_fill(line, width, first, indent)
+    if len(line) <= room:
+        return first + line
+    lines = []
+    start, prefix, end = 0, first, len(line)
+    while end - start > room:
+        cut = line.rfind(" ", start, start + room + 1)
+        if cut <= start:  # a word longer than the line: textwrap breaks it its own way
+            return _textwrap_fill(line, width, first, indent)
+        lines.append(prefix + line[start:cut])
+        start, prefix, room = cut + 1, indent, rest_room
+    lines.append(prefix + line[start:])
+    return "\n".join(lines)
+
+
+_ODD_SPACE = re.compile(r"[^\S ]")
+"""A space of any kind but the plain one (textwrap treats each kind its own way)."""
+
+
+def _textwrap_fill(line: str, width: int, first: str, indent: str) -> str:
+    import textwrap
+
+    return textwrap.fill(line, width, initial_indent=first, subsequent_indent=indent)
 
 
 # CSV ----------------------------------------------------------------------------------

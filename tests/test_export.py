@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import stat
+import textwrap
 import uuid
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect.cli import app
-from reflect.export import md_escape
+from reflect.export import fill, md_escape
 
 runner = CliRunner()
 
@@ -63,9 +65,32 @@ def test_markdown_can_be_limited_to_last_month(filled):
     ("<script>x</script>", r"\<script\>x\</script\>"),
     ("a\x1b[31mb", "a\\[31mb"),
     ("line one\nline two", "line one  \nline two"),
+    ("  + indented", "  \\+ indented"),
+    ("12) numbered", "12\\) numbered"),
+    ("a\n\n# b\n", "a\n\n\\# b"),
+    ("x  \n  1. y  \n", "x  \n  1\\. y"),
+    ("", ""),
+    ("a\u2028=b", "a  \n\\=b"),
+    ("\n\nfirst\n\n\nlast\n\n", "first\n\n\nlast"),
+    ("&amp; | \\ `", "\\&amp; \\| \\\\ \\`"),
 ])
 def test_markdown_keeps_a_persons_words_as_words(typed, escaped):
     assert md_escape(typed) == escaped
+
+
+def test_plain_text_lines_wrap_as_textwrap_wraps_them():
+    """The plain-text export lays out every line as textwrap.fill would, to the character:
+    its own quick way for plain words, textwrap itself for hyphens, tabs, odd spaces and
+    words longer than a line."""
+    rng = random.Random(11)
+    pieces = ["a", "word", "lighthouse", " ", " ", " ", "  ", "-", "--", "\t", "\u00a0",
+              "\u3000", "x" * 30, "y" * 90, "é", "Σ", "'", "."]
+    for _ in range(3000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        width = rng.choice([10, 20, 40, 78, 78, 100])
+        first, indent = rng.choice([("", ""), ("  ", "  "), ("  - ", "    "), ("", "  ")])
+        assert fill(line, width, first, indent) == textwrap.fill(
+            line, width, initial_indent=first, subsequent_indent=indent), (line, width)
 
 
 def test_plain_text_export_reads_without_markup(filled):
