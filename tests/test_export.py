@@ -182,6 +182,42 @@ def export_json(tmp_path: Path, *options: str) -> Path:
     return target
 
 
+@pytest.mark.parametrize("answers", [
+    {"story": "plain words", "need": ["closeness", "rest"], "intensity": 7},
+    {"story": "a\x1b[31mred\x00 and a \\ backslash \\r", "empty": [], "nothing": None},
+    {"story": "… beyond ASCII \u202egnirts\x85", "yes": True, "no": False, "half": 2.5},
+    {"story": "tab\tand\nnew line\r\n", "deep": [["nested", "\x07"], {"k": "v\x7f"}]},
+    {"odd": ("a", "tuple\x01"), "ok": "fine"},
+])
+def test_json_export_writes_each_entry_as_json_dumps_would(answers):
+    """Every entry reads exactly as json.dumps with an indent writes it, with control
+    characters taken out of every string (and only there: never out of a key)."""
+    from reflect.entry import Entry
+    from reflect.export import json_export
+
+    entry = Entry(id="00000001-0000-4000-8000-000000000000", number=1,
+                  created="2026-11-01T10:00:00+00:00", updated="2026-11-01T10:00:00+00:00",
+                  pack_id="hearing-no", pack_version=1, answers=answers,
+                  derived={"title": "Title\u2026", "needs": ["closeness"]},
+                  followups={"walk": {"outcome": "helped", "at": "2026-11-02T10:00:00+00:00"}})
+
+    def clean(value):
+        if isinstance(value, str):
+            return value.translate({c: None for c in [*range(0, 9), *range(11, 32),
+                                                      *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                                                      *range(0x2066, 0x206A)]})
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+
+    record = json.dumps(clean(entry.to_record()), ensure_ascii=False, indent=2)
+    written = "".join(json_export([entry], "2026-11-03T10:00:00+00:00"))
+    assert written.split('"entries": [\n    ', 1)[1] == (
+        record.replace("\n", "\n    ") + "\n  ]\n}\n")
+
+
 def test_json_export_imports_into_another_journal_as_equal_entries(filled, tmp_path):
     exported = export_json(tmp_path)
     data = json.loads(exported.read_text())
