@@ -203,9 +203,9 @@ def _read(ctx: typer.Context) -> tuple[list[Entry], Reader]:
 
 def _print_json(data: Any) -> None:
     """JSON on standard output; non-ASCII escaped, so no byte can act on a terminal."""
-    import json
+    from reflect.export import json_text
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=True, indent=2) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
 
 
 @command("list")

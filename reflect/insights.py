@@ -8,9 +8,11 @@ The numbers describe what was written. They are information, never a score or a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from reflect.entry import Entry
@@ -191,7 +193,7 @@ class Insights:
 
 def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
     """Every pattern of these entries (in any order; from any pack)."""
-    ordered = sorted(entries, key=lambda e: (e.created, e.number))
+    ordered = sorted(entries, key=attrgetter("created", "number"))
     days = [day for day in map(entry_day, ordered) if day != date.min]
     unit, periods = activity(days)
     changes = intensity_changes(ordered, reader)
@@ -314,8 +316,17 @@ def _mean(values: Sequence[int]) -> float | None:
 
 # What was chosen ----------------------------------------------------------------------
 
+# The same few answers come up in reflection after reflection, so these are kept.
+
+@functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> str:
+    """The text on one line: control characters out, spaces evened."""
+    return " ".join(printable(text, keep_newlines=False).split())
 
 
 def _chosen(entry: Entry, reader: Reader, role: str | None,
@@ -330,7 +341,7 @@ def _chosen(entry: Entry, reader: Reader, role: str | None,
     values = []
     for item in items:
         if isinstance(item, str) or (type(item) is int):
-            words = " ".join(printable(str(item), keep_newlines=False).split())
+            words = _words(str(item))
             if words:
                 values.append(words)
     return step_id, values
@@ -362,7 +373,7 @@ def ranking(entries: Sequence[Entry], reader: Reader, role: str | None = None,
             counts[key] = counts.get(key, 0) + 1
             choice = reader.choice(entry, step_id, value) if step_id else None
             if choice is not None:
-                labels[key] = " ".join(printable(choice.label, keep_newlines=False).split())
+                labels[key] = _words(choice.label)
                 values[key] = value
                 own[key] = False
             else:

@@ -509,7 +509,9 @@ def stats(found: Insights) -> None:
     out = console()
     group = Group(*head, *body)
     width = min(out.width, STATS_WIDTH)
-    lines = len(out.render_lines(group, out.options.update(width=width), pad=False))
+    # Counting the lines means laying them all out once more: only a terminal pages.
+    lines = len(out.render_lines(group, out.options.update(width=width), pad=False)
+                ) if out.is_terminal else 0
     with _paged(lines):
         out.print(group, width=width)
 
