@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from reflect.entry import Entry
 from reflect.packs import CHOICE_KINDS, Choice, Pack, Step
+from reflect.safe_text import printable
 
 
 class Answer(NamedTuple):
@@ -268,10 +269,10 @@ def when(created: str) -> datetime | None:
 
 
 def long_date(created: str) -> str:
-    """'Sunday 2 November 2026, 21:14'."""
+    """'Sunday 2 November 2026, 21:14'; a date that cannot be read, as it is (printable)."""
     moment = when(created)
     if moment is None:
-        return created
+        return printable(created, keep_newlines=False)
     return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M}"
 
 
@@ -279,7 +280,7 @@ def short_date(created: str, today: date | None = None) -> str:
     """How long ago, in words, for recent entries; the date itself for older ones."""
     moment = when(created)
     if moment is None:
-        return created
+        return printable(created, keep_newlines=False)
     today = today or date.today()
     days = (today - moment.date()).days
     if days == 0:

@@ -229,6 +229,20 @@ def test_a_hand_edited_journal_with_escape_codes_is_still_shown_safely(filled, j
     assert "" not in markdown
 
 
+def test_a_hand_edited_date_with_escape_codes_is_shown_safely(filled, journal_file):
+    """A date that cannot be read is shown as it is written, but never as control codes."""
+    data = json.loads(journal_file.read_text())
+    record = next(r for r in data["entries"].values() if r["number"] == 5)
+    record["created"] = "\x1b[2Jsoon\x1b]0;pwned\x07"
+    journal_file.write_text(json.dumps(data))
+    for args in (["list"], ["show", "5"], ["search", "stopped replying"], ["export"],
+                 ["export", "--format", "txt"]):
+        result = invoke(*args)
+        assert result.exit_code == 0, args
+        assert "[2Jsoon]0;pwned" in result.stdout, args
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, args
+
+
 # delete -------------------------------------------------------------------------------
 
 def test_delete_with_yes_removes_one_and_the_rest_keep_their_numbers(filled, shipped_packs):
