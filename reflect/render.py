@@ -208,8 +208,22 @@ def _paged(lines: int) -> Iterator[None]:
         yield
 
 
+def _cells(text: str) -> int:
+    """How many terminal cells the (printable) text takes."""
+    if text.isascii():  # one each, as the text holds no control character
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
 def _cell(text: str, width: int, right: bool = False) -> str:
-    """The text in exactly `width` terminal cells: padded, or cut with an ellipsis."""
+    """The (printable) text in exactly `width` terminal cells: padded, or cut with an
+    ellipsis."""
+    if text.isascii():
+        if len(text) > width:
+            return text[:width - 1] + "…"
+        return text.rjust(width) if right else text.ljust(width)
     from rich.cells import cell_len, set_cell_size
 
     if cell_len(text) > width:
@@ -221,10 +235,11 @@ def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
     """The table `reflect list` shows, newest first: one line per reflection.
 
     Laid out here rather than by rich's Table, which measures every cell several times
-    and takes seconds for a few thousand rows; each line is cut to the screen's width."""
-    from rich.cells import cell_len
-
-    width = console().width
+    and takes seconds for a few thousand rows; each line is cut to the screen's width.
+    Away from a terminal, where there is no style to show, the lines are written as they
+    are rather than handed to rich to measure once more."""
+    out = console()
+    width = out.width
     with_moment = width >= 100  # on a narrow screen the moment gives way to the words
     rows = []
     for item in entries:
@@ -237,29 +252,53 @@ def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
             printable(str(item.derived.get("title") or ""), keep_newlines=False)))
     headings = ("#", "When", "Moment", "Need", "Strength", "What happened")
     limits = (6, 16, 18, 20, 8, 0)
-    sizes = [min(limit, max([cell_len(h)] + [cell_len(row[i]) for row in rows]))
+    sizes = [min(limit, max([_cells(h)] + [_cells(row[i]) for row in rows]))
              if limit else 0 for i, (h, limit) in enumerate(zip(headings, limits, strict=True))]
     shown = [i for i in range(6) if i != 2 or with_moment]
     sizes[5] = max(16, width - sum(sizes[i] + 2 for i in shown[:-1]))
     styles = ("cyan", "", "", "", "", "")
 
-    def line(cells: Sequence[str], header: bool = False) -> Text:
-        text = Text(style="bold" if header else "")
-        for position, i in enumerate(shown):
-            if position:
-                text.append("  ")
-            cell = _cell(cells[i], sizes[i], right=i == 0)
-            if i == 4:
-                cell = cells[i].center(sizes[i])
-            text.append(cell.rstrip() if i == 5 else cell, style="" if header else styles[i])
-        return text
+    def laid_out(cells: Sequence[str]) -> list[str]:
+        laid = []
+        for i in shown:
+            cell = cells[i].center(sizes[i]) if i == 4 else _cell(cells[i], sizes[i],
+                                                                  right=i == 0)
+            laid.append(cell.rstrip() if i == 5 else cell)
+        return laid
 
-    lines = [line(headings, header=True), *(line(row) for row in rows)]
-    with _paged(len(lines) + 1):
-        console().print(Text("\n").join(lines), no_wrap=True, overflow="crop", crop=True)
-        if hidden:
-            console().print(safe(f"{hidden} older not shown: `reflect list --all` shows "
-                                 "every one, `--limit N` more or fewer.", "dim"))
+    if out.is_terminal:
+        def line(cells: Sequence[str], header: bool = False) -> Text:
+            text = Text(style="bold" if header else "")
+            for position, (i, cell) in enumerate(zip(shown, laid_out(cells), strict=True)):
+                if position:
+                    text.append("  ")
+                text.append(cell, style="" if header else styles[i])
+            return text
+
+        lines = [line(headings, header=True), *(line(row) for row in rows)]
+        with _paged(len(lines) + 1):
+            out.print(Text("\n").join(lines), no_wrap=True, overflow="crop", crop=True)
+            _more(hidden)
+        return
+    write = out.file.write
+    for cells in (headings, *rows):
+        write(_cropped("  ".join(laid_out(cells)), width) + "\n")
+    _more(hidden)
+
+
+def _more(hidden: int) -> None:
+    if hidden:
+        console().print(safe(f"{hidden} older not shown: `reflect list --all` shows "
+                             "every one, `--limit N` more or fewer.", "dim"))
+
+
+def _cropped(line: str, width: int) -> str:
+    """The line cut to `width` cells, as rich cuts it."""
+    if line.isascii():
+        return line[:width]
+    from rich.cells import cell_len, set_cell_size
+
+    return set_cell_size(line, width) if cell_len(line) > width else line
 
 
 def entry(entry: Entry, reader: Reader,
