@@ -208,9 +208,15 @@ def _paged(lines: int) -> Iterator[None]:
         yield
 
 
+def _narrow(text: str) -> bool:
+    """Whether each character of the (printable) text takes one terminal cell, as rich
+    counts them, told quickly: ASCII, and the ellipsis that ends a long title."""
+    return text.isascii() or text.replace("…", "").isascii()
+
+
 def _cells(text: str) -> int:
     """How many terminal cells the (printable) text takes."""
-    if text.isascii():  # one each, as the text holds no control character
+    if _narrow(text):
         return len(text)
     from rich.cells import cell_len
 
@@ -220,7 +226,7 @@ def _cells(text: str) -> int:
 def _cell(text: str, width: int, right: bool = False) -> str:
     """The (printable) text in exactly `width` terminal cells: padded, or cut with an
     ellipsis."""
-    if text.isascii():
+    if _narrow(text):
         if len(text) > width:
             return text[:width - 1] + "…"
         return text.rjust(width) if right else text.ljust(width)
@@ -294,7 +300,7 @@ def _more(hidden: int) -> None:
 
 def _cropped(line: str, width: int) -> str:
     """The line cut to `width` cells, as rich cuts it."""
-    if line.isascii():
+    if _narrow(line):
         return line[:width]
     from rich.cells import cell_len, set_cell_size
 
