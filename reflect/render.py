@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.padding import Padding
@@ -19,24 +19,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from reflect.backups import Backup
-from reflect.entry import Entry
-from reflect.insights import (
-    NOT_A_FORECAST,
-    Insights,
-    Ranking,
-    change_words,
-    few_words,
-    number_words,
-    span_words,
-    trend_words,
-)
-from reflect.packs import Pack, PackError
-from reflect.prepare import PREPARE_PACK
 from reflect.present import Reader, intensity, long_date, short_date
-from reflect.query import Hit
-from reflect.resources import LINES, TALK_TO, WHEN_TO_REACH_OUT
 from reflect.safe_text import printable
+
+if TYPE_CHECKING:  # what only some commands need is imported where it is used
+    from reflect.backups import Backup
+    from reflect.entry import Entry
+    from reflect.insights import Insights, Ranking
+    from reflect.packs import Pack, PackError
+    from reflect.query import Hit
 
 
 @cache
@@ -90,6 +81,8 @@ def _labels(pack: Pack, role: str, values: Any) -> list[str]:
 
 def summary(entry: Entry, pack: Pack, journal: Path) -> None:
     """The panel shown after a reflection is saved, and where it went."""
+    from reflect.prepare import PREPARE_PACK
+
     derived = entry.derived
     preparing = pack.id == PREPARE_PACK
     grid = Table.grid(padding=(0, 2))
@@ -127,6 +120,9 @@ def paused(kept: bool) -> None:
 
 
 def resources() -> None:
+    from reflect.resources import LINES, TALK_TO, WHEN_TO_REACH_OUT
+
+
     out = console()
     out.print(Text("When to reach out", style="bold"))
     out.print(Text(WHEN_TO_REACH_OUT))
@@ -452,6 +448,9 @@ def _followed_up(found: Insights) -> list[Any]:
 
 
 def _changes(found: Insights) -> list[Any]:
+    from reflect.insights import change_words
+
+
     if not found.changes:
         return []
     shown = found.changes[-SHOWN_CHANGES:]
@@ -484,6 +483,9 @@ def _changes(found: Insights) -> list[Any]:
 
 
 def _months(found: Insights) -> list[Any]:
+    from reflect.insights import number_words, trend_words
+
+
     if not found.months:
         return []
     table = Table.grid(padding=(0, 1))
@@ -520,6 +522,9 @@ def _activity(found: Insights) -> list[Any]:
 
 
 def _few(found: Insights) -> list[Any]:
+    from reflect.insights import few_words
+
+
     parts: list[Any] = [safe(few_words(found.count))]
     for change in found.changes:
         parts.append(safe(f"  #{change.number}: how strong, {change.before} at the start "
@@ -535,6 +540,8 @@ def _few(found: Insights) -> list[Any]:
 
 def stats(found: Insights) -> None:
     """`reflect stats`: how often, how strong before and after, and what was chosen most."""
+    from reflect.insights import NOT_A_FORECAST, span_words
+
     head: list[Any] = [Text("Your reflections at a glance", style="bold"),
                        safe(span_words(found), "dim"), Text("")]
     if not found.enough:
