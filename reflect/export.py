@@ -388,6 +388,10 @@ def _h(text: Any) -> str:
     return html.escape(printable(str(text)), quote=True)
 
 
+_h_words = functools.lru_cache(maxsize=4096)(_h)
+"""_h for words that come up in entry after entry (questions, choices, titles)."""
+
+
 def _bar(value: float, most: float, css: str = "bar") -> str:
     width = 0.0 if most <= 0 or value <= 0 else min(100.0, value / most * 100)
     return (f'<div class="{css}" style="width: {width:.1f}%"></div>' if width
@@ -485,14 +489,15 @@ def _html_entry(entry: Entry, reader: Reader) -> str:
         about.append(f"how strong: {strength.replace('->', '→')} (out of 10)")
     parts = [f'<article id="reflection-{entry.number}">\n'
              f"<h2>#{entry.number} · {_h(printable(str(title), keep_newlines=False))}</h2>\n"
-             f'<p class="about">{" · ".join(_h(item) for item in about)}</p>\n']
+             f'<p class="about">{" · ".join(_h_words(item) for item in about)}</p>\n']
     for answer in reader.answers(entry):
-        parts.append(f"<h3>{_h(answer.question)}</h3>\n")
+        parts.append(f"<h3>{_h_words(answer.question)}</h3>\n")
+        escape = _h if answer.kind in WRITTEN else _h_words
         if answer.listed:
-            parts.append("<ul>\n" + "".join(f"<li>{_h(line)}</li>\n"
+            parts.append("<ul>\n" + "".join(f"<li>{escape(line)}</li>\n"
                                             for line in answer.lines) + "</ul>\n")
         else:
-            parts.append(f'<p class="answer">{_h(answer.text)}</p>\n')
+            parts.append(f'<p class="answer">{escape(answer.text)}</p>\n')
     parts.append("</article>\n")
     return "".join(parts)
 

@@ -379,10 +379,8 @@ def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
     found.append(f" in {len(hits)} answer{'s' if len(hits) != 1 else ''} of {entries} "
                  f"reflection{'s' if entries != 1 else ''}.", style="dim")
     with _paged(len(lines) + 2):
-        for line in lines:
-            console().print(line)
-        console().print()
-        console().print(found)
+        # One print for them all: each print of its own costs rich more than the line.
+        console().print(Group(*lines, Text(""), found))
 
 
 # Patterns ----------------------------------------------------------------------------
