@@ -119,15 +119,20 @@ class Reader:
         choices by their words joined by '; ' (their spaces evened), text as written. What
         search looks through, for every entry, so it is built in one go."""
         index = self._index(entry)
-        choice_steps, kept = index.choice_steps, index.kept_texts
+        choice_steps, kept, scales = index.choice_steps, index.kept_texts, index.scales
         texts = []
         for step_id, value in entry.answers.items():
             if step_id in choice_steps:
-                text = _look_up(kept, step_id, value)
+                try:
+                    text = kept.get((step_id, tuple(value) if type(value) is list else value))
+                except TypeError:  # a value that cannot be a key (a journal edited by hand)
+                    text = None
                 if text is None:
                     text = index.chosen_text(step_id, value)
             elif type(value) is str:
                 text = value
+            elif type(value) is int and step_id in scales:
+                text = f"{value} out of {scales[step_id]}"
             else:
                 text = "; ".join(_even(line) for line in index.answer(step_id, value).lines)
             texts.append((step_id, text))
@@ -157,6 +162,8 @@ class _PackIndex:
             self.steps.setdefault(step.id, step)  # the first of a repeated id, as Pack.step
         self.choice_steps = frozenset(step_id for step_id, step in self.steps.items()
                                       if step.kind in CHOICE_KINDS)
+        self.scales = {step_id: step.max for step_id, step in self.steps.items()
+                       if step.kind == "scale"}
         self._roles: dict[str, Step | None] = {}
         self._choices: dict[str, dict[str, Choice]] = {}
         self._words: dict[tuple[str, bool, bool], dict[str, str]] = {}

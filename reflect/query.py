@@ -244,7 +244,7 @@ def search(entries: Iterable[Entry], needle: str,
     hits = []
     for entry in entries:
         answers = list(answer_texts(entry))
-        if not _may_hold("\n".join(raw for _, raw in answers), pieces):
+        if not _may_hold("\n".join([raw for _, raw in answers]), pieces):
             continue
         for step_id, raw in answers:
             if not _may_hold(raw, pieces):
