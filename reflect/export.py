@@ -24,7 +24,7 @@ from reflect import insights
 from reflect.entry import Entry
 from reflect.errors import ReflectError
 from reflect.packs import DERIVED_ROLES
-from reflect.present import Reader, intensity, long_date
+from reflect.present import Answer, Reader, intensity, long_date
 from reflect.safe_text import has_control_characters, printable
 
 FORMATS = ("md", "json", "csv", "txt", "html")
@@ -111,18 +111,27 @@ def markdown(entries: Sequence[Entry], reader: Reader,
             about.append(f"how strong: {strength} (out of 10)")
         parts.append("*" + " · ".join(about) + "*\n")
         for answer in reader.answers(entry):
-            parts.append(f"\n**{_md_words(answer.question)}**\n\n")
-            escape = md_escape if answer.kind in WRITTEN else _md_words
-            if answer.listed:
-                parts.append("".join(f"- {escape(line)}\n" for line in answer.lines))
-            else:
-                parts.append(escape(answer.text) + "\n")
+            parts.append((_md_answer if answer.kind in WRITTEN else _md_answer_kept)(answer))
         later = reader.followups(entry)
         if later:
             parts.append("\n**Later: how the other ways went**\n\n")
             parts.append("".join(f"- {_md_words(what)}: {_md_words(how)}\n"
                                  for what, how in later))
         yield "".join(parts)
+
+
+def _md_answer(answer: Answer) -> str:
+    """An answer in Markdown: the question in bold, then the words (a list, for several)."""
+    escape = md_escape if answer.kind in WRITTEN else _md_words
+    if answer.listed:
+        words = "".join(f"- {escape(line)}\n" for line in answer.lines)
+    else:
+        words = escape(answer.text) + "\n"
+    return f"\n**{_md_words(answer.question)}**\n\n{words}"
+
+
+_md_answer_kept = functools.lru_cache(maxsize=4096)(_md_answer)
+"""_md_answer for the answers that come up in entry after entry (choices, scales)."""
 
 
 # Plain text ---------------------------------------------------------------------------
@@ -140,6 +149,17 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
             lines.append(fill(line, width, first or indent, indent) if line else "")
         return "\n".join(lines)
 
+    def laid_out(answer: Answer) -> str:
+        """The question, then the words wrapped below it (a list, for several)."""
+        shape = wrap if answer.kind in WRITTEN else wrap_kept
+        if answer.listed:
+            words = "".join(shape(line, "    ", "  - ") + "\n" for line in answer.lines)
+        else:
+            words = shape(answer.text) + "\n"
+        return f"\n{wrap_kept(answer.question, '')}\n{words}"
+
+    laid_out_kept = functools.lru_cache(maxsize=4096)(laid_out)
+
     yield f"REFLECTIONS\n{_span(entries)}. Exported from reflect on {_exported_on(today)}.\n"
     yield f"{PRIVATE_NOTE}\n"
     for entry in entries:
@@ -151,13 +171,7 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
         parts.append(f"{long_date(entry.created)}"
                      + (f" - {printable(pack.title)}" if pack else "") + "\n")
         for answer in reader.answers(entry):
-            parts.append(f"\n{wrap_kept(answer.question, '')}\n")
-            shape = wrap if answer.kind in WRITTEN else wrap_kept
-            if answer.listed:
-                parts.append("".join(shape(line, "    ", "  - ") + "\n"
-                                     for line in answer.lines))
-            else:
-                parts.append(shape(answer.text) + "\n")
+            parts.append((laid_out if answer.kind in WRITTEN else laid_out_kept)(answer))
         yield "".join(parts)
 
 
@@ -489,17 +503,26 @@ def _html_entry(entry: Entry, reader: Reader) -> str:
         about.append(f"how strong: {strength.replace('->', '→')} (out of 10)")
     parts = [f'<article id="reflection-{entry.number}">\n'
              f"<h2>#{entry.number} · {_h(printable(str(title), keep_newlines=False))}</h2>\n"
-             f'<p class="about">{" · ".join(_h_words(item) for item in about)}</p>\n']
+             f'<p class="about">{_h(about[0])}'
+             + "".join(f" · {_h_words(item)}" for item in about[1:]) + "</p>\n"]
     for answer in reader.answers(entry):
-        parts.append(f"<h3>{_h_words(answer.question)}</h3>\n")
-        escape = _h if answer.kind in WRITTEN else _h_words
-        if answer.listed:
-            parts.append("<ul>\n" + "".join(f"<li>{escape(line)}</li>\n"
-                                            for line in answer.lines) + "</ul>\n")
-        else:
-            parts.append(f'<p class="answer">{escape(answer.text)}</p>\n')
+        parts.append((_html_answer if answer.kind in WRITTEN else _html_answer_kept)(answer))
     parts.append("</article>\n")
     return "".join(parts)
+
+
+def _html_answer(answer: Answer) -> str:
+    escape = _h if answer.kind in WRITTEN else _h_words
+    if answer.listed:
+        words = "<ul>\n" + "".join(f"<li>{escape(line)}</li>\n"
+                                   for line in answer.lines) + "</ul>\n"
+    else:
+        words = f'<p class="answer">{escape(answer.text)}</p>\n'
+    return f"<h3>{_h_words(answer.question)}</h3>\n{words}"
+
+
+_html_answer_kept = functools.lru_cache(maxsize=4096)(_html_answer)
+"""_html_answer for the answers that come up in entry after entry (choices, scales)."""
 
 
 def html_export(entries: Sequence[Entry], reader: Reader,

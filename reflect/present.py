@@ -167,7 +167,7 @@ class _PackIndex:
         self._roles: dict[str, Step | None] = {}
         self._choices: dict[str, dict[str, Choice]] = {}
         self._words: dict[tuple[str, bool, bool], dict[str, str]] = {}
-        self.kept_lines: dict[tuple[str, Any], tuple[str, ...]] = {}
+        self.kept_answers: dict[tuple[str, Any], Answer] = {}
         self.kept_texts: dict[tuple[str, Any], str] = {}
 
     def role_step(self, role: str) -> Step | None:
@@ -202,16 +202,19 @@ class _PackIndex:
         return found
 
     def answer(self, step_id: str, value: Any) -> Answer:
+        if step_id in self.choice_steps:
+            try:
+                kept = self.kept_answers.get(
+                    (step_id, tuple(value) if type(value) is list else value))
+            except TypeError:  # a value that cannot be a key (a journal edited by hand)
+                kept = None
+            return kept if kept is not None else self.chosen_answer(step_id, value)
         step = self.steps.get(step_id)
         if step is None:
             return Answer(step_id, step_id.replace("_", " ").capitalize(), "unknown",
                           tuple(_plain_lines(value)))
-        if step_id in self.choice_steps:
-            lines = _look_up(self.kept_lines, step_id, value)
-            if lines is None:
-                lines = self.chosen_lines(step_id, value)
-        elif type(value) is str:
-            lines = (value,)
+        if type(value) is str:
+            lines: tuple[str, ...] = (value,)
         elif step.kind == "scale" and isinstance(value, int):
             lines = (f"{value} out of {step.max}",)
         elif step.kind == "confirm" and isinstance(value, bool):
@@ -220,14 +223,16 @@ class _PackIndex:
             lines = tuple(_plain_lines(value))
         return Answer(step_id, step.question, step.kind, lines)
 
-    def chosen_lines(self, step_id: str, value: Any) -> tuple[str, ...]:
-        """The words for the values chosen at a choice step, one line each. Words not
-        among the choices were written in the person's own words ("other")."""
+    def chosen_answer(self, step_id: str, value: Any) -> Answer:
+        """The answer at a choice step: the words for each value chosen, one line each.
+        Words not among the choices were written in the person's own words ("other")."""
+        step = self.steps[step_id]
         items = value if isinstance(value, list) else [value]
         words = self.words(step_id)
-        lines = tuple(words.get(item, item) for item in map(str, items))
-        _keep(self.kept_lines, step_id, value, items, lines)
-        return lines
+        answer = Answer(step_id, step.question, step.kind,
+                        tuple(words.get(item, item) for item in map(str, items)))
+        _keep(self.kept_answers, step_id, value, items, answer)
+        return answer
 
     def chosen_text(self, step_id: str, value: Any) -> str:
         """The words for the values chosen at a choice step, evened, joined by '; '."""
@@ -240,13 +245,6 @@ class _PackIndex:
 
 
 T = TypeVar("T")
-
-
-def _look_up(kept: dict[tuple[str, Any], T], step_id: str, value: Any) -> T | None:
-    try:
-        return kept.get((step_id, tuple(value) if type(value) is list else value))
-    except TypeError:  # a value that cannot be a key (a journal edited by hand)
-        return None
 
 
 def _keep(kept: dict[tuple[str, Any], T], step_id: str, value: Any, items: list[Any],
