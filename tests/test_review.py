@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from reflect.cli import app
 
-from conftest import HOSTILE_TEXT
+from conftest import HOSTILE_TEXT, journal_data, write_journal_data
 
 runner = CliRunner()
 
@@ -213,11 +213,11 @@ def test_saving_takes_control_characters_out_and_keeps_the_words(filled):
 
 def test_a_hand_edited_journal_with_escape_codes_is_still_shown_safely(filled, journal_file):
     """Defence in depth: even a journal changed outside reflect cannot drive the terminal."""
-    data = json.loads(journal_file.read_text())
+    data = journal_data(journal_file)
     record = next(r for r in data["entries"].values() if r["number"] == 5)
     record["answers"]["what_happened"] = HOSTILE_TEXT
     record["derived"]["title"] = HOSTILE_TEXT
-    journal_file.write_text(json.dumps(data))
+    write_journal_data(journal_file, data)
     for args in (["list"], ["show", "5"], ["search", "loud"], ["export", "--format", "txt"],
                  ["export", "--format", "csv"], ["export", "--format", "json"]):
         result = invoke(*args)
