@@ -24,7 +24,6 @@ To add schema 3:
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -74,7 +73,9 @@ def _to_1(data: Data) -> Data:
         if not isinstance(doc, dict):
             continue
         if "id" not in doc:
-            doc["id"] = str(uuid.uuid4())
+            from reflect.entry import new_id
+
+            doc["id"] = new_id()
         if "number" not in doc:
             doc["number"] = next_number
             next_number += 1

@@ -222,3 +222,13 @@ def test_answers_are_read_only_when_used_and_damage_in_them_is_a_clear_error(
     assert shown.exit_code == 1
     assert "Reflection #1 in the journal is damaged" in shown.output
     assert "Traceback" not in shown.output
+
+
+def test_new_ids_are_distinct_version_4_uuids():
+    from reflect.entry import new_id
+
+    ids = {new_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for made in ids:
+        parsed = uuid.UUID(made)
+        assert (str(parsed), parsed.version, parsed.variant) == (made, 4, uuid.RFC_4122)
