@@ -287,7 +287,7 @@ def search(
     needle = " ".join(words)
     entries, reader = _read(ctx)
     filters = _filters(reader, since, until, need, emotion, kind, pack)
-    hits = find_words(newest_first(filters.select(entries)), needle, reader.answer_text)
+    hits = find_words(newest_first(filters.select(entries)), needle, reader.answer_texts)
     if as_json:
         _print_json([{
             "id": hit.entry.id, "number": hit.entry.number, "created": hit.entry.created,

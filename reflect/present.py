@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from reflect.entry import Entry
-from reflect.packs import Choice, Pack, Step
+from reflect.packs import CHOICE_KINDS, Choice, Pack, Step
 
 
 @dataclass(frozen=True)
@@ -37,41 +37,45 @@ class Answer:
 
 
 class Reader:
-    """Reads entries with the packs that wrote them."""
+    """Reads entries with the packs that wrote them.
+
+    What it looks up in a pack (a step by its id, the words for a stored value) is kept
+    the first time it is asked for, so reading many entries costs a dictionary look-up
+    per answer rather than a walk through the pack."""
 
     def __init__(self, packs: Iterable[Pack]) -> None:
         self.packs = {pack.id: pack for pack in packs}
+        self._indexes: dict[str, _PackIndex] = {}
+
+    def _index(self, entry: Entry) -> _PackIndex:
+        index = self._indexes.get(entry.pack_id)
+        if index is None:
+            index = self._indexes[entry.pack_id] = _PackIndex(self.packs.get(entry.pack_id))
+        return index
 
     def pack_of(self, entry: Entry) -> Pack | None:
         return self.packs.get(entry.pack_id)
 
     def _step(self, entry: Entry, step_id: str) -> Step | None:
-        pack = self.pack_of(entry)
-        if pack is None:
-            return None
-        try:
-            return pack.step(step_id)
-        except KeyError:
-            return None
+        return self._index(entry).steps.get(step_id)
 
     def role_step(self, entry: Entry, role: str) -> Step | None:
         """The step a derived field (needs, intensity_before...) was taken from."""
-        pack = self.pack_of(entry)
-        step_id = pack.derive.get(role) if pack else None
-        return self._step(entry, step_id) if step_id else None
+        return self._index(entry).role_step(role)
 
     def label(self, entry: Entry, role: str, value: str) -> str:
         """The label a person saw for a derived value (a need, an emotion, a kind)."""
-        step = self.role_step(entry, role)
-        return _choice_words(step, value, hint=False) if step else value
+        index = self._index(entry)
+        step = index.role_step(role)
+        return index.words(step.id, hint=False).get(value, value) if step else value
 
     def choice(self, entry: Entry, step_id: str, value: str) -> Choice | None:
         """The pack's choice behind a stored value; None for words of one's own, or when
         the pack (or the step) is not here to tell."""
-        step = self._step(entry, step_id)
-        if step is None:
+        index = self._index(entry)
+        if step_id not in index.steps:
             return None
-        return next((c for c in step.all_choices() if c.value == value), None)
+        return index.choices(step_id).get(value)
 
     def knows_step(self, entry: Entry, step_id: str) -> bool:
         return self._step(entry, step_id) is not None
@@ -79,27 +83,35 @@ class Reader:
     def labels(self, entry: Entry, role: str) -> list[str]:
         value = entry.derived.get(role)
         values = value if isinstance(value, list) else [] if value in (None, "") else [value]
-        return [self.label(entry, role, str(item)) for item in values]
+        index = self._index(entry)
+        step = index.role_step(role)
+        if step is None:
+            return [str(item) for item in values]
+        words = index.words(step.id, hint=False)
+        return [words.get(item, item) for item in map(str, values)]
 
     def answers(self, entry: Entry) -> list[Answer]:
         """Every answer, in the order the pack asks them; unknown steps last."""
-        pack = self.pack_of(entry)
-        order = [step.id for step in pack.steps] if pack else []
-        ids = [s for s in order if s in entry.answers]
-        ids += [s for s in entry.answers if s not in order]
+        index = self._index(entry)
+        given = entry.answers
+        ids = [s for s in index.order if s in given]
+        ids += [s for s in given if s not in index.known]
         return [self.answer(entry, step_id) for step_id in ids
-                if entry.answers[step_id] not in (None, "", [])]
+                if given[step_id] not in (None, "", [])]
 
     def answer(self, entry: Entry, step_id: str) -> Answer:
-        step = self._step(entry, step_id)
+        index = self._index(entry)
+        step = index.steps.get(step_id)
         value = entry.answers.get(step_id)
         if step is None:
             return Answer(step_id, step_id.replace("_", " ").capitalize(), "unknown",
                           tuple(_plain_lines(value)))
-        return Answer(step_id, step.question, step.kind, tuple(_lines(step, value)))
+        return Answer(step_id, step.question, step.kind, tuple(index.lines(step, value)))
 
     def followups(self, entry: Entry) -> list[tuple[str, str]]:
         """(alternative as a person saw it, how it went) for each one asked about later."""
+        if not entry.followups:
+            return []
         from reflect.followup import DISMISSED, OUTCOME_WORDS
 
         return [(self.label(entry, "alternatives", key),
@@ -107,27 +119,117 @@ class Reader:
                 for key, record in entry.followups.items()
                 if record.get("outcome") != DISMISSED]
 
-    def answer_text(self, entry: Entry, step_id: str) -> str:
-        """The answer on one line: choices joined by '; ', text with its spaces evened."""
-        return "; ".join(" ".join(line.split()) for line in self.answer(entry, step_id).lines)
+    def answer_texts(self, entry: Entry) -> list[tuple[str, str]]:
+        """(step id, the answer as one string) for each answer, in the order they are kept:
+        choices by their words joined by '; ' (their spaces evened), text as written. What
+        search looks through, for every entry, so it is built in one go."""
+        index = self._index(entry)
+        choice_steps, chosen = index.choice_steps, index.chosen
+        texts = []
+        for step_id, value in entry.answers.items():
+            if step_id in choice_steps:
+                try:
+                    text = chosen.get((step_id, tuple(value) if type(value) is list
+                                       else value))
+                except TypeError:  # a value that cannot be a key (edited by hand)
+                    text = None
+                if text is None:
+                    text = index.chosen_text(step_id, value)
+            elif type(value) is str:
+                text = value
+            else:
+                step = index.steps.get(step_id)
+                lines = index.lines(step, value) if step else _plain_lines(value)
+                text = "; ".join(_even(line) for line in lines)
+            texts.append((step_id, text))
+        return texts
 
 
-def _choice_words(step: Step, value: str, hint: bool = True) -> str:
-    choice: Choice | None = next((c for c in step.all_choices() if c.value == value), None)
-    if choice is None:
-        return value  # written in the person's own words ("other")
-    return f"{choice.label} ({choice.hint})" if hint and choice.hint else choice.label
+CHOSEN_KEPT = 10_000
+"""How many choice answers a pack's index keeps the text of: enough for every mix of
+choices that comes up often, and a bound on memory."""
 
 
-def _lines(step: Step, value: Any) -> list[str]:
-    if step.kind in ("select", "checkbox"):
-        values = value if isinstance(value, list) else [value]
-        return [_choice_words(step, str(item)) for item in values]
-    if step.kind == "scale" and isinstance(value, int):
-        return [f"{value} out of {step.max}"]
-    if step.kind == "confirm" and isinstance(value, bool):
-        return ["Yes" if value else "No"]
-    return _plain_lines(value)
+class _PackIndex:
+    """One pack's steps by id and in order, and the words for each choice step's values,
+    each worked out once. A pack that is not here has no steps."""
+
+    def __init__(self, pack: Pack | None) -> None:
+        self.pack = pack
+        self.order = tuple(step.id for step in pack.steps) if pack else ()
+        self.known = frozenset(self.order)
+        self.choice_steps = frozenset(step.id for step in pack.steps
+                                      if step.kind in CHOICE_KINDS) if pack else frozenset()
+        self.steps: dict[str, Step] = {}
+        for step in pack.steps if pack else ():
+            self.steps.setdefault(step.id, step)  # the first of a repeated id, as Pack.step
+        self._roles: dict[str, Step | None] = {}
+        self._choices: dict[str, dict[str, Choice]] = {}
+        self._words: dict[tuple[str, bool, bool], dict[str, str]] = {}
+        self.chosen: dict[tuple[str, Any], str] = {}
+
+    def role_step(self, role: str) -> Step | None:
+        try:
+            return self._roles[role]
+        except KeyError:
+            step_id = self.pack.derive.get(role) if self.pack else None
+            step = self._roles[role] = self.steps.get(step_id) if step_id else None
+            return step
+
+    def choices(self, step_id: str) -> dict[str, Choice]:
+        """Each stored value of the step and its choice (the first, if one repeats)."""
+        found = self._choices.get(step_id)
+        if found is None:
+            found = self._choices[step_id] = {}
+            for choice in self.steps[step_id].all_choices():
+                found.setdefault(choice.value, choice)
+        return found
+
+    def words(self, step_id: str, hint: bool = True, even: bool = False) -> dict[str, str]:
+        """Each stored value of the step and the words a person saw for it (`even`: on one
+        line, with single spaces)."""
+        key = (step_id, hint, even)
+        found = self._words.get(key)
+        if found is None:
+            if even:
+                found = {value: _even(words) for value, words in self.words(step_id).items()}
+            else:
+                found = {value: f"{choice.label} ({choice.hint})" if hint and choice.hint
+                         else choice.label for value, choice in self.choices(step_id).items()}
+            self._words[key] = found
+        return found
+
+    def lines(self, step: Step, value: Any) -> list[str]:
+        if step.kind in CHOICE_KINDS:
+            values = value if isinstance(value, list) else [value]
+            words = self.words(step.id)
+            # Words not among the choices were written in the person's own words ("other").
+            return [words.get(item, item) for item in map(str, values)]
+        if step.kind == "scale" and isinstance(value, int):
+            return [f"{value} out of {step.max}"]
+        if step.kind == "confirm" and isinstance(value, bool):
+            return ["Yes" if value else "No"]
+        return _plain_lines(value)
+
+
+    def chosen_text(self, step_id: str, value: Any) -> str:
+        """The words of the values chosen at a choice step, joined by '; '. The same few
+        choices come up again and again, so the text of each is kept in `chosen` (up to a
+        limit), under the value itself (a list as a tuple). Only values made of strings
+        are kept: no other value is equal to one of those (1 and True are equal, and
+        read differently)."""
+        items = value if isinstance(value, list) else [value]
+        words = self.words(step_id, even=True)
+        text = "; ".join([_even(item) if (found := words.get(item)) is None else found
+                          for item in map(str, items)])
+        if len(self.chosen) < CHOSEN_KEPT and all(type(item) is str for item in items):
+            self.chosen[(step_id, tuple(value) if type(value) is list else value)] = text
+        return text
+
+
+def _even(text: str) -> str:
+    """The text on one line, with single spaces."""
+    return " ".join(text.split())
 
 
 def _plain_lines(value: Any) -> list[str]:

@@ -7,10 +7,12 @@ Terminal-free: it works on Entry objects and plain values.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 
 from reflect.entry import Entry
 from reflect.errors import ReflectError
@@ -136,46 +138,56 @@ class Filters:
                     or self.kinds or self.packs)
 
     def matches(self, entry: Entry) -> bool:
-        day = entry_day(entry)
-        if self.since and day < self.since:
-            return False
-        if self.until and day > self.until:
-            return False
-        if self.packs and not any(_same(entry.pack_id, p) for p in self.packs):
-            return False
-        return (self._has(entry, "needs", self.needs)
-                and self._has(entry, "emotions", self.emotions)
-                and self._has(entry, "kind", self.kinds))
-
-    def _has(self, entry: Entry, role: str, wanted: Sequence[str]) -> bool:
-        if not wanted:
-            return True
-        value = entry.derived.get(role)
-        values = value if isinstance(value, list) else [] if value is None else [value]
-        for item in values:
-            words = [str(item)]
-            if self.labeller is not None:
-                words.append(self.labeller(entry, role, str(item)))
-            if any(_same(word, w) for word in words for w in wanted):
-                return True
-        return False
+        return self._matcher()(entry)
 
     def select(self, entries: Iterable[Entry]) -> list[Entry]:
-        return [entry for entry in entries if self.matches(entry)]
+        if not self.active:
+            return list(entries)
+        matches = self._matcher()
+        return [entry for entry in entries if matches(entry)]
+
+    def _matcher(self) -> Callable[[Entry], bool]:
+        """A test for one entry, with the wanted words folded once for every entry."""
+        since, until, labeller = self.since, self.until, self.labeller
+        packs = {_fold(p) for p in self.packs}
+        wanted = [(role, {_fold(w) for w in words}) for role, words in (
+            ("needs", self.needs), ("emotions", self.emotions), ("kind", self.kinds)) if words]
+
+        def has(entry: Entry, role: str, folded: set[str]) -> bool:
+            value = entry.derived.get(role)
+            values = value if isinstance(value, list) else [] if value is None else [value]
+            for item in values:
+                word = str(item)
+                if _fold(word) in folded or (
+                        labeller is not None and _fold(labeller(entry, role, word)) in folded):
+                    return True
+            return False
+
+        def matches(entry: Entry) -> bool:
+            if since or until:
+                day = entry_day(entry)
+                if (since and day < since) or (until and day > until):
+                    return False
+            if packs and _fold(entry.pack_id) not in packs:
+                return False
+            return all(has(entry, role, folded) for role, folded in wanted)
+
+        return matches
 
 
-def _same(word: str, wanted: str) -> bool:
-    """Case-insensitive, and forgiving about '-', '_' and spaces: `feeling wanted`
-    finds `feeling-wanted`."""
-    return _fold(word) == _fold(wanted)
+_SEPARATORS = re.compile(r"[\s_-]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
-    return re.sub(r"[\s_-]+", " ", text.casefold()).strip()
+    """The word as filters compare it: case-insensitive, and forgiving about '-', '_' and
+    spaces, so `feeling wanted` finds `feeling-wanted`. Kept, since the same few words
+    come up in entry after entry."""
+    return _SEPARATORS.sub(" ", text.casefold()).strip()
 
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (e.created, e.number), reverse=True)
+    return sorted(entries, key=attrgetter("created", "number"), reverse=True)
 
 
 def find(entries: Sequence[Entry], ref: str) -> Entry:
@@ -218,18 +230,26 @@ SNIPPET_AROUND = 40
 
 
 def search(entries: Iterable[Entry], needle: str,
-           answer_text: Callable[[Entry, str], str]) -> list[Hit]:
+           answer_texts: Callable[[Entry], Iterable[tuple[str, str]]]) -> list[Hit]:
     """Every answer holding the needle (case-insensitive), with a snippet around it.
 
-    `answer_text(entry, step_id)` gives the answer as a person reads it (choices by their
-    labels), so a search for a word they saw finds it."""
+    `answer_texts(entry)` gives (step id, text) for each answer, as a person reads it
+    (choices by their labels), so a search for a word they saw finds it. The spaces of a
+    text are evened here, before control characters are taken out, so that one which is
+    also a space (a form feed, say) still parts two words."""
     wanted = " ".join(needle.split()).casefold()
     if not wanted:
         raise BadQuery("Give a word or phrase to search for, like: reflect search tired")
+    pieces = tuple(piece.encode() for piece in wanted.split(" ")) if wanted.isascii() else ()
     hits = []
     for entry in entries:
-        for step_id in entry.answers:
-            text = " ".join(printable(answer_text(entry, step_id)).split())
+        answers = list(answer_texts(entry))
+        if not _may_hold("\n".join(raw for _, raw in answers), pieces):
+            continue
+        for step_id, raw in answers:
+            if not _may_hold(raw, pieces):
+                continue
+            text = " ".join(printable(" ".join(raw.split())).split())
             folded = text.casefold()
             if len(folded) != len(text):  # casefold changed lengths (ß -> ss): use lower
                 folded = text.lower()
@@ -238,6 +258,24 @@ def search(entries: Iterable[Entry], needle: str,
                 continue
             hits.append(_hit(entry, step_id, text, folded, wanted, start))
     return hits
+
+
+_ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+"""The characters printable() takes out of text that is all ASCII."""
+
+
+def _may_hold(text: str, pieces: tuple[bytes, ...]) -> bool:
+    """False when the text surely does not hold the needle, told quickly for ASCII text
+    (most of it): every word of the needle must be in it, capitals and the control
+    characters printable() takes out aside. Words never span a space, so how the spaces
+    are evened later does not matter. `pieces` is empty for a needle that is not ASCII,
+    which ASCII text cannot hold. True means: look properly."""
+    if not text.isascii():
+        return True
+    if not pieces:
+        return False
+    folded = text.encode().translate(None, _ASCII_CONTROLS).lower()
+    return all(piece in folded for piece in pieces)
 
 
 def _hit(entry: Entry, step_id: str, text: str, folded: str, wanted: str,

@@ -124,7 +124,7 @@ def test_an_id_prefix_shared_by_two_entries_asks_for_more():
 
 def test_search_ignores_capitals_and_points_at_the_words(filled, shipped_packs):
     reader = Reader(shipped_packs.values())
-    hits = search(newest_first(filled.entries()), "EARLY start", reader.answer_text)
+    hits = search(newest_first(filled.entries()), "EARLY start", reader.answer_texts)
     assert [(hit.entry.number, hit.step) for hit in hits] == [(3, "what_happened")]
     hit = hits[0]
     begin, end = hit.spans[0]
@@ -134,7 +134,7 @@ def test_search_ignores_capitals_and_points_at_the_words(filled, shipped_packs):
 def test_search_finds_the_words_of_a_choice(filled, shipped_packs):
     """A person searches for what they saw ('Hold hands'), not the stored value."""
     reader = Reader(shipped_packs.values())
-    hits = search(filled.entries(), "hold hands", reader.answer_text)
+    hits = search(filled.entries(), "hold hands", reader.answer_texts)
     assert [(hit.entry.number, hit.step) for hit in hits] == [(1, "alternatives")]
 
 
@@ -142,7 +142,7 @@ def test_a_long_answer_gives_a_short_snippet_around_every_match():
     entry = Entry(id="e", number=1, created="2026-11-01T10:00:00+00:00",
                   updated="2026-11-01T10:00:00+00:00", pack_id="gone", pack_version=1,
                   answers={"story": "word " * 40 + "tired and tired again " + "word " * 40})
-    [hit] = search([entry], "tired", lambda e, s: e.answers[s])
+    [hit] = search([entry], "tired", lambda e: e.answers.items())
     assert hit.snippet.startswith("…")
     assert hit.snippet.endswith("…")
     assert len(hit.snippet) < 140
@@ -151,7 +151,7 @@ def test_a_long_answer_gives_a_short_snippet_around_every_match():
 
 def test_search_never_returns_control_characters(filled, shipped_packs):
     reader = Reader(shipped_packs.values())
-    [hit] = search(filled.entries(), "stopped replying", reader.answer_text)
+    [hit] = search(filled.entries(), "stopped replying", reader.answer_texts)
     assert "\x1b" not in hit.snippet
     assert "\u202e" not in hit.snippet
     assert "[bold red]loud[/]" in hit.snippet
@@ -159,4 +159,46 @@ def test_search_never_returns_control_characters(filled, shipped_packs):
 
 def test_an_empty_search_is_refused():
     with pytest.raises(BadQuery, match="Give a word"):
-        search([], "   ", lambda e, s: "")
+        search([], "   ", lambda e: [])
+
+
+def entry_with(answers, pack_id="gone", number=1):
+    return Entry(id=f"{number:08d}-0000-4000-8000-000000000000", number=number,
+                 created="2026-11-01T10:00:00+00:00", updated="2026-11-01T10:00:00+00:00",
+                 pack_id=pack_id, pack_version=1, answers=answers)
+
+
+def test_search_reads_past_control_characters_and_letters_beyond_ascii():
+    """A word with a control character inside (a journal edited by hand) is found whole, a
+    control character that is also a space parts two words, and capitals beyond ASCII
+    fold like any others."""
+    entries = [entry_with({"story": "the light\x00house at dusk"}, number=1),
+               entry_with({"story": "a form\x0cfeed"}, number=2),
+               entry_with({"story": "Ein Café am MEER"}, number=3),
+               entry_with({"story": "off we go"}, number=4)]
+
+    def found(needle):
+        return [(hit.entry.number, hit.snippet) for hit in
+                search(entries, needle, lambda e: e.answers.items())]
+
+    assert found("LIGHTHOUSE") == [(1, "the lighthouse at dusk")]
+    assert found("form feed") == [(2, "a form feed")]
+    assert found("formfeed") == []
+    assert found("café am meer") == [(3, "Ein Café am MEER")]
+    assert found("ﬀ") == [(4, "off we go")]  # the ligature folds to "ff"
+    assert found("über") == []
+
+
+def test_choices_that_are_equal_but_read_differently_are_each_read_as_written(shipped_packs):
+    """1 and True are equal in Python but read "1" and "True": a search tells them apart,
+    however many entries hold each (a journal edited by hand)."""
+    reader = Reader(shipped_packs.values())
+    entries = [entry_with({"need": [1]}, "hearing-no", number=1),
+               entry_with({"need": [True]}, "hearing-no", number=2),
+               entry_with({"need": ["closeness"]}, "hearing-no", number=3),
+               entry_with({"need": [["nested"]]}, "hearing-no", number=4)]
+    for needle, numbers_found in (("true", [2]), ("1", [1]), ("closeness", [3]),
+                                  ("nested", [4])):
+        for _ in range(2):  # the second time, what was kept the first time is used
+            hits = search(entries, needle, reader.answer_texts)
+            assert [hit.entry.number for hit in hits] == numbers_found
