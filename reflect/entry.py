@@ -14,6 +14,9 @@ from reflect.safe_text import printable
 
 TITLE_LENGTH = 60
 _NO_PACK: Mapping[str, Any] = {}
+_CONTROL_ESCAPES = (b"\\u00", b"\\b", b"\\f", b"\\r")
+"""How JSON writes the control characters that printable() takes out (tab and line break
+aside): text around one can read as joined once it is gone."""
 
 
 def now() -> str:
@@ -100,8 +103,8 @@ class Entry:
         A quick test on the stored JSON before decoding it, for search. The words are
         case-folded and hold no spaces; one that JSON would escape is never ruled out."""
         raw = self.__dict__.get("_raw_answers")
-        if raw is None:
-            return True
+        if raw is None or any(escape in raw for escape in _CONTROL_ESCAPES):
+            return True  # decoded already, or holds control characters printable() drops
         words = [word for word in words if _plain_word(word)]
         text = printable(raw.decode("utf-8", "replace"))
         lowered = text.lower()

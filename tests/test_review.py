@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect.cli import app
+from reflect.journal import Journal
 
 from conftest import HOSTILE_TEXT, journal_data, write_journal_data
 
@@ -302,3 +303,24 @@ def test_reading_never_writes(filled, journal_file):
         invoke(*args)
     assert (journal_file.read_bytes(), journal_file.stat().st_mtime_ns) == before
     assert not list(Path(journal_file.parent).glob("*.tmp"))
+
+
+@pytest.mark.parametrize("needle", ["late at night", "LOUD", "closeness", "out of",
+                                    "7 out", "yes", "chosen", "ss", "no such words here",
+                                    "stopped replying", "a"])
+def test_search_finds_what_reading_every_answer_would(filled, journal_file, needle):
+    """Search passes over entries whose stored answers cannot hold the words; what it
+    finds is exactly what reading every answer in full finds, labels and scales included."""
+    from reflect.packs import discover
+    from reflect.present import Reader
+    from reflect.query import newest_first, search
+
+    reader = Reader(discover(None)[0])
+    everything = Journal(journal_file).entries()
+    for entry in everything:
+        entry.answers  # noqa: B018 - decoded in full: nothing can be passed over
+    expected = [(h.entry.number, h.step, h.snippet)
+                for h in search(newest_first(everything), needle, reader.answer_texts)]
+    shown = invoke("--journal", str(journal_file), "search", needle, "--json")
+    assert [(h["number"], h["step"], h["snippet"]) for h in json.loads(shown.stdout)] == \
+        expected
