@@ -278,7 +278,7 @@ def journals(cache: Path, size: int) -> tuple[Path, Path]:
     """The reflect journal and the jrnl journal of this size, generated once and cached."""
     from reflect.entry import Entry, derive
     from reflect.files import ensure_private_folder, write_private
-    from reflect.journal import SCHEMA_VERSION
+    from reflect.journal import SCHEMA_VERSION, encode_lines
 
     folder = cache / "journals"
     key = journal_key(size)
@@ -301,7 +301,7 @@ def journals(cache: Path, size: int) -> tuple[Path, Path]:
         records[str(number)] = entry.to_record()
         text_lines.append(f"[{made.created:%Y-%m-%d %H:%M}] " + "\n".join(made.texts) + "\n")
     data = {"entries": records, "meta": {"1": {"schema": SCHEMA_VERSION}}}
-    encoded = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    encoded = encode_lines(data)  # the layout reflect writes
     write_private(ours, encoded)
     write_private(theirs, "\n".join(text_lines).encode("utf-8"))
     note(f"  done in {time.perf_counter() - started:.1f} s: "

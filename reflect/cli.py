@@ -287,7 +287,15 @@ def search(
     needle = " ".join(words)
     entries, reader = _read(ctx)
     filters = _filters(reader, since, until, need, emotion, kind, pack)
-    hits = find_words(newest_first(filters.select(entries)), needle, reader.answer_texts)
+    chosen = newest_first(filters.select(entries))
+    # Decode only the answers that can hold the words: words reflect itself could have
+    # put there (a label, "out of") rule nothing out.
+    vocabulary = reader.vocabulary()
+    ruling = [word for word in " ".join(needle.split()).casefold().split()
+              if word not in vocabulary]
+    if ruling:
+        chosen = [entry for entry in chosen if entry.answers_may_hold(ruling)]
+    hits = find_words(chosen, needle, reader.answer_texts)
     if as_json:
         _print_json([{
             "id": hit.entry.id, "number": hit.entry.number, "created": hit.entry.created,

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from reflect.errors import ReflectError
 from reflect.packs import Pack
 from reflect.safe_text import printable
 
 TITLE_LENGTH = 60
+_NO_PACK: Mapping[str, Any] = {}
+_CONTROL_ESCAPES = (b"\\u00", b"\\b", b"\\f", b"\\r")
+"""How JSON writes the control characters that printable() takes out (tab and line break
+aside): text around one can read as joined once it is gone."""
 
 
 def now() -> str:
@@ -20,7 +25,13 @@ def now() -> str:
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID, as text. Made here rather than with the uuid module,
+    whose import costs more than a quick save takes."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 @dataclass
@@ -57,6 +68,52 @@ class Entry:
         return record
 
     @classmethod
+    def stored(cls, head: Mapping[str, Any], raw_answers: bytes) -> Entry:
+        """An entry as the journal keeps it: its answers stay as stored JSON until they are
+        first used, so listing, counting and filtering a large journal skip decoding them."""
+        entry = cls.__new__(cls)
+        pack = head.get("pack") or _NO_PACK
+        followups = head.get("followups")
+        links = head.get("links")
+        entry.__dict__.update(
+            id=head["id"], number=head["number"], created=head["created"],
+            updated=head["updated"], pack_id=pack.get("id", ""),
+            pack_version=pack.get("version", 0), derived=head.get("derived") or {},
+            followups={key: dict(value) for key, value in followups.items()
+                       if isinstance(value, dict)} if followups else {},
+            links={key: value for key, value in links.items()
+                   if isinstance(value, str)} if links else {},
+            _raw_answers=raw_answers)
+        return entry
+
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for an attribute not set: the answers of a stored entry.
+            raw = self.__dict__.get("_raw_answers") if name == "answers" else None
+            if raw is None:
+                raise AttributeError(name)
+            answers = _decode_answers(raw, self.__dict__.get("number"))
+            self.__dict__["answers"] = answers
+            del self.__dict__["_raw_answers"]
+            return answers
+
+    def answers_may_hold(self, words: list[str]) -> bool:
+        """False only when the stored answers cannot hold every one of the words.
+
+        A quick test on the stored JSON before decoding it, for search. The words are
+        case-folded and hold no spaces; one that JSON would escape is never ruled out."""
+        raw = self.__dict__.get("_raw_answers")
+        if raw is None or any(escape in raw for escape in _CONTROL_ESCAPES):
+            return True  # decoded already, or holds control characters printable() drops
+        words = [word for word in words if _plain_word(word)]
+        text = printable(raw.decode("utf-8", "replace"))
+        lowered = text.lower()
+        if all(word in lowered for word in words):
+            return True
+        folded = text.casefold()  # search folds case this way unless lengths change
+        return all(word in folded for word in words)
+
+    @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Entry:
         pack = record.get("pack") or {}
         return cls(
@@ -73,6 +130,24 @@ class Entry:
             links={key: value for key, value in (record.get("links") or {}).items()
                    if isinstance(value, str)},
         )
+
+
+def _plain_word(word: str) -> bool:
+    return '"' not in word and "\\" not in word and word.isprintable()
+
+
+def _decode_answers(raw: bytes, number: object) -> dict[str, Any]:
+    from reflect import codec
+
+    try:
+        answers = codec.loads(raw)
+    except codec.DecodeError:
+        answers = None
+    if not isinstance(answers, dict):
+        raise ReflectError(f"Reflection #{number} in the journal is damaged: its answers "
+                           "cannot be read. Nothing was changed; `reflect restore --help` "
+                           "tells how to go back to a backup.")
+    return answers
 
 
 def clean_answers(answers: Mapping[str, Any]) -> dict[str, Any]:

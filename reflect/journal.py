@@ -1,16 +1,32 @@
-"""The journal: entries kept in one TinyDB file. The only module that imports tinydb.
+"""The journal: entries kept in one file, through TinyDB. The only module that imports tinydb.
 
-The file is TinyDB's JSON layout ({"meta": {...}, "entries": {...}}), written by a storage
-of our own that replaces the file atomically and keeps it private, encrypted when the person
-has chosen that (reflect.crypto). Every change happens under a lock, with one read and one
-write. Before the first change of a day, and before an older file is brought up to date
-(reflect.migrations), a copy of the file goes to the backups folder (reflect.backups).
+The file holds TinyDB's tables (meta and entries) one line per entry, so that it can be
+read a line at a time and a new entry can be added at its end:
+
+    {"reflect":"journal","meta":{"1":{"schema":2,"last_number":41}}}
+    {"id":"…","number":1,"created":"…","derived":{…}}<TAB>{"what_happened":"…",…}
+    …
+
+Each entry line is the entry without its answers, a tab, then its answers. JSON escapes
+every tab inside a value, so the first tab on a line is always the divider, and the short
+first half is all that listing, counting and filtering need to decode.
+
+Changes go through TinyDB with a storage of our own that replaces the file atomically and
+keeps it private, encrypted when the person has chosen that (reflect.crypto), under a lock,
+with one read and one write. Saving a new reflection into a plain journal appends its line
+and flushes it to disk instead of writing the whole file again. A line cut short by a crash
+during that append belongs to a save that was never reported; reading leaves it out, and
+the next save drops it. Before the first change of a day, and before an older file is
+brought up to date (reflect.migrations), a copy of the file goes to the backups folder
+(reflect.backups).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import gc
+import io
 import json
 import os
 import time
@@ -18,19 +34,20 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from reflect import backups, crypto, migrations
+from reflect import backups, codec, crypto, migrations
 from reflect.crypto import DamagedEnvelope, Keyring, PassphraseSource
 from reflect.entry import Entry, clean_answers, derive, now
 from reflect.errors import ReflectError
 from reflect.files import (
     FILE_MODE,
     WriteError,
+    append_private,
     describe,
     ensure_private_folder,
     read_if_present,
@@ -43,6 +60,8 @@ SCHEMA_VERSION = migrations.current()
 ENTRIES = migrations.ENTRIES
 META = migrations.META
 LOCK_WAIT = 5.0
+LINES_MARK = b'{"reflect":"journal",'
+"""How a journal file in lines starts (schema 2 on); older files are one JSON document."""
 
 
 class JournalError(ReflectError):
@@ -74,6 +93,12 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
         # journal was damaged outside it: refuse rather than start afresh over it.
         raise _damaged(f"The {what} {path} is empty, so it was damaged outside reflect. "
                        "It has not been changed.", path, what)
+    if raw.startswith(LINES_MARK):
+        data = decode_lines(raw, path, what)
+        version = migrations.schema_of(data)
+        if version < migrations.current() and migrate:
+            data = _migrated(data, version, path, what)
+        return data, version
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -89,17 +114,122 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
     if version > migrations.current():
         _refuse(path, what, f"it was written by a newer reflect (schema {version}, this one "
                             f"knows {migrations.current()}); update reflect to read it")
+    if version >= 2:  # from schema 2 on, a journal is kept in lines
+        _refuse(path, what, "its schema version does not fit its layout", damaged=True)
     if version < migrations.current():
         if not migrate:
             return data, version
-        try:
-            data = migrations.migrate(data, version)
-        except migrations.MigrationError as problem:
-            _refuse(path, what, f"it cannot be brought up to date from schema {version} "
-                                f"({problem})")
+        data = _migrated(data, version, path, what)
     if not all(_is_entry(doc) for doc in data.get(ENTRIES, {}).values()):
         _refuse(path, what, "one of its entries is not an entry", damaged=True)
     return data, version
+
+
+def _migrated(data: dict[str, Any], version: int, path: Path, what: str) -> dict[str, Any]:
+    try:
+        return migrations.migrate(data, version)
+    except migrations.MigrationError as problem:
+        _refuse(path, what, f"it cannot be brought up to date from schema {version} "
+                            f"({problem})")
+        raise  # not reached: _refuse raises
+
+
+def encode_lines(data: Mapping[str, Any]) -> bytes:
+    """The journal data as the file keeps it: a header line, then a line per entry."""
+    meta = data.get(META) or {"1": {"schema": migrations.current()}}
+    lines = [codec.dumps({"reflect": "journal", "meta": meta}), b"\n"]
+    records = sorted(data.get(ENTRIES, {}).values(), key=lambda record: record["number"])
+    lines.extend(entry_line(record) for record in records)
+    return b"".join(lines)
+
+
+def entry_line(record: Mapping[str, Any]) -> bytes:
+    """One entry's line: the entry without its answers (id first), a tab, its answers."""
+    head = {"id": record["id"]}
+    head.update((key, value) for key, value in record.items()
+                if key not in ("id", "answers"))
+    return codec.dumps(head) + b"\t" + codec.dumps(record.get("answers") or {}) + b"\n"
+
+
+def read_header(line: bytes, path: Path, what: str = "journal") -> dict[str, Any]:
+    """The meta table from a file's first line, checked: damaged or newer files refused."""
+    try:
+        header = codec.loads(line)
+    except codec.DecodeError:
+        header = None
+    meta = header.get("meta") if isinstance(header, dict) else None
+    if not isinstance(meta, dict) or not meta or not line.endswith(b"\n"):
+        _refuse(path, what, "its first line is damaged", damaged=True)
+    version = migrations.schema_of({META: meta})
+    if version > migrations.current():
+        _refuse(path, what, f"it was written by a newer reflect (schema {version}, this one "
+                            f"knows {migrations.current()}); update reflect to read it")
+    if version < 2:
+        _refuse(path, what, "its schema version does not fit its layout", damaged=True)
+    assert isinstance(meta, dict)
+    return meta
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while many objects are made at once.
+
+    Entries hold no cycles, yet each collection pass would walk every one made so far; on a
+    journal of 100,000 entries that is most of the time spent reading it."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # what was read stays: later collections need not walk it again
+        if was_on:
+            gc.enable()
+
+
+def _is_current(meta: dict[str, Any]) -> bool:
+    return migrations.schema_of({META: meta}) == migrations.current()
+
+
+def entry_lines(stream: IO[bytes], path: Path,
+                what: str = "journal") -> Iterator[tuple[dict[str, Any], bytes]]:
+    """Each entry in a stream of lines (past the header): its head, and its answers as
+    stored JSON. A last line with no line break is an append a crash cut short: left out."""
+    for line in stream:
+        if not line.endswith(b"\n"):
+            return
+        tab = line.find(b"\t")
+        try:
+            # One tab (JSON escapes any in the text), and answers that at least look whole:
+            # they are decoded only when used, so two lines run together show up here.
+            shaped = (tab > 0 and line.find(b"\t", tab + 1) < 0
+                      and line[tab + 1:tab + 2] == b"{" and line.endswith(b"}\n"))
+            head = codec.loads(line[:tab]) if shaped else None
+        except codec.DecodeError:
+            head = None
+        if not _is_entry(head):
+            _refuse(path, what, "one of its lines is not an entry", damaged=True)
+        assert isinstance(head, dict)
+        yield head, line[tab + 1:-1]
+
+
+def decode_lines(raw: bytes, path: Path, what: str = "journal") -> dict[str, Any]:
+    """All of a journal in lines, as TinyDB's tables, every answer decoded and checked."""
+    stream = io.BytesIO(raw)
+    meta = read_header(stream.readline(), path, what)
+    entries: dict[str, Any] = {}
+    for head, answers in entry_lines(stream, path, what):
+        try:
+            head["answers"] = codec.loads(answers)
+        except codec.DecodeError:
+            head["answers"] = None
+        if not isinstance(head["answers"], dict):
+            _refuse(path, what, f"the answers of entry {head['number']} are damaged",
+                    damaged=True)
+        key = str(head["number"])
+        if key in entries:
+            _refuse(path, what, f"it holds entry {key} twice", damaged=True)
+        entries[key] = head
+    return {META: meta, ENTRIES: entries}
 
 
 def _refuse(path: Path, what: str, problem: str, damaged: bool = False) -> None:
@@ -116,9 +246,9 @@ def _damaged(message: str, path: Path, what: str) -> JournalError:
 
 def _encode(data: dict[str, Any], path: Path) -> bytes:
     try:
-        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    except RecursionError:
-        raise JournalError(f"The journal {path} cannot be saved: it is nested too deeply. "
+        return encode_lines(data)
+    except (RecursionError, TypeError) as problem:  # orjson: too deep, or not JSON
+        raise JournalError(f"The journal {path} cannot be saved: {problem}. "
                            "It has not been changed.") from None
 
 
@@ -171,11 +301,15 @@ def _check_shape(path: Path, data: Any, what: str = "journal") -> None:
 
 
 def _is_entry(doc: Any) -> bool:
-    return (isinstance(doc, dict) and isinstance(doc.get("id"), str)
-            and type(doc.get("number")) is int and isinstance(doc.get("created"), str)
-            and isinstance(doc.get("updated"), str)
-            and isinstance(doc.get("answers", {}), dict)
-            and isinstance(doc.get("derived", {}), dict))
+    if type(doc) is not dict:
+        return False
+    try:
+        return (type(doc["id"]) is str and type(doc["number"]) is int
+                and type(doc["created"]) is str and type(doc["updated"]) is str
+                and type(doc.get("answers", doc)) is dict
+                and type(doc.get("derived", doc)) is dict)
+    except KeyError:
+        return False
 
 
 def _last_number(db: Any, records: Iterable[Mapping[str, Any]]) -> int:
@@ -212,17 +346,75 @@ class Journal:
         return self.path.exists()
 
     def entries(self) -> list[Entry]:
-        """Every entry, oldest first."""
+        """Every entry, oldest first. Each one's answers are decoded when first used."""
+        with self._reading() as stream, _no_collection():
+            if stream is None:
+                return []
+            stored = Entry.stored
+            entries = [stored(head, answers)
+                       for head, answers in entry_lines(stream, self.path)]
+        entries.sort(key=lambda entry: entry.number)
+        return entries
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[IO[bytes] | None]:
+        """The journal's entry lines (past the header, which is checked), read under the
+        shared lock; None when there is no journal yet.
+
+        A plain journal streams from the file, so a large one is never all in memory at
+        once. An encrypted one is decrypted first; an older one goes through TinyDB, which
+        brings it up to date (after a backup)."""
+        with self._lock(write=False):
+            try:
+                stream = open(self.path, "rb")  # noqa: SIM115 - closed below, or by the caller
+            except FileNotFoundError:
+                stream = None
+            except OSError as error:
+                raise JournalError(f"Cannot read the journal {self.path}: "
+                                   f"{describe(error)}.") from None
+            if stream is None:
+                yield None
+                return
+            with stream:
+                if stream.read(len(LINES_MARK)) == LINES_MARK:
+                    stream.seek(0)
+                    if _is_current(read_header(stream.readline(), self.path)):
+                        yield stream
+                        return
+                stream.seek(0)
+                raw = stream.read()
+            if crypto.is_encrypted(raw):
+                try:
+                    raw = self.keyring.decrypt(raw, self.path, "journal")
+                except DamagedEnvelope as damage:
+                    raise _damaged(damage.message, self.path, "journal") from None
+                plain = io.BytesIO(raw)
+                if (raw.startswith(LINES_MARK)
+                        and _is_current(read_header(plain.readline(), self.path))):
+                    yield plain
+                    return
+        # An older file, or a damaged one: TinyDB's path checks it and brings it up to date.
         with self._db(write=False) as db:
-            records = db.table(ENTRIES).all()
-        entries = [Entry.from_record(record) for record in records]
-        return sorted(entries, key=lambda entry: entry.number)
+            data = db.storage.read()
+        lines = io.BytesIO(encode_lines(data or {}))
+        lines.readline()
+        yield lines
 
     def add(self, pack: Pack, answers: Mapping[str, Any], entry_id: str,
             created: str) -> Entry:
         """Save a finished reflection and return it with its number.
 
-        Saving the same id twice keeps the first (a resumed draft that was in fact saved)."""
+        Saving the same id twice keeps the first (a resumed draft that was in fact saved).
+        A plain journal gets the entry's line appended and flushed to disk; a new,
+        encrypted or older one is written whole."""
+        answers = clean_answers(answers)
+        with self._lock(write=True):
+            remove_leftovers(self.path)
+            raw = read_if_present(self.path, "the journal")
+            if raw is not None and raw.startswith(LINES_MARK):
+                header = raw[:raw.find(b"\n") + 1]
+                if _is_current(read_header(header, self.path)):
+                    return self._append(raw, pack, answers, entry_id, created)
         with self._db(write=True) as db:
             table = db.table(ENTRIES)
             records = table.all()
@@ -230,12 +422,52 @@ class Journal:
                 if record.get("id") == entry_id:
                     return Entry.from_record(record)
             number = _last_number(db, records) + 1
-            answers = clean_answers(answers)
             entry = Entry(id=entry_id, number=number, created=created, updated=now(),
                           pack_id=pack.id, pack_version=pack.version,
                           answers=dict(answers), derived=derive(pack, answers))
             table.insert(entry.to_record())
             _note_last_number(db, number)
+        return entry
+
+    def _append(self, raw: bytes, pack: Pack, answers: dict[str, Any], entry_id: str,
+                created: str) -> Entry:
+        """Add the entry's line at the end of a plain journal (under the write lock).
+
+        Only the header and the last whole line are read: the header for the schema and the
+        highest number given before, the last line for the highest number since."""
+        stream = io.BytesIO(raw)
+        meta = read_header(stream.readline(), self.path)
+        header_end = stream.tell()
+        found = raw.find(b"\n" + b'{"id":' + codec.dumps(entry_id), header_end - 1)
+        if found >= 0:
+            stream.seek(found + 1)
+            for head, stored_answers in entry_lines(stream, self.path):
+                return Entry.stored(head, stored_answers)
+        whole = raw.rfind(b"\n") + 1  # anything after is an append a crash cut short
+        if raw.count(b"\t", 0, whole) != raw.count(b"\n", header_end, whole):
+            # Every entry line has one tab: lines run together, or a line lost its tab.
+            _refuse(self.path, "journal", "its lines are not one entry each", damaged=True)
+        highest = max((int(doc.get("last_number") or 0) for doc in meta.values()
+                       if isinstance(doc, dict)), default=0)
+        if whole > header_end:
+            stream.seek(raw.rfind(b"\n", 0, whole - 1) + 1)
+            for head, _ in entry_lines(stream, self.path):
+                highest = max(highest, head["number"])
+                break
+        entry = Entry(id=entry_id, number=highest + 1, created=created, updated=now(),
+                      pack_id=pack.id, pack_version=pack.version, answers=answers,
+                      derived=derive(pack, answers))
+        line = entry_line(entry.to_record())
+        moment = backups.local_now()
+        if backups.due(self.path, moment):
+            self._back_up(raw, backups.DAILY, moment)
+        if whole < len(raw):
+            # Most likely an earlier save cut short by a crash (never reported as saved);
+            # the file as it was is kept beside it all the same, before the piece is dropped.
+            backups.keep_aside(self.path, raw, "cut-short", moment)
+            write_private(self.path, raw[:whole] + line)
+        else:
+            append_private(self.path, line)
         return entry
 
     def get(self, ref: str) -> Entry:
@@ -425,11 +657,23 @@ class Journal:
         """Whether the file is encrypted (told from its first bytes, no passphrase needed)."""
         return crypto.file_is_encrypted(self.path)
 
-    def verify(self) -> int:
-        """Open the journal as a save would (asking for a passphrase if it is encrypted,
-        bringing an older file up to date) and return how many entries it holds."""
-        with self._db(write=False) as db:
-            return len(db.table(ENTRIES))
+    def verify(self) -> None:
+        """Check that the journal can be saved into, before a reflection begins: its header
+        for a plain file; an encrypted one is opened (asking for the passphrase), and an
+        older one brought up to date. A damaged file is refused here, not after the
+        person has written."""
+        start = crypto.peek(self.path)
+        if start is None:
+            return
+        if start.startswith(LINES_MARK):
+            with self._lock(write=False):
+                first = start if b"\n" in start else read_if_present(self.path,
+                                                                      "the journal")
+            meta = read_header((first or b"").split(b"\n", 1)[0] + b"\n", self.path)
+            if _is_current(meta):
+                return
+        with self._reading():
+            pass
 
     def backups(self) -> list[backups.Backup]:
         """The copies of this journal, oldest first."""

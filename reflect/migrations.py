@@ -1,8 +1,9 @@
 """Schema versions of the journal file, and the steps that bring an older file up to date.
 
-The file is TinyDB's JSON layout, and records its schema in the meta table:
-`{"meta": {"1": {"schema": 1}}, "entries": {"1": {...}, ...}}`. A file with no schema there
-(a plain `{"entries": {...}}`, as stock TinyDB writes it) is schema 0.
+The journal records its schema in its meta table. Up to schema 1 the file was TinyDB's JSON
+layout, `{"meta": {"1": {"schema": 1}}, "entries": {"1": {...}, ...}}`; a file with no
+schema there (a plain `{"entries": {...}}`, as stock TinyDB writes it) is schema 0. From
+schema 2 the same tables are kept a line per entry (see reflect.journal).
 
 `MIGRATIONS[k]` turns the data of a schema-k file into schema k+1; `current()` is the schema
 this reflect writes. When the journal opens a file of an older schema it runs the steps in
@@ -10,20 +11,19 @@ order on the data in memory, checks the result like any journal, takes a backup 
 bytes, and writes the new file, all under its write lock. A step that finds something it
 cannot carry over raises MigrationError, and the file is left as it was.
 
-To add schema 2:
-1. Write `def _to_2(data: Data) -> Data` here. It receives the data of a schema-1 file (plain
-   dicts and lists, already checked) and returns it as schema 2. It must keep everything a
+To add schema 3:
+1. Write `def _to_3(data: Data) -> Data` here. It receives the data of a schema-2 file (plain
+   dicts and lists, already checked) and returns it as schema 3. It must keep everything a
    person wrote; a field it cannot fill is a MigrationError, never a silent loss.
 2. Append it to MIGRATIONS. `current()` follows, and `migrate` records the new schema.
 3. Teach `journal._is_entry` about any field that every entry now has.
-4. Put a schema-1 file in tests/fixtures/ (journal-v1.json is there already) and list the
-   schema-2 expectations in tests/test_migrations.py, which opens every
-   tests/fixtures/journal-v*.json, checks that a backup comes first, and reads it back.
+4. Put a schema-2 file in tests/fixtures/ and list the schema-3 expectations in
+   tests/test_migrations.py, which opens every tests/fixtures/journal-v*.json, checks
+   that a backup comes first, and reads it back.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -73,7 +73,9 @@ def _to_1(data: Data) -> Data:
         if not isinstance(doc, dict):
             continue
         if "id" not in doc:
-            doc["id"] = str(uuid.uuid4())
+            from reflect.entry import new_id
+
+            doc["id"] = new_id()
         if "number" not in doc:
             doc["number"] = next_number
             next_number += 1
@@ -111,8 +113,14 @@ def _derived(doc: Data) -> Data:
     return {"title": make_title(first_text)}
 
 
+def _to_2(data: Data) -> Data:
+    """Schema 1 -> 2: the same tables, kept one line per entry (reflect.journal) instead of
+    one JSON document; the data itself is unchanged, and the journal writes the new layout."""
+    return data
+
+
 Migration = Callable[[Data], Data]
-MIGRATIONS: list[Migration] = [_to_1]
+MIGRATIONS: list[Migration] = [_to_1, _to_2]
 
 
 def current() -> int:

@@ -119,6 +119,22 @@ HOSTILE_TEXT = "[bold red]loud[/] \x1b[2J\x1b]0;pwned\x07 \u202egnp.exe"
 """Rich markup, a clear-screen, a title-setting OSC and a bidi override in one answer."""
 
 
+def journal_data(source: Path | bytes) -> dict[str, Any]:
+    """A plain journal's tables ({"meta": ..., "entries": {"1": {...}}}), from its file
+    or its bytes, decoded the way reflect reads it."""
+    from reflect.journal import decode_lines
+
+    raw = source if isinstance(source, bytes) else source.read_bytes()
+    return decode_lines(raw, Path("journal"))
+
+
+def write_journal_data(path: Path, data: dict[str, Any]) -> None:
+    """Write tables like journal_data's back as a plain journal, as if changed by hand."""
+    from reflect.journal import encode_lines
+
+    path.write_bytes(encode_lines(data))
+
+
 def days_ago(days: int, hour: int = 21) -> str:
     moment = datetime.now().astimezone().replace(hour=hour, minute=15, second=0,
                                                  microsecond=0)

@@ -8,7 +8,6 @@ what was left on disk.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import shutil
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from conftest import journal_data
 
 pexpect = pytest.importorskip("pexpect", reason="the end-to-end tests need pexpect (.[test])")
 
@@ -214,7 +215,7 @@ def draft_of(home: Path) -> Path:
 
 
 def entries(home: Path) -> list[dict[str, Any]]:
-    data = json.loads(journal_of(home).read_text(encoding="utf-8"))
+    data = journal_data(journal_of(home))
     return [data["entries"][key] for key in sorted(data["entries"], key=int)]
 
 
@@ -263,9 +264,9 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
     assert f"Saved to {journal}" in screen
     assert "Traceback" not in screen
 
-    data = json.loads(journal.read_text(encoding="utf-8"))
+    data = journal_data(journal)
     assert set(data) == {"entries", "meta"}
-    assert data["meta"] == {"1": {"schema": 1, "last_number": 1}}
+    assert data["meta"] == {"1": {"schema": 2, "last_number": 1}}
     assert list(data["entries"]) == ["1"]
     entry = data["entries"]["1"]
     assert set(entry) == {"id", "number", "created", "updated", "pack", "answers", "derived"}

@@ -1,5 +1,6 @@
 """A full disk, a read-only folder and a permission refused: each is one clear line naming
-the file, and the journal stays byte for byte as it was.
+the file, and the journal stays byte for byte as it was. Both ways of writing the journal
+are tried: a new entry appended to its end, and a change (an edit) that replaces it whole.
 
 The real chmod cases are skipped as root (root passes every permission check); the
 simulated ones, which make the system calls fail with the same error numbers, always run.
@@ -7,6 +8,7 @@ simulated ones, which make the system calls fail with the same error numbers, al
 
 from __future__ import annotations
 
+import builtins
 import errno
 import os
 import tempfile
@@ -47,11 +49,17 @@ def add(journal: Journal, packs) -> None:
     journal.add(packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
 
 
-def refused(journal: Journal, packs, words: str) -> str:
+def edit(journal: Journal, packs) -> None:
+    first = journal.entries()[0]
+    journal.update(first.id, {**ANSWERS, "what_happened": "Changed."},
+                   packs["hearing-no-quick"])
+
+
+def refused(journal: Journal, packs, words: str, save=add) -> str:
     """Saving fails with one line that names the journal and says `words`; nothing changes."""
     before = journal.path.read_bytes()
     with pytest.raises(ReflectError) as caught:
-        add(journal, packs)
+        save(journal, packs)
     message = caught.value.message
     assert words in message
     assert str(journal.path) in message
@@ -61,11 +69,14 @@ def refused(journal: Journal, packs, words: str) -> str:
     return message
 
 
-@pytest.mark.parametrize("call", ["fsync", "replace"])
-def test_a_full_disk_leaves_the_journal_as_it_was(journal, shipped_packs, monkeypatch, call):
-    """ENOSPC while the new file is flushed or renamed: one clear line, the old file intact."""
+@pytest.mark.parametrize(("call", "save"), [("write", add), ("fsync", add),
+                                            ("fsync", edit), ("replace", edit)])
+def test_a_full_disk_leaves_the_journal_as_it_was(journal, shipped_packs, monkeypatch, call,
+                                                  save):
+    """ENOSPC while an entry is appended and flushed, or while a whole new file is flushed
+    or renamed: one clear line, the old file intact (an append that got in is taken back)."""
     monkeypatch.setattr(os, call, failing(errno.ENOSPC))
-    message = refused(journal, shipped_packs, "No space left on device")
+    message = refused(journal, shipped_packs, "No space left on device", save)
     assert "the disk is full" in message
     assert "left as it was" in message
 
@@ -75,41 +86,49 @@ def test_no_room_for_even_a_temporary_file(journal, shipped_packs, monkeypatch):
     for number, words in ((errno.ENOSPC, "the disk is full"),
                           (errno.EDQUOT, "quota is used up")):
         monkeypatch.setattr(tempfile, "mkstemp", failing(number))
-        refused(journal, shipped_packs, words)
+        refused(journal, shipped_packs, words, edit)
 
 
 def test_a_read_only_disk_simulated(journal, shipped_packs, monkeypatch):
     """EROFS when writing: a clear line naming the journal; reading still works."""
     monkeypatch.setattr(tempfile, "mkstemp", failing(errno.EROFS))
+    refused(journal, shipped_packs, "read-only", edit)
+    monkeypatch.setattr(os, "open", refusing_writes(str(journal.path), errno.EROFS))
     refused(journal, shipped_packs, "read-only")
-    lock = str(journal.path) + ".lock"
-    real_open = os.open
-
-    def no_writes_there(path, flags, *args):
-        if str(path) == lock and flags & (os.O_RDWR | os.O_CREAT):
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
-        return real_open(path, flags, *args)
-
-    monkeypatch.setattr(os, "open", no_writes_there)
+    monkeypatch.setattr(os, "open", refusing_writes(str(journal.path) + ".lock", errno.EROFS))
     message = refused(journal, shipped_packs, "read-only")
     assert "Cannot change the journal" in message
     assert len(journal.entries()) == 2
 
 
+def refusing_writes(name: str, number: int):
+    """os.open, failing with `number` when the file `name` is opened for writing."""
+    real_open = os.open
+
+    def no_writes_there(path, flags, *args):
+        if str(path) == name and flags & (os.O_RDWR | os.O_WRONLY | os.O_CREAT):
+            raise OSError(number, os.strerror(number))
+        return real_open(path, flags, *args)
+
+    return no_writes_there
+
+
 def test_permission_refused_simulated(journal, shipped_packs, monkeypatch):
     """EACCES when writing or reading: a clear line naming the journal, nothing changed."""
     monkeypatch.setattr(tempfile, "mkstemp", failing(errno.EACCES))
+    refused(journal, shipped_packs, "Permission denied", edit)
+    monkeypatch.setattr(os, "open", refusing_writes(str(journal.path), errno.EACCES))
     refused(journal, shipped_packs, "Permission denied")
     monkeypatch.undo()
-    real_read = Path.read_bytes
+    real_open = builtins.open
 
-    def refuse_journal(self):
-        if self == journal.path:
+    def refuse_journal(path, *args, **kwargs):
+        if Path(path) == journal.path:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-        return real_read(self)
+        return real_open(path, *args, **kwargs)
 
     before = journal.path.read_bytes()
-    monkeypatch.setattr(Path, "read_bytes", refuse_journal)
+    monkeypatch.setattr(builtins, "open", refuse_journal)
     with pytest.raises(ReflectError, match="Cannot read the journal") as caught:
         journal.entries()
     assert str(journal.path) in caught.value.message

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import stat
 import uuid
 
 import pytest
 
 from reflect.entry import derive, make_title, now
+from reflect.errors import ReflectError
 from reflect.journal import SCHEMA_VERSION, Journal, JournalError
+
+from conftest import journal_data
 
 ANSWERS = {
     "what_happened": "[bold]Not markup[/] and an emoji 🙂\nsecond line",
@@ -29,7 +31,7 @@ def test_saving_creates_a_private_journal(reflect_home, shipped_packs):
     entry = journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
     assert mode(reflect_home) == 0o700
     assert mode(journal.path) == 0o600
-    data = json.loads(journal.path.read_text())
+    data = journal_data(journal.path)
     assert list(data["meta"].values()) == [{"schema": SCHEMA_VERSION, "last_number": 1}]
     assert entry.number == 1
 
@@ -139,7 +141,7 @@ def test_a_symlinked_journal_is_written_through(reflect_home, tmp_path, shipped_
     link.symlink_to(target)
     Journal(link).add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
     assert link.is_symlink()
-    assert json.loads(target.read_text())["entries"]
+    assert journal_data(target)["entries"]
 
 
 def test_a_full_disk_is_a_clear_error(reflect_home, shipped_packs, monkeypatch):
@@ -176,3 +178,57 @@ def test_copies_left_by_a_killed_writer_are_cleared(reflect_home, shipped_packs)
     journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
     assert not leftover.exists()
     assert len(journal.entries()) == 2
+
+
+def test_a_save_appends_one_line_and_leaves_the_rest_as_it_was(reflect_home, shipped_packs):
+    """A new reflection is added at the end of a plain journal: the bytes already there are
+    not rewritten, and the new line reads back like any other."""
+    journal = Journal(reflect_home / "journal.json")
+    pack = shipped_packs["hearing-no-quick"]
+    for _ in range(2):
+        journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    before = journal.path.read_bytes()
+    third = journal.add(pack, {**ANSWERS, "what_happened": "Third\ttime, with a tab."},
+                        str(uuid.uuid4()), now())
+    after = journal.path.read_bytes()
+    assert after.startswith(before)
+    assert after[len(before):].count(b"\n") == 1
+    assert third.number == 3
+    read = journal.entries()[-1]
+    assert (read.id, read.number, read.answers) == (third.id, 3, third.answers)
+    assert read.answers["what_happened"] == "Third\ttime, with a tab."
+
+
+def test_answers_are_read_only_when_used_and_damage_in_them_is_a_clear_error(
+        reflect_home, shipped_packs):
+    """Listing does not decode answers, so answers damaged inside their braces are found
+    when the entry is shown: one clear line naming the reflection, never a traceback."""
+    journal = Journal(reflect_home / "journal.json")
+    pack = shipped_packs["hearing-no-quick"]
+    for _ in range(2):
+        journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    raw = journal.path.read_bytes()
+    journal.path.write_bytes(raw.replace(b'\t{"what_happened":', b'\t{"what_happened"!', 1))
+    first, second = journal.entries()
+    assert first.derived["title"] == make_title(ANSWERS["what_happened"])
+    assert second.answers["intensity"] == ANSWERS["intensity"]
+    with pytest.raises(ReflectError, match=r"Reflection #1 in the journal is damaged"):
+        first.answers  # noqa: B018 - reading it is the test
+    from typer.testing import CliRunner
+
+    from reflect import cli
+
+    shown = CliRunner().invoke(cli.app, ["--journal", str(journal.path), "show", "1"])
+    assert shown.exit_code == 1
+    assert "Reflection #1 in the journal is damaged" in shown.output
+    assert "Traceback" not in shown.output
+
+
+def test_new_ids_are_distinct_version_4_uuids():
+    from reflect.entry import new_id
+
+    ids = {new_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for made in ids:
+        parsed = uuid.UUID(made)
+        assert (str(parsed), parsed.version, parsed.variant) == (made, 4, uuid.RFC_4122)

@@ -16,7 +16,7 @@ from reflect import backups, migrations
 from reflect.entry import now
 from reflect.journal import Journal, JournalError
 
-from conftest import REPO
+from conftest import REPO, journal_data
 
 FIXTURES = REPO / "tests" / "fixtures"
 
@@ -48,11 +48,22 @@ EXPECTED = {
          {"title": "Asked for a hug after a long day, they needed space."}),
     ],
 }
-OLDER = sorted(EXPECTED)
 
 
 def fixture(version: int) -> Path:
     return FIXTURES / f"journal-v{version}.json"
+
+
+def as_written(path: Path) -> list[tuple]:
+    """The entries of a schema-1 file exactly as the file holds them."""
+    entries = json.loads(path.read_bytes())["entries"].values()
+    return [(e["number"], e["id"], e["created"], e["updated"], e["pack"]["id"], e["answers"],
+             e["derived"]) for e in entries]
+
+
+# Schema 1 -> 2 changes the layout, not the data: what the file held is read back as is.
+EXPECTED[1] = as_written(fixture(1))
+OLDER = sorted(EXPECTED)
 
 
 def placed(home: Path, version: int) -> Path:
@@ -95,7 +106,8 @@ def test_an_older_file_opens_migrates_and_reads_back_equal(reflect_home, version
     path = placed(reflect_home, version)
     original = path.read_bytes()
     assert read_back(path) == EXPECTED[version]
-    data = json.loads(path.read_bytes())
+    assert path.read_bytes().startswith(b'{"reflect":"journal",')
+    data = journal_data(path)
     assert migrations.schema_of(data) == migrations.current()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     [copy] = backups.listing(path)
@@ -180,36 +192,44 @@ def test_a_migration_that_gives_up_leaves_the_file_alone(reflect_home, monkeypat
 
 
 def test_a_later_schema_is_one_more_step(reflect_home, monkeypatch):
-    """Appending a step for schema 2 is all it takes: old files run every step, in order."""
+    """Appending a step for schema 3 is all it takes: old files run every step, in order."""
     ran: list[str] = []
 
-    def to_2(data):
-        ran.append("to_2")
+    def to_3(data):
+        ran.append("to_3")
         for doc in data["entries"].values():
             doc["mood_words"] = []
         return data
 
-    real_to_1 = migrations.MIGRATIONS[0]
+    real_to_1, real_to_2 = migrations.MIGRATIONS
 
     def to_1(data):
         ran.append("to_1")
         return real_to_1(data)
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [to_1, to_2])
+    def to_2(data):
+        ran.append("to_2")
+        return real_to_2(data)
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [to_1, to_2, to_3])
     v0 = placed(reflect_home / "a", 0)
     v1 = placed(reflect_home / "b", 1)
+    v2 = placed(reflect_home / "c", 2)
     Journal(v0).entries()
-    assert ran == ["to_1", "to_2"]
+    assert ran == ["to_1", "to_2", "to_3"]
     ran.clear()
     Journal(v1).entries()
-    assert ran == ["to_2"]
-    for path in (v0, v1):
-        data = json.loads(path.read_bytes())
-        assert migrations.schema_of(data) == 2
+    assert ran == ["to_2", "to_3"]
+    ran.clear()
+    assert len(Journal(v2).entries()) == 2
+    assert ran == ["to_3"]
+    for path in (v0, v1, v2):
+        data = journal_data(path)
+        assert migrations.schema_of(data) == 3
         assert all(doc["mood_words"] == [] for doc in data["entries"].values())
         [copy] = backups.listing(path)
-        assert copy.reason == "before-schema-2"
-        assert copy.what == "before updating the file to schema 2"
+        assert copy.reason == "before-schema-3"
+        assert copy.what == "before updating the file to schema 3"
 
 
 def test_a_newer_schema_is_refused_unchanged(reflect_home):

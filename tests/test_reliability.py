@@ -30,6 +30,7 @@ from reflect.guide import reflect_new
 from reflect.journal import Journal
 from reflect.packs import discover
 
+from conftest import journal_data
 from test_session import FULL
 
 pytestmark = pytest.mark.timeout(120)
@@ -54,7 +55,7 @@ from pathlib import Path
 
 from reflect.drafts import Draft, DraftStore
 from reflect.entry import new_id, now
-from reflect.journal import Journal
+from reflect.journal import Journal, decode_lines
 from reflect.packs import discover
 
 SENTENCES = [
@@ -154,8 +155,9 @@ def read(args):
         last = len(entries)
         for _ in range(5):
             if args.path.exists():
-                # Without the lock too: the file on disk is always whole, never older.
-                data = json.loads(args.path.read_bytes())
+                # Without the lock too: the file on disk is never older, and a line
+                # being appended is left out until it is whole.
+                data = decode_lines(args.path.read_bytes(), args.path)
                 if len(data.get("entries", {})) < last:
                     fail("the file on disk has fewer entries than were just read")
                 raw_reads += 1
@@ -254,7 +256,7 @@ def check_journal(path: Path, reported: set[str], kills: int, encrypted: bool = 
     assert raw.startswith(b"reflect-encrypted 1\n") == encrypted
     if encrypted:
         raw = Keyring(lambda: PASSPHRASE).decrypt(raw, path, "journal")
-    data = json.loads(raw)
+    data = journal_data(raw)
     assert set(data) == {"entries", "meta"}
     entries = Journal(path, passphrase=lambda: PASSPHRASE).entries()
     ids = [e.id for e in entries]
@@ -298,7 +300,7 @@ def check_backups(folder: Path, journal: Path) -> None:
         assert copy.name.startswith(journal.stem + ".")
         raw = copy.read_bytes()
         if not raw.startswith(b"reflect-encrypted "):
-            assert set(json.loads(raw)) == {"entries", "meta"}
+            assert set(journal_data(raw)) == {"entries", "meta"}
 
 
 @pytest.mark.parametrize(("kind", "min_saves", "min_kills"), [
@@ -455,7 +457,17 @@ HOSTILE_SHAPES = [
     b' "derived": "title"}}}',
     b'{"meta": [], "entries": {}}', b'{"meta": {"1": {"schema": 1.0}}, "entries": {}}',
     b'{"meta": {"1": {"schema": "1"}}, "entries": {}}',
-    b'{"meta": {"1": {"schema": 2}}, "entries": {}}',
+    b'{"meta": {"1": {"schema": 2}}, "entries": {}}',  # schema 2 is kept in lines
+    b'{"meta": {"1": {"schema": 3}}, "entries": {}}',
+    b'{"reflect":"journal","meta":{"1":{"schema":3}}}\n',
+    b'{"reflect":"journal","meta":{"1":{"schema":1}}}\n',
+    b'{"reflect":"journal","meta":{}}\n',
+    b'{"reflect":"journal","meta":{"1":{"schema":2}}}\n{"id":"x"}\t{}\n',
+    b'{"reflect":"journal","meta":{"1":{"schema":2}}}\n\n',
+    b'{"reflect":"journal","meta":{"1":{"schema":2}}}\n'
+    b'{"id":"x","number":1,"created":"c","updated":"u"}\t[]\n',
+    b'{"reflect":"journal","meta":{"1":{"schema":2}}}\n'
+    b'{"id":"x","number":1,"created":"c","updated":"u"}{}\n',
     b'{"meta": {"1": {"schema": 1}}, "entries": {}, "extra": 5}',
 ]
 
@@ -489,6 +501,8 @@ def test_damaged_and_hostile_journals_are_refused_unchanged(reflect_home, shippe
                            "intensity": n, "need": ["closeness"], "reframe": "one-moment"},
                     f"id-{n}", "2026-03-01T21:30:00+01:00")
     plain = source.read_bytes()
+    first_line = plain.index(b"\n") + 1
+    second_line = plain.index(b"\n", first_line) + 1
     journal.encrypt(PASSPHRASE)
     sealed = source.read_bytes()
     header_end = sealed.index(b"\n", sealed.index(b"\n") + 1) + 1
@@ -498,7 +512,11 @@ def test_damaged_and_hostile_journals_are_refused_unchanged(reflect_home, shippe
                        *range(max(len(raw) - 32, 0), len(raw))})
 
     cases = (
-        [("plain cut", plain[:length]) for length in positions(plain, 32)]
+        # Cut inside the first line (a cut inside the last line is an append a crash cut
+        # short: test_a_line_cut_short_is_left_out_then_dropped_with_the_file_kept_aside).
+        [("plain cut", plain[:length]) for length in range(first_line)]
+        + [("plain lines run together", plain[:first_line]
+            + plain[first_line:second_line - 1] + plain[second_line:])]
         + [("shape", shape) for shape in HOSTILE_SHAPES]
         + [("encrypted cut", sealed[:length]) for length in positions(sealed, header_end)]
         + [("encrypted byte", sealed[:i] + bytes([sealed[i] ^ 0x01]) + sealed[i + 1:])
@@ -536,6 +554,57 @@ def test_damaged_and_hostile_journals_are_refused_unchanged(reflect_home, shippe
         f"{time.monotonic() - started:.1f} s")
 
 
+def test_a_damaged_line_inside_a_plain_journal_is_refused_when_read(reflect_home,
+                                                                     shipped_packs):
+    """A byte changed in a line before the last: reading refuses, naming the damage, and
+    the file stays as it was. (A save appends after checking the first and last lines and
+    that each line holds one entry, so it finds this only at the next read.)"""
+    path = reflect_home / "journal.json"
+    journal = Journal(path)
+    for n in range(3):
+        journal.add(shipped_packs["hearing-no-quick"], {"what_happened": f"Entry {n}."},
+                    f"id-{n}", "2026-03-01T21:30:00+01:00")
+    plain = path.read_bytes()
+    first_line = plain.index(b"\n") + 1
+    second_line = plain.index(b"\n", first_line) + 1
+    for i in (first_line, first_line + 1, plain.index(b"\t", first_line),
+              plain.index(b"\t", first_line) + 1, second_line - 2):
+        damaged = plain[:i] + b"#" + plain[i + 1:]
+        path.write_bytes(damaged)
+        with pytest.raises(ReflectError, match=r"damaged|not an entry") as caught:
+            Journal(path).entries()
+        assert str(path) in caught.value.message
+        assert path.read_bytes() == damaged
+
+
+def test_a_line_cut_short_is_left_out_then_dropped_with_the_file_kept_aside(
+        reflect_home, shipped_packs):
+    """A crash while an entry was appended leaves its line cut short. That save was never
+    reported, so reading leaves the piece out; the next save keeps the whole file aside,
+    then writes the journal without the piece and with the new entry."""
+    path = reflect_home / "journal.json"
+    journal = Journal(path)
+    pack = shipped_packs["hearing-no-quick"]
+    for n in range(2):
+        journal.add(pack, {"what_happened": f"Entry {n}."}, f"id-{n}",
+                    "2026-03-01T21:30:00+01:00")
+    whole = path.read_bytes()
+    last_line = whole.rindex(b"\n", 0, len(whole) - 1) + 1
+    for cut in (last_line + 1, (last_line + len(whole)) // 2, len(whole) - 1):
+        path.write_bytes(whole[:cut])
+        assert [e.id for e in Journal(path).entries()] == ["id-0"]
+        assert path.read_bytes() == whole[:cut]
+        for aside in reflect_home.glob("journal.cut-short-*.json"):
+            aside.unlink()
+        saved = Journal(path).add(pack, {"what_happened": "Again."}, "id-again", "now")
+        assert saved.number == 2
+        assert [(e.id, e.number) for e in Journal(path).entries()] == [("id-0", 1),
+                                                                       ("id-again", 2)]
+        [aside] = reflect_home.glob("journal.cut-short-*.json")
+        assert aside.read_bytes() == whole[:cut]
+        assert stat.S_IMODE(aside.stat().st_mode) == 0o600
+
+
 def test_encryption_round_trip_and_a_wrong_passphrase(reflect_home, shipped_packs):
     """Encrypting and decrypting (real scrypt settings) keep every entry exactly; a wrong
     passphrase changes no file at all."""
@@ -563,7 +632,7 @@ def test_encryption_round_trip_and_a_wrong_passphrase(reflect_home, shipped_pack
     assert {p: p.read_bytes() for p in reflect_home.rglob("*") if p.is_file()} == files
 
     opened.decrypt()
-    assert json.loads(path.read_bytes())["entries"]
+    assert journal_data(path)["entries"]
     assert [e.to_record() for e in Journal(path).entries()] == before
     say(f"encryption: 30 entries encrypted (one scrypt derivation, n=2^16 r=8 p=1) in "
         f"{encrypt_took:.2f} s, read back equal, a wrong passphrase changed 0 of "

@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect.cli import app
+from reflect.journal import Journal
 
-from conftest import HOSTILE_TEXT
+from conftest import HOSTILE_TEXT, journal_data, write_journal_data
 
 runner = CliRunner()
 
@@ -213,11 +214,11 @@ def test_saving_takes_control_characters_out_and_keeps_the_words(filled):
 
 def test_a_hand_edited_journal_with_escape_codes_is_still_shown_safely(filled, journal_file):
     """Defence in depth: even a journal changed outside reflect cannot drive the terminal."""
-    data = json.loads(journal_file.read_text())
+    data = journal_data(journal_file)
     record = next(r for r in data["entries"].values() if r["number"] == 5)
     record["answers"]["what_happened"] = HOSTILE_TEXT
     record["derived"]["title"] = HOSTILE_TEXT
-    journal_file.write_text(json.dumps(data))
+    write_journal_data(journal_file, data)
     for args in (["list"], ["show", "5"], ["search", "loud"], ["export", "--format", "txt"],
                  ["export", "--format", "csv"], ["export", "--format", "json"]):
         result = invoke(*args)
@@ -316,3 +317,24 @@ def test_reading_never_writes(filled, journal_file):
         invoke(*args)
     assert (journal_file.read_bytes(), journal_file.stat().st_mtime_ns) == before
     assert not list(Path(journal_file.parent).glob("*.tmp"))
+
+
+@pytest.mark.parametrize("needle", ["late at night", "LOUD", "closeness", "out of",
+                                    "7 out", "yes", "chosen", "ss", "no such words here",
+                                    "stopped replying", "a"])
+def test_search_finds_what_reading_every_answer_would(filled, journal_file, needle):
+    """Search passes over entries whose stored answers cannot hold the words; what it
+    finds is exactly what reading every answer in full finds, labels and scales included."""
+    from reflect.packs import discover
+    from reflect.present import Reader
+    from reflect.query import newest_first, search
+
+    reader = Reader(discover(None)[0])
+    everything = Journal(journal_file).entries()
+    for entry in everything:
+        entry.answers  # noqa: B018 - decoded in full: nothing can be passed over
+    expected = [(h.entry.number, h.step, h.snippet)
+                for h in search(newest_first(everything), needle, reader.answer_texts)]
+    shown = invoke("--journal", str(journal_file), "search", needle, "--json")
+    assert [(h["number"], h["step"], h["snippet"]) for h in json.loads(shown.stdout)] == \
+        expected

@@ -18,7 +18,7 @@ from reflect.entry import Entry, derive, new_id
 from reflect.packs import Pack
 from reflect.present import Reader
 
-from conftest import FULL_ANSWERS, HOSTILE_TEXT
+from conftest import FULL_ANSWERS, HOSTILE_TEXT, journal_data, write_journal_data
 
 runner = CliRunner()
 
@@ -444,11 +444,11 @@ def test_the_stats_view_fits_80_columns(filled, shipped_packs, monkeypatch):
 
 def test_the_stats_view_shows_markup_and_escape_codes_as_data(filled, journal_file):
     """Own words holding markup, a clear-screen, an OSC title and a bidi override."""
-    data = json.loads(journal_file.read_text())
+    data = journal_data(journal_file)
     for record in data["entries"].values():
         if record["number"] in (5, 6):
             record["derived"]["needs"] = [HOSTILE_TEXT]
-    journal_file.write_text(json.dumps(data))
+    write_journal_data(journal_file, data)
     out = invoke("stats").stdout
     assert "[bold red]loud[/]" in out
     for forbidden in ("\x1b", "\x07", "\u202e"):
@@ -541,14 +541,14 @@ def test_html_export_has_the_patterns_then_every_reflection(filled):
 
 def test_html_export_escapes_every_word_a_person_wrote(filled, journal_file):
     """A script, markup, quotes and escape codes in answers, titles and own words."""
-    data = json.loads(journal_file.read_text())
+    data = journal_data(journal_file)
     record = next(r for r in data["entries"].values() if r["number"] == 2)
     attack = '<script>alert(1)</script> [bold]x[/bold] "q" & <img src=x onerror=alert(2)>'
     record["answers"]["story"] = attack
     record["answers"]["what_happened"] = HOSTILE_TEXT
     record["derived"]["title"] = "<b>title</b>"
     record["derived"]["needs"] = ['<i onclick="x">me</i>']
-    journal_file.write_text(json.dumps(data))
+    write_journal_data(journal_file, data)
     page = invoke("export", "--format", "html").stdout
     assert ("&lt;script&gt;alert(1)&lt;/script&gt; [bold]x[/bold] &quot;q&quot; &amp; "
             "&lt;img src=x onerror=alert(2)&gt;") in page
