@@ -281,20 +281,13 @@ def search(
     Examples: `reflect search tired`, `reflect search "early start" --since 'last month'`.
     """
     from reflect import render
-    from reflect.query import newest_first
+    from reflect.query import newest_first, worth_reading
     from reflect.query import search as find_words
 
     needle = " ".join(words)
     entries, reader = _read(ctx)
     filters = _filters(reader, since, until, need, emotion, kind, pack)
-    chosen = newest_first(filters.select(entries))
-    # Decode only the answers that can hold the words: words reflect itself could have
-    # put there (a label, "out of") rule nothing out.
-    vocabulary = reader.vocabulary()
-    ruling = [word for word in " ".join(needle.split()).casefold().split()
-              if word not in vocabulary]
-    if ruling:
-        chosen = [entry for entry in chosen if entry.answers_may_hold(ruling)]
+    chosen = worth_reading(newest_first(filters.select(entries)), needle, reader.vocabulary())
     hits = find_words(chosen, needle, reader.answer_texts)
     if as_json:
         _print_json([{

@@ -55,9 +55,10 @@ class Reader:
 
     def vocabulary(self) -> str:
         """Every word reflect itself puts into an answer as it reads (choice labels and
-        hints, "7 out of 10", Yes and No), case-folded: a searched word found here may
-        come from them rather than from what was stored."""
-        parts = ["yes", "no", "out of", ";"]
+        hints, "7 out of 10", Yes and No, and None, True and False for a value edited in
+        by hand), case-folded: a searched word found here may come from them rather than
+        from what was stored."""
+        parts = ["yes", "no", "out of", "none", "true", "false"]
         for pack in self.packs.values():
             for step in pack.steps:
                 parts.append(str(step.max))

@@ -260,6 +260,22 @@ def search(entries: Iterable[Entry], needle: str,
     return hits
 
 
+def worth_reading(entries: Sequence[Entry], needle: str, vocabulary: str) -> list[Entry]:
+    """The entries whose answers may hold the needle, told from the stored answers before
+    they are decoded (Entry.answers_may_hold).
+
+    Each run of letters and digits in the needle must be stored there, unless reflect
+    itself could put it into an answer as it reads it (`vocabulary`: choice labels, "out
+    of", None...). Only runs are looked for, as the rest can come from reflect too: the
+    '; ' between choices, the brackets around a hint, how Python writes a value edited in
+    by hand (['a'], 1e+20). A run never spans those, so one found in the words as read
+    is stored, or is reflect's."""
+    runs = [run for run in re.findall(r"\w+", needle.casefold()) if run not in vocabulary]
+    if not runs:
+        return list(entries)
+    return [entry for entry in entries if entry.answers_may_hold(runs)]
+
+
 _ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 """The characters printable() takes out of text that is all ASCII."""
 

@@ -232,16 +232,17 @@ def test_a_hand_edited_journal_with_escape_codes_is_still_shown_safely(filled, j
 
 def test_a_hand_edited_date_with_escape_codes_is_shown_safely(filled, journal_file):
     """A date that cannot be read is shown as it is written, but never as control codes."""
-    data = json.loads(journal_file.read_text())
+    data = journal_data(journal_file)
     record = next(r for r in data["entries"].values() if r["number"] == 5)
     record["created"] = "\x1b[2Jsoon\x1b]0;pwned\x07"
-    journal_file.write_text(json.dumps(data))
+    write_journal_data(journal_file, data)
     for args in (["list"], ["show", "5"], ["search", "stopped replying"], ["export"],
                  ["export", "--format", "txt"]):
         result = invoke(*args)
         assert result.exit_code == 0, args
         assert "[2Jsoon]0;pwned" in result.stdout, args
-        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, args
+        assert "\x1b" not in result.stdout, args
+        assert "\x07" not in result.stdout, args
 
 
 # delete -------------------------------------------------------------------------------
@@ -321,7 +322,8 @@ def test_reading_never_writes(filled, journal_file):
 
 @pytest.mark.parametrize("needle", ["late at night", "LOUD", "closeness", "out of",
                                     "7 out", "yes", "chosen", "ss", "no such words here",
-                                    "stopped replying", "a"])
+                                    "stopped replying", "a", "closeness; feeling",
+                                    "closeness;", "hug (with", "(with", "to)", "10;"])
 def test_search_finds_what_reading_every_answer_would(filled, journal_file, needle):
     """Search passes over entries whose stored answers cannot hold the words; what it
     finds is exactly what reading every answer in full finds, labels and scales included."""
@@ -335,6 +337,33 @@ def test_search_finds_what_reading_every_answer_would(filled, journal_file, need
         entry.answers  # noqa: B018 - decoded in full: nothing can be passed over
     expected = [(h.entry.number, h.step, h.snippet)
                 for h in search(newest_first(everything), needle, reader.answer_texts)]
+    shown = invoke("--journal", str(journal_file), "search", needle, "--json")
+    assert [(h["number"], h["step"], h["snippet"]) for h in json.loads(shown.stdout)] == \
+        expected
+
+
+@pytest.mark.parametrize("needle", ["['nested']", "none", "true", "2.5", "1e+20", "{'k':",
+                                    "own; words", "4 out of 10"])
+def test_search_finds_what_reading_a_hand_edited_answer_would(filled, journal_file, needle):
+    """Answers edited by hand into shapes reflect never saves (nested lists, null, true, a
+    float) read as Python writes them, and search finds those words as shown."""
+    from reflect.packs import discover
+    from reflect.present import Reader
+    from reflect.query import newest_first, search
+
+    data = journal_data(journal_file)
+    record = next(r for r in data["entries"].values() if r["number"] == 2)
+    record["answers"]["story"] = [["nested"], None, True, 2.5, 1e20, {"k": "v"}]
+    record["answers"]["need"] = ["own", "words"]
+    record["answers"]["intensity"] = 4
+    write_journal_data(journal_file, data)
+    reader = Reader(discover(None)[0])
+    everything = Journal(journal_file).entries()
+    for entry in everything:
+        entry.answers  # noqa: B018 - decoded in full: nothing can be passed over
+    expected = [(h.entry.number, h.step, h.snippet)
+                for h in search(newest_first(everything), needle, reader.answer_texts)]
+    assert expected  # each needle is there to be found
     shown = invoke("--journal", str(journal_file), "search", needle, "--json")
     assert [(h["number"], h["step"], h["snippet"]) for h in json.loads(shown.stdout)] == \
         expected
