@@ -8,6 +8,7 @@ the labels, so nothing is ever hidden.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple, TypeVar
@@ -287,11 +288,17 @@ def when(created: str) -> datetime | None:
 
 
 def long_date(created: str) -> str:
-    """'Sunday 2 November 2026, 21:14'; a date that cannot be read, as it is (printable)."""
+    """'Monday 2 November 2026, 21:14'; a date that cannot be read, as it is (printable)."""
     moment = when(created)
     if moment is None:
         return printable(created, keep_newlines=False)
-    return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M}"
+    return f"{_long_day(moment.date())}, {moment.hour:02d}:{moment.minute:02d}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _long_day(day: date) -> str:
+    """'Monday 2 November 2026' (the same for every entry of a day, so it is kept)."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def short_date(created: str, today: date | None = None) -> str:
