@@ -329,14 +329,8 @@ def _words(text: str) -> str:
     return " ".join(printable(text, keep_newlines=False).split())
 
 
-def _chosen(entry: Entry, reader: Reader, role: str | None,
-            step: str | None) -> tuple[str | None, list[str]]:
-    """The step the answer belongs to, and the values chosen or written in it."""
-    if role is not None:
-        found = reader.role_step(entry, role)
-        step_id, value = (found.id if found else None), entry.derived.get(role)
-    else:
-        step_id, value = step, entry.answers.get(step or "")
+def _chosen(value: Any) -> list[str]:
+    """The values chosen or written in an answer, each on one line."""
     items = value if isinstance(value, list) else [value]
     values = []
     for item in items:
@@ -344,7 +338,7 @@ def _chosen(entry: Entry, reader: Reader, role: str | None,
             words = _words(str(item))
             if words:
                 values.append(words)
-    return step_id, values
+    return values
 
 
 def ranking(entries: Sequence[Entry], reader: Reader, role: str | None = None,
@@ -359,27 +353,41 @@ def ranking(entries: Sequence[Entry], reader: Reader, role: str | None = None,
     labels: dict[str, str] = {}
     values: dict[str, str] = {}
     own: dict[str, bool] = {}
+    # What the pack says about a value is the same in every entry of that pack: kept.
+    role_steps: dict[str, str | None] = {}
+    about: dict[tuple[str, str | None, str], tuple[str, str | None, bool]] = {}
     for entry in entries:
-        step_id, chosen = _chosen(entry, reader, role, step)
+        if role is not None:
+            step_id = role_steps.get(entry.pack_id, "")
+            if step_id == "":
+                found = reader.role_step(entry, role)
+                step_id = role_steps[entry.pack_id] = found.id if found else None
+            chosen = _chosen(entry.derived.get(role))
+        else:
+            step_id, chosen = step, _chosen(entry.answers.get(step or ""))
         if not chosen:
             continue
         answered += 1
         seen: set[str] = set()
         for value in chosen:
-            key = _fold(value)
+            known = about.get((entry.pack_id, step_id, value))
+            if known is None:
+                choice = reader.choice(entry, step_id, value) if step_id else None
+                known = about[(entry.pack_id, step_id, value)] = (
+                    _fold(value), None if choice is None else _words(choice.label),
+                    step_id is not None and reader.knows_step(entry, step_id))
+            key, label, written = known
             if value in leave_out or key in seen:
                 continue
             seen.add(key)
             counts[key] = counts.get(key, 0) + 1
-            choice = reader.choice(entry, step_id, value) if step_id else None
-            if choice is not None:
-                labels[key] = _words(choice.label)
+            if label is not None:
+                labels[key] = label
                 values[key] = value
                 own[key] = False
             else:
                 labels.setdefault(key, value)
                 values.setdefault(key, value)
-                written = step_id is not None and reader.knows_step(entry, step_id)
                 own[key] = own.get(key, True) and written
     items = [Ranked(values[key], labels[key], count, round(count / answered, 3), own[key])
              for key, count in counts.items()]
