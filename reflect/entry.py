@@ -14,9 +14,9 @@ from reflect.safe_text import printable
 
 TITLE_LENGTH = 60
 _NO_PACK: Mapping[str, Any] = {}
-_CONTROL_ESCAPES = (b"\\u00", b"\\b", b"\\f", b"\\r")
-"""How JSON writes the control characters that printable() takes out (tab and line break
-aside): text around one can read as joined once it is gone."""
+_HIDDEN = (b"\\u", b"\\b", b"\\f", b"\\r", b"\x7f")
+"""What makes stored JSON read otherwise once decoded: an escaped character, and the
+control characters printable() takes out, which join the text around them."""
 
 
 def now() -> str:
@@ -72,18 +72,7 @@ class Entry:
         """An entry as the journal keeps it: its answers stay as stored JSON until they are
         first used, so listing, counting and filtering a large journal skip decoding them."""
         entry = cls.__new__(cls)
-        pack = head.get("pack") or _NO_PACK
-        followups = head.get("followups")
-        links = head.get("links")
-        entry.__dict__.update(
-            id=head["id"], number=head["number"], created=head["created"],
-            updated=head["updated"], pack_id=pack.get("id", ""),
-            pack_version=pack.get("version", 0), derived=head.get("derived") or {},
-            followups={key: dict(value) for key, value in followups.items()
-                       if isinstance(value, dict)} if followups else {},
-            links={key: value for key, value in links.items()
-                   if isinstance(value, str)} if links else {},
-            _raw_answers=raw_answers)
+        entry.__dict__.update(_fields(head), _raw_answers=raw_answers)
         return entry
 
     if not TYPE_CHECKING:
@@ -101,11 +90,13 @@ class Entry:
         """False only when the stored answers cannot hold every one of the words.
 
         A quick test on the stored JSON before decoding it, for search. The words are
-        case-folded and hold no spaces; one that JSON would escape is never ruled out."""
+        case-folded runs of letters and digits, which JSON writes as they are."""
         raw = self.__dict__.get("_raw_answers")
-        if raw is None or any(escape in raw for escape in _CONTROL_ESCAPES):
-            return True  # decoded already, or holds control characters printable() drops
-        words = [word for word in words if _plain_word(word)]
+        if raw is None or any(escape in raw for escape in _HIDDEN):
+            return True  # decoded already, or may read otherwise once decoded
+        if raw.isascii():  # most answers: bytes compare, and casefold is lower
+            lowered = raw.lower()
+            return all(word.isascii() and word.encode() in lowered for word in words)
         text = printable(raw.decode("utf-8", "replace"))
         lowered = text.lower()
         if all(word in lowered for word in words):
@@ -115,25 +106,23 @@ class Entry:
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Entry:
-        pack = record.get("pack") or {}
-        return cls(
-            id=record["id"],
-            number=record["number"],
-            created=record["created"],
-            updated=record["updated"],
-            pack_id=pack.get("id", ""),
-            pack_version=pack.get("version", 0),
-            answers=dict(record.get("answers") or {}),
-            derived=dict(record.get("derived") or {}),
-            followups={key: dict(value) for key, value in
-                       (record.get("followups") or {}).items() if isinstance(value, dict)},
-            links={key: value for key, value in (record.get("links") or {}).items()
-                   if isinstance(value, str)},
-        )
+        return cls(**_fields(record), answers=dict(record.get("answers") or {}))
 
 
-def _plain_word(word: str) -> bool:
-    return '"' not in word and "\\" not in word and word.isprintable()
+def _fields(record: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry's fields from its record, all but its answers."""
+    pack = record.get("pack") or _NO_PACK
+    followups = record.get("followups")
+    links = record.get("links")
+    return {
+        "id": record["id"], "number": record["number"], "created": record["created"],
+        "updated": record["updated"], "pack_id": pack.get("id", ""),
+        "pack_version": pack.get("version", 0), "derived": dict(record.get("derived") or {}),
+        "followups": {key: dict(value) for key, value in followups.items()
+                      if isinstance(value, dict)} if followups else {},
+        "links": {key: value for key, value in links.items()
+                  if isinstance(value, str)} if links else {},
+    }
 
 
 def _decode_answers(raw: bytes, number: object) -> dict[str, Any]:

@@ -111,9 +111,7 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
     version = migrations.schema_of(data)
     if version < 0:
         _refuse(path, what, "its schema version is not a number", damaged=True)
-    if version > migrations.current():
-        _refuse(path, what, f"it was written by a newer reflect (schema {version}, this one "
-                            f"knows {migrations.current()}); update reflect to read it")
+    _refuse_newer(version, path, what)
     if version >= 2:  # from schema 2 on, a journal is kept in lines
         _refuse(path, what, "its schema version does not fit its layout", damaged=True)
     if version < migrations.current():
@@ -123,6 +121,12 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
     if not all(_is_entry(doc) for doc in data.get(ENTRIES, {}).values()):
         _refuse(path, what, "one of its entries is not an entry", damaged=True)
     return data, version
+
+
+def _refuse_newer(version: int, path: Path, what: str) -> None:
+    if version > migrations.current():
+        _refuse(path, what, f"it was written by a newer reflect (schema {version}, this one "
+                            f"knows {migrations.current()}); update reflect to read it")
 
 
 def _migrated(data: dict[str, Any], version: int, path: Path, what: str) -> dict[str, Any]:
@@ -161,9 +165,7 @@ def read_header(line: bytes, path: Path, what: str = "journal") -> dict[str, Any
     if not isinstance(meta, dict) or not meta or not line.endswith(b"\n"):
         _refuse(path, what, "its first line is damaged", damaged=True)
     version = migrations.schema_of({META: meta})
-    if version > migrations.current():
-        _refuse(path, what, f"it was written by a newer reflect (schema {version}, this one "
-                            f"knows {migrations.current()}); update reflect to read it")
+    _refuse_newer(version, path, what)
     if version < 2:
         _refuse(path, what, "its schema version does not fit its layout", damaged=True)
     assert isinstance(meta, dict)
@@ -315,11 +317,13 @@ def _is_entry(doc: Any) -> bool:
 def _last_number(db: Any, records: Iterable[Mapping[str, Any]]) -> int:
     """The highest number ever given, so a deleted entry's number is never given again."""
     highest = max((int(r.get("number", 0)) for r in records), default=0)
-    for doc in db.table(META).all():
-        kept = doc.get("last_number")
-        if type(kept) is int and kept > highest:
-            highest = kept
-    return highest
+    return max(highest, _kept_last_number(db.table(META).all()))
+
+
+def _kept_last_number(meta_docs: Iterable[Any]) -> int:
+    """The highest number the meta table says was given (0 when it says none)."""
+    kept = [doc.get("last_number") for doc in meta_docs if isinstance(doc, dict)]
+    return max((number for number in kept if type(number) is int), default=0)
 
 
 def _note_last_number(db: Any, number: int) -> None:
@@ -412,9 +416,11 @@ class Journal:
             remove_leftovers(self.path)
             raw = read_if_present(self.path, "the journal")
             if raw is not None and raw.startswith(LINES_MARK):
-                header = raw[:raw.find(b"\n") + 1]
-                if _is_current(read_header(header, self.path)):
-                    return self._append(raw, pack, answers, entry_id, created)
+                header_end = raw.find(b"\n") + 1
+                meta = read_header(raw[:header_end], self.path)
+                if _is_current(meta):
+                    return self._append(raw, header_end, meta, pack, answers, entry_id,
+                                        created)
         with self._db(write=True) as db:
             table = db.table(ENTRIES)
             records = table.all()
@@ -429,15 +435,13 @@ class Journal:
             _note_last_number(db, number)
         return entry
 
-    def _append(self, raw: bytes, pack: Pack, answers: dict[str, Any], entry_id: str,
-                created: str) -> Entry:
+    def _append(self, raw: bytes, header_end: int, meta: dict[str, Any], pack: Pack,
+                answers: dict[str, Any], entry_id: str, created: str) -> Entry:
         """Add the entry's line at the end of a plain journal (under the write lock).
 
-        Only the header and the last whole line are read: the header for the schema and the
-        highest number given before, the last line for the highest number since."""
+        Beyond the header (read already: `meta`, ending at `header_end`), only the last
+        whole line is read, for the highest number given since."""
         stream = io.BytesIO(raw)
-        meta = read_header(stream.readline(), self.path)
-        header_end = stream.tell()
         found = raw.find(b"\n" + b'{"id":' + codec.dumps(entry_id), header_end - 1)
         if found >= 0:
             stream.seek(found + 1)
@@ -447,8 +451,7 @@ class Journal:
         if raw.count(b"\t", 0, whole) != raw.count(b"\n", header_end, whole):
             # Every entry line has one tab: lines run together, or a line lost its tab.
             _refuse(self.path, "journal", "its lines are not one entry each", damaged=True)
-        highest = max((int(doc.get("last_number") or 0) for doc in meta.values()
-                       if isinstance(doc, dict)), default=0)
+        highest = _kept_last_number(meta.values())
         if whole > header_end:
             stream.seek(raw.rfind(b"\n", 0, whole - 1) + 1)
             for head, _ in entry_lines(stream, self.path):
@@ -662,18 +665,8 @@ class Journal:
         for a plain file; an encrypted one is opened (asking for the passphrase), and an
         older one brought up to date. A damaged file is refused here, not after the
         person has written."""
-        start = crypto.peek(self.path)
-        if start is None:
-            return
-        if start.startswith(LINES_MARK):
-            with self._lock(write=False):
-                first = start if b"\n" in start else read_if_present(self.path,
-                                                                      "the journal")
-            meta = read_header((first or b"").split(b"\n", 1)[0] + b"\n", self.path)
-            if _is_current(meta):
-                return
         with self._reading():
-            pass
+            pass  # a plain journal of this schema: only its header is read
 
     def backups(self) -> list[backups.Backup]:
         """The copies of this journal, oldest first."""

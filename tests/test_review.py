@@ -320,6 +320,24 @@ def test_reading_never_writes(filled, journal_file):
     assert not list(Path(journal_file.parent).glob("*.tmp"))
 
 
+def searched_both_ways(journal_file, needle: str) -> tuple[list, list]:
+    """(number, step, snippet) of each hit: found with every answer decoded in full, and
+    as `reflect search --json` shows them."""
+    from reflect.packs import discover
+    from reflect.present import Reader
+    from reflect.query import newest_first, search
+
+    reader = Reader(discover(None)[0])
+    everything = Journal(journal_file).entries()
+    for entry in everything:
+        entry.answers  # noqa: B018 - decoded in full: nothing can be passed over
+    expected = [(h.entry.number, h.step, h.snippet)
+                for h in search(newest_first(everything), needle, reader.answer_texts)]
+    shown = invoke("--journal", str(journal_file), "search", needle, "--json")
+    return expected, [(h["number"], h["step"], h["snippet"])
+                      for h in json.loads(shown.stdout)]
+
+
 @pytest.mark.parametrize("needle", ["late at night", "LOUD", "closeness", "out of",
                                     "7 out", "yes", "chosen", "ss", "no such words here",
                                     "stopped replying", "a", "closeness; feeling",
@@ -327,19 +345,8 @@ def test_reading_never_writes(filled, journal_file):
 def test_search_finds_what_reading_every_answer_would(filled, journal_file, needle):
     """Search passes over entries whose stored answers cannot hold the words; what it
     finds is exactly what reading every answer in full finds, labels and scales included."""
-    from reflect.packs import discover
-    from reflect.present import Reader
-    from reflect.query import newest_first, search
-
-    reader = Reader(discover(None)[0])
-    everything = Journal(journal_file).entries()
-    for entry in everything:
-        entry.answers  # noqa: B018 - decoded in full: nothing can be passed over
-    expected = [(h.entry.number, h.step, h.snippet)
-                for h in search(newest_first(everything), needle, reader.answer_texts)]
-    shown = invoke("--journal", str(journal_file), "search", needle, "--json")
-    assert [(h["number"], h["step"], h["snippet"]) for h in json.loads(shown.stdout)] == \
-        expected
+    expected, shown = searched_both_ways(journal_file, needle)
+    assert shown == expected
 
 
 @pytest.mark.parametrize("needle", ["['nested']", "none", "true", "2.5", "1e+20", "{'k':",
@@ -347,23 +354,30 @@ def test_search_finds_what_reading_every_answer_would(filled, journal_file, need
 def test_search_finds_what_reading_a_hand_edited_answer_would(filled, journal_file, needle):
     """Answers edited by hand into shapes reflect never saves (nested lists, null, true, a
     float) read as Python writes them, and search finds those words as shown."""
-    from reflect.packs import discover
-    from reflect.present import Reader
-    from reflect.query import newest_first, search
-
     data = journal_data(journal_file)
     record = next(r for r in data["entries"].values() if r["number"] == 2)
     record["answers"]["story"] = [["nested"], None, True, 2.5, 1e20, {"k": "v"}]
     record["answers"]["need"] = ["own", "words"]
     record["answers"]["intensity"] = 4
     write_journal_data(journal_file, data)
-    reader = Reader(discover(None)[0])
-    everything = Journal(journal_file).entries()
-    for entry in everything:
-        entry.answers  # noqa: B018 - decoded in full: nothing can be passed over
-    expected = [(h.entry.number, h.step, h.snippet)
-                for h in search(newest_first(everything), needle, reader.answer_texts)]
+    expected, shown = searched_both_ways(journal_file, needle)
     assert expected  # each needle is there to be found
-    shown = invoke("--journal", str(journal_file), "search", needle, "--json")
-    assert [(h["number"], h["step"], h["snippet"]) for h in json.loads(shown.stdout)] == \
-        expected
+    assert shown == expected
+
+
+@pytest.mark.parametrize(("stored", "needle"), [
+    (b"Caf\\u00e9 \\u2014 late at night", "café — late"),
+    (b"a light\x7fhouse late at night", "lighthouse"),
+    (b"\xc3\x9cber late at night", "über late"),
+])
+def test_search_finds_words_that_read_otherwise_once_decoded(filled, journal_file, stored,
+                                                             needle):
+    """Answers edited by hand with escapes, or with a control character that is taken out
+    when shown, and answers beyond ASCII: found as they read."""
+    raw = journal_file.read_bytes()
+    answer = b'"what_happened":"Late at night'
+    assert raw.count(answer) == 1
+    journal_file.write_bytes(raw.replace(answer, b'"what_happened":"' + stored))
+    expected, shown = searched_both_ways(journal_file, needle)
+    assert expected  # each needle is there to be found
+    assert shown == expected
