@@ -14,6 +14,9 @@ from reflect.safe_text import printable
 
 TITLE_LENGTH = 60
 _NO_PACK: Mapping[str, Any] = {}
+_STORED_FIELDS = frozenset(("updated", "pack_id", "pack_version", "answers", "derived",
+                            "followups", "links"))
+"""The fields of a stored entry decoded only when first used (see Entry.stored)."""
 _HIDDEN = (b"\\u", b"\\b", b"\\f", b"\\r", b"\x7f")
 """What makes stored JSON read otherwise once decoded: an escaped character, and the
 control characters printable() takes out, which join the text around them."""
@@ -68,32 +71,57 @@ class Entry:
         return record
 
     @classmethod
-    def stored(cls, head: Mapping[str, Any], raw_answers: bytes) -> Entry:
-        """An entry as the journal keeps it: its answers stay as stored JSON until they are
-        first used, so listing, counting and filtering a large journal skip decoding them."""
+    def stored(cls, entry_id: str, number: int, created: str, line: bytes, start: int,
+               tab: int, end: int) -> Entry:
+        """An entry as the journal keeps it: the head of its line (`line[start:tab]`) and its
+        answers (`line[tab + 1:end]`) stay as stored JSON until a field of theirs is first
+        used. So listing a large journal, or finding one entry in it, decodes only the
+        entries it shows; `line` may hold the whole journal, shared by every entry."""
         entry = cls.__new__(cls)
-        entry.__dict__.update(_fields(head), _raw_answers=raw_answers)
+        entry.__dict__.update(id=entry_id, number=number, created=created,
+                              _stored=(line, start, tab, end))
         return entry
 
     if not TYPE_CHECKING:
         def __getattr__(self, name: str) -> Any:
-            # Only reached for an attribute not set: the answers of a stored entry.
-            raw = self.__dict__.get("_raw_answers") if name == "answers" else None
-            if raw is None:
+            # Only reached for a field not set yet: one of a stored entry's, decoded now.
+            fields = self.__dict__
+            stored = fields.get("_stored")
+            if stored is None or name not in _STORED_FIELDS:
                 raise AttributeError(name)
-            answers = _decode_answers(raw, self.__dict__.get("number"))
-            self.__dict__["answers"] = answers
-            del self.__dict__["_raw_answers"]
-            return answers
+            line, start, tab, end = stored
+            if name == "answers":
+                fields["answers"] = _decoded(line[tab + 1:end], fields["number"], "answers")
+            else:
+                head = _decoded(line[start:tab], fields["number"], "details")
+                for key, value in _fields(head).items():
+                    fields.setdefault(key, value)
+            return fields[name]
+
+    def has_no_links(self) -> bool:
+        """True when the entry surely links to no other: told without decoding a stored
+        entry's head, for the commands that look for the entries linked to one."""
+        stored = self.__dict__.get("_stored")
+        if stored is None or "links" in self.__dict__:
+            return not self.links
+        line: bytes
+        start: int
+        tab: int
+        line, start, tab, _ = stored
+        return line.find(b'"links":', start, tab) < 0
 
     def answers_may_hold(self, words: list[str]) -> bool:
         """False only when the stored answers cannot hold every one of the words.
 
         A quick test on the stored JSON before decoding it, for search. The words are
         case-folded runs of letters and digits, which JSON writes as they are."""
-        raw = self.__dict__.get("_raw_answers")
-        if raw is None or any(escape in raw for escape in _HIDDEN):
-            return True  # decoded already, or may read otherwise once decoded
+        stored = self.__dict__.get("_stored")
+        if stored is None or "answers" in self.__dict__:
+            return True  # made here, or decoded already
+        line, _, tab, end = stored
+        raw = line[tab + 1:end]
+        if any(escape in raw for escape in _HIDDEN):
+            return True  # may read otherwise once decoded
         if raw.isascii():  # most answers: bytes compare, and casefold is lower
             lowered = raw.lower()
             return all(word.isascii() and word.encode() in lowered for word in words)
@@ -125,18 +153,33 @@ def _fields(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _decode_answers(raw: bytes, number: object) -> dict[str, Any]:
+def _decoded(raw: bytes, number: object, part: str) -> dict[str, Any]:
+    """A stored entry's details (its head) or answers, decoded and checked: one clear
+    error when they are damaged."""
     from reflect import codec
 
     try:
-        answers = codec.loads(raw)
+        value = codec.loads(raw)
     except codec.DecodeError:
-        answers = None
-    if not isinstance(answers, dict):
-        raise ReflectError(f"Reflection #{number} in the journal is damaged: its answers "
+        value = None
+    if not isinstance(value, dict) or (part == "details" and not is_entry_record(value)):
+        raise ReflectError(f"Reflection #{number} in the journal is damaged: its {part} "
                            "cannot be read. Nothing was changed; `reflect restore --help` "
                            "tells how to go back to a backup.")
-    return answers
+    return value
+
+
+def is_entry_record(doc: Any) -> bool:
+    """Whether the decoded JSON has what every entry has, of the right types."""
+    if type(doc) is not dict:
+        return False
+    try:
+        return (type(doc["id"]) is str and type(doc["number"]) is int
+                and type(doc["created"]) is str and type(doc["updated"]) is str
+                and type(doc.get("answers", doc)) is dict
+                and type(doc.get("derived", doc)) is dict)
+    except KeyError:
+        return False
 
 
 def clean_answers(answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ import gc
 import io
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from tinydb.storages import Storage
 
 from reflect import backups, codec, crypto, migrations
 from reflect.crypto import DamagedEnvelope, Keyring, PassphraseSource
-from reflect.entry import Entry, clean_answers, derive, now
+from reflect.entry import Entry, clean_answers, derive, is_entry_record, now
 from reflect.errors import ReflectError
 from reflect.files import (
     FILE_MODE,
@@ -62,6 +63,9 @@ META = migrations.META
 LOCK_WAIT = 5.0
 LINES_MARK = b'{"reflect":"journal",'
 """How a journal file in lines starts (schema 2 on); older files are one JSON document."""
+HEADER_LIMIT = 64 * 1024
+"""The most a header line may take. reflect writes one of well under a hundred bytes; a
+longer one is damage, and is not read on for ever."""
 
 
 class JournalError(ReflectError):
@@ -118,7 +122,7 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
         if not migrate:
             return data, version
         data = _migrated(data, version, path, what)
-    if not all(_is_entry(doc) for doc in data.get(ENTRIES, {}).values()):
+    if not all(is_entry_record(doc) for doc in data.get(ENTRIES, {}).values()):
         _refuse(path, what, "one of its entries is not an entry", damaged=True)
     return data, version
 
@@ -162,7 +166,8 @@ def read_header(line: bytes, path: Path, what: str = "journal") -> dict[str, Any
     except codec.DecodeError:
         header = None
     meta = header.get("meta") if isinstance(header, dict) else None
-    if not isinstance(meta, dict) or not meta or not line.endswith(b"\n"):
+    if (not isinstance(meta, dict) or not meta or not line.endswith(b"\n")
+            or len(line) > HEADER_LIMIT):
         _refuse(path, what, "its first line is damaged", damaged=True)
     version = migrations.schema_of({META: meta})
     _refuse_newer(version, path, what)
@@ -192,36 +197,76 @@ def _is_current(meta: dict[str, Any]) -> bool:
     return migrations.schema_of({META: meta}) == migrations.current()
 
 
-def entry_lines(stream: IO[bytes], path: Path,
-                what: str = "journal") -> Iterator[tuple[dict[str, Any], bytes]]:
-    """Each entry in a stream of lines (past the header): its head, and its answers as
-    stored JSON. A last line with no line break is an append a crash cut short: left out."""
-    for line in stream:
-        if not line.endswith(b"\n"):
+_LINE_START = re.compile(
+    rb'\{"id":"([ !#-\[\]-~]{1,200})","number":(0|[1-9][0-9]{0,17}),'
+    rb'"created":"([ !#-\[\]-~]{1,100})",')
+"""The start of an entry line as reflect writes it: the id, number and date every read
+sorts or finds by, read without decoding the rest. Plain ASCII without escapes, so the
+bytes are the text; any other line is decoded whole instead."""
+
+
+def entry_spans(data: bytes, path: Path, what: str = "journal", start: int = 0,
+                stop: int | None = None) -> Iterator[tuple[int, int, int]]:
+    """Where each entry line of `data[start:stop]` (past the header) begins, has its tab
+    and ends, each checked for shape. A last line with no line break is an append a crash
+    cut short: left out."""
+    find = data.find
+    stop = len(data) if stop is None else stop
+    while start < stop:
+        end = find(b"\n", start, stop)
+        if end < 0:
             return
-        tab = line.find(b"\t")
-        try:
-            # One tab (JSON escapes any in the text), and answers that at least look whole:
-            # they are decoded only when used, so two lines run together show up here.
-            shaped = (tab > 0 and line.find(b"\t", tab + 1) < 0
-                      and line[tab + 1:tab + 2] == b"{" and line.endswith(b"}\n"))
-            head = codec.loads(line[:tab]) if shaped else None
-        except codec.DecodeError:
-            head = None
-        if not _is_entry(head):
+        tab = find(b"\t", start, end)
+        # One tab (JSON escapes any in the text), and answers that at least look whole:
+        # the rest is decoded only when used, so two lines run together show up here.
+        if (tab <= start or find(b"\t", tab + 1, end) >= 0 or data[tab + 1] != 0x7B
+                or data[end - 1] != 0x7D):
             _refuse(path, what, "one of its lines is not an entry", damaged=True)
-        assert isinstance(head, dict)
-        yield head, line[tab + 1:-1]
+        yield start, tab, end
+        start = end + 1
+
+
+def stored_entries(data: bytes, path: Path, start: int = 0,
+                   stop: int | None = None) -> list[Entry]:
+    """The entries in a journal's lines, in file order, each decoded only when used
+    (Entry.stored). A line that does not start the way reflect writes one is decoded and
+    checked at once."""
+    entries: list[Entry] = []
+    add = entries.append
+    stored = Entry.stored
+    line_start = _LINE_START.match
+    for begin, tab, end in entry_spans(data, path, "journal", start, stop):
+        known = line_start(data, begin, tab)
+        if known is not None:
+            add(stored(known[1].decode(), int(known[2]), known[3].decode(), data, begin,
+                       tab, end))
+            continue
+        head = _head(data[begin:tab], path, "journal")
+        entry = stored(head["id"], head["number"], head["created"], data, begin, tab, end)
+        add(entry)
+    return entries
+
+
+def _head(raw: bytes, path: Path, what: str) -> dict[str, Any]:
+    try:
+        head = codec.loads(raw)
+    except codec.DecodeError:
+        head = None
+    if not is_entry_record(head):
+        _refuse(path, what, "one of its lines is not an entry", damaged=True)
+    assert isinstance(head, dict)
+    return head
 
 
 def decode_lines(raw: bytes, path: Path, what: str = "journal") -> dict[str, Any]:
     """All of a journal in lines, as TinyDB's tables, every answer decoded and checked."""
-    stream = io.BytesIO(raw)
-    meta = read_header(stream.readline(), path, what)
+    header_end = raw.find(b"\n") + 1
+    meta = read_header(raw[:header_end], path, what)
     entries: dict[str, Any] = {}
-    for head, answers in entry_lines(stream, path, what):
+    for begin, tab, end in entry_spans(raw, path, what, header_end):
+        head = _head(raw[begin:tab], path, what)
         try:
-            head["answers"] = codec.loads(answers)
+            head["answers"] = codec.loads(raw[tab + 1:end])
         except codec.DecodeError:
             head["answers"] = None
         if not isinstance(head["answers"], dict):
@@ -302,18 +347,6 @@ def _check_shape(path: Path, data: Any, what: str = "journal") -> None:
         _refuse(path, what, problem, damaged=True)
 
 
-def _is_entry(doc: Any) -> bool:
-    if type(doc) is not dict:
-        return False
-    try:
-        return (type(doc["id"]) is str and type(doc["number"]) is int
-                and type(doc["created"]) is str and type(doc["updated"]) is str
-                and type(doc.get("answers", doc)) is dict
-                and type(doc.get("derived", doc)) is dict)
-    except KeyError:
-        return False
-
-
 def _last_number(db: Any, records: Iterable[Mapping[str, Any]]) -> int:
     """The highest number ever given, so a deleted entry's number is never given again."""
     highest = max((int(r.get("number", 0)) for r in records), default=0)
@@ -350,13 +383,12 @@ class Journal:
         return self.path.exists()
 
     def entries(self) -> list[Entry]:
-        """Every entry, oldest first. Each one's answers are decoded when first used."""
+        """Every entry, oldest first. Each is decoded when first used, beyond its id,
+        number and date (Entry.stored): the lines are read in one go and kept as read."""
         with self._reading() as stream, _no_collection():
             if stream is None:
                 return []
-            stored = Entry.stored
-            entries = [stored(head, answers)
-                       for head, answers in entry_lines(stream, self.path)]
+            entries = stored_entries(stream.read(), self.path)
         entries.sort(key=lambda entry: entry.number)
         return entries
 
@@ -365,12 +397,14 @@ class Journal:
         """The journal's entry lines (past the header, which is checked), read under the
         shared lock; None when there is no journal yet.
 
-        A plain journal streams from the file, so a large one is never all in memory at
-        once. An encrypted one is decrypted first; an older one goes through TinyDB, which
+        A plain journal is read from the file, the header only unless the caller reads on.
+        An encrypted one is decrypted first; an older one goes through TinyDB, which
         brings it up to date (after a backup)."""
         with self._lock(write=False):
             try:
-                stream = open(self.path, "rb")  # noqa: SIM115 - closed below, or by the caller
+                # Unbuffered: the rest of a large journal is then read in one go, not copied
+                # on from a buffer (the header's line is read a byte at a time; it is short).
+                stream = open(self.path, "rb", buffering=0)  # noqa: SIM115 - closed below
             except FileNotFoundError:
                 stream = None
             except OSError as error:
@@ -382,7 +416,7 @@ class Journal:
             with stream:
                 if stream.read(len(LINES_MARK)) == LINES_MARK:
                     stream.seek(0)
-                    if _is_current(read_header(stream.readline(), self.path)):
+                    if _is_current(read_header(stream.readline(HEADER_LIMIT), self.path)):
                         yield stream
                         return
                 stream.seek(0)
@@ -441,22 +475,20 @@ class Journal:
 
         Beyond the header (read already: `meta`, ending at `header_end`), only the last
         whole line is read, for the highest number given since."""
-        stream = io.BytesIO(raw)
         found = raw.find(b"\n" + b'{"id":' + codec.dumps(entry_id), header_end - 1)
         if found >= 0:
-            stream.seek(found + 1)
-            for head, stored_answers in entry_lines(stream, self.path):
-                return Entry.stored(head, stored_answers)
+            line_end = raw.find(b"\n", found + 1) + 1  # 0 if cut short: not saved after all
+            for entry in stored_entries(raw, self.path, found + 1, line_end):
+                return entry
         whole = raw.rfind(b"\n") + 1  # anything after is an append a crash cut short
         if raw.count(b"\t", 0, whole) != raw.count(b"\n", header_end, whole):
             # Every entry line has one tab: lines run together, or a line lost its tab.
             _refuse(self.path, "journal", "its lines are not one entry each", damaged=True)
         highest = _kept_last_number(meta.values())
         if whole > header_end:
-            stream.seek(raw.rfind(b"\n", 0, whole - 1) + 1)
-            for head, _ in entry_lines(stream, self.path):
-                highest = max(highest, head["number"])
-                break
+            last_line = raw.rfind(b"\n", 0, whole - 1) + 1
+            for begin, tab, _ in entry_spans(raw, self.path, "journal", last_line, whole):
+                highest = max(highest, _head(raw[begin:tab], self.path, "journal")["number"])
         entry = Entry(id=entry_id, number=highest + 1, created=created, updated=now(),
                       pack_id=pack.id, pack_version=pack.version, answers=answers,
                       derived=derive(pack, answers))

@@ -16,7 +16,7 @@ To add schema 3:
    dicts and lists, already checked) and returns it as schema 3. It must keep everything a
    person wrote; a field it cannot fill is a MigrationError, never a silent loss.
 2. Append it to MIGRATIONS. `current()` follows, and `migrate` records the new schema.
-3. Teach `journal._is_entry` about any field that every entry now has.
+3. Teach `entry.is_entry_record` about any field that every entry now has.
 4. Put a schema-2 file in tests/fixtures/ and list the schema-3 expectations in
    tests/test_migrations.py, which opens every tests/fixtures/journal-v*.json, checks
    that a backup comes first, and reads it back.

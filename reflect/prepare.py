@@ -69,6 +69,6 @@ def related(entries: Iterable[Entry], entry: Entry) -> list[tuple[str, Entry]]:
     if prepared is not None:
         found.append(("Prepared beforehand", prepared))
     for other in by_id.values():
-        if other.links.get(LINK) == entry.id:
+        if not other.has_no_links() and other.links.get(LINK) == entry.id:
             found.append(("The reflection that followed", other))
     return found

@@ -224,6 +224,77 @@ def test_answers_are_read_only_when_used_and_damage_in_them_is_a_clear_error(
     assert "Traceback" not in shown.output
 
 
+def test_details_damaged_past_what_lists_sort_by_are_a_clear_error_when_used(
+        reflect_home, shipped_packs):
+    """A read decodes only the id, number and date of each line until more is needed, so
+    damage further into an entry's details shows when that entry is used: one clear line
+    naming it, never a traceback, and the file as it was."""
+    from typer.testing import CliRunner
+
+    from reflect import cli
+
+    journal = Journal(reflect_home / "journal.json")
+    pack = shipped_packs["hearing-no-quick"]
+    for _ in range(3):
+        journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    raw = journal.path.read_bytes()
+    damaged = raw.replace(b'"updated":"', b'"updated":!', 1)
+    journal.path.write_bytes(damaged)
+    assert [e.number for e in journal.entries()] == [1, 2, 3]
+    assert journal.entries()[2].derived["title"] == make_title(ANSWERS["what_happened"])
+    runner = CliRunner()
+    for args in (["show", "1"], ["list", "--all", "--json"], ["show", "2"]):
+        done = runner.invoke(cli.app, ["--journal", str(journal.path), *args])
+        if args == ["show", "2"]:
+            assert done.exit_code == 0
+            continue
+        assert done.exit_code == 1, args
+        assert "Reflection #1 in the journal is damaged: its details cannot be read" in (
+            done.output)
+        assert "Traceback" not in done.output
+    assert journal.path.read_bytes() == damaged
+
+
+def test_a_line_written_otherwise_than_reflect_writes_it_is_read_all_the_same(
+        reflect_home, shipped_packs):
+    """Keys in another order, an escaped id, spaces after the colons: the line is decoded
+    whole instead of read by its start, and gives the same entry."""
+    from reflect import codec
+
+    journal = Journal(reflect_home / "journal.json")
+    pack = shipped_packs["hearing-no-quick"]
+    for n in range(3):
+        journal.add(pack, ANSWERS, f"id-{n}", now())
+    expected = [e.to_record() for e in journal.entries()]
+    header, *lines = journal.path.read_bytes().splitlines(keepends=True)
+    heads = [codec.loads(line.split(b"\t")[0]) for line in lines]
+    answers = [line.split(b"\t")[1] for line in lines]
+    reordered = dict(reversed(list(heads[0].items())))
+    escaped = codec.dumps(heads[1]).replace(b'"id-1"', b'"id\\u002d1"')
+    spaced = codec.dumps(heads[2]).replace(b'":', b'": ')
+    journal.path.write_bytes(header + codec.dumps(reordered) + b"\t" + answers[0]
+                             + escaped + b"\t" + answers[1] + spaced + b"\t" + answers[2])
+    assert [e.to_record() for e in Journal(journal.path).entries()] == expected
+
+
+def test_telling_an_entry_has_no_links_never_misses_one(reflect_home, shipped_packs):
+    """What looks for linked entries skips any whose stored details cannot hold a link;
+    words about links in an answer or a title never hide a real one."""
+    journal = Journal(reflect_home / "journal.json")
+    pack = shipped_packs["hearing-no-quick"]
+    about = {**ANSWERS, "what_happened": 'A note: "links": {"preparation": "x"}'}
+    first = journal.add(pack, about, "first", now())
+    second = journal.add(pack, ANSWERS, "second", now())
+    journal.link(second.id, "preparation", first.id)
+    stored_first, stored_second = journal.entries()
+    assert stored_first.has_no_links()
+    assert stored_first.links == {}
+    assert not stored_second.has_no_links()
+    assert stored_second.links == {"preparation": "first"}
+    made_here = journal.add(pack, ANSWERS, "third", now())
+    assert made_here.has_no_links()
+
+
 def test_new_ids_are_distinct_version_4_uuids():
     from reflect.entry import new_id
 
