@@ -15,7 +15,7 @@ import typer
 
 from reflect import __version__, paths
 from reflect.errors import ReflectError
-from reflect.launch import UNLOCK_VARIABLE
+from reflect.launch import DEFAULT_LIMIT, UNLOCK_VARIABLE
 
 if TYPE_CHECKING:
     from reflect.backups import Backup
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from reflect.packs import Pack
     from reflect.present import Reader
     from reflect.query import Filters
+    from reflect.reading import Wanted
     from reflect.session import Asker
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -181,37 +182,42 @@ PACK = typer.Option(
 JSON = typer.Option(False, "--json", help="Print JSON for scripts (shape in the README).")
 
 
+def _wanted(since: str | None, until: str | None, need: list[str] | None,
+            emotion: list[str] | None, kind: list[str] | None, pack: str | None) -> Wanted:
+    from reflect.reading import Wanted
+
+    return Wanted(since, until, need or (), emotion or (), kind or (),
+                  [pack] if pack else ())
+
+
 def _filters(reader: Reader, since: str | None, until: str | None,
              need: list[str] | None, emotion: list[str] | None, kind: list[str] | None,
-             pack: list[str] | str | None) -> Filters:
-    from reflect.query import Filters
+             pack: str | None) -> Filters:
+    from reflect.reading import filters
 
-    packs_wanted = [pack] if isinstance(pack, str) else pack or []
-    return Filters.parse(since, until, need or [], emotion or [], kind or [], packs_wanted,
-                         labeller=reader.label)
+    return filters(reader, _wanted(since, until, need, emotion, kind, pack))
 
 
 def _read(ctx: typer.Context) -> tuple[list[Entry], Reader]:
     """Every entry and a Reader that knows the packs they were written with."""
-    from reflect.packs import discover
-    from reflect.present import Reader
+    from reflect.reading import read
 
-    entries = _open_journal(_journal(ctx)).entries()
-    available, _ = discover(paths.user_packs_dir())
-    return entries, Reader(available)
+    return read(_journal(ctx))
 
 
 def _print_json(data: Any) -> None:
-    """JSON on standard output; non-ASCII escaped, so no byte can act on a terminal."""
-    from reflect.export import json_text
+    from reflect.reading import print_json
 
-    sys.stdout.write(json_text(data) + "\n")
+    print_json(data)
 
+
+# list, show and search do their work in reading.py, which launch.py also calls for their
+# plain forms without loading typer.
 
 @command("list")
 def list_entries(
     ctx: typer.Context,
-    limit: int = typer.Option(20, "--limit", "-n", min=1, metavar="N",
+    limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", min=1, metavar="N",
                               help="How many of the newest to show."),
     every: bool = typer.Option(False, "--all", "-a", help="Show every reflection."),
     since: str | None = SINCE, until: str | None = UNTIL, need: list[str] | None = NEED,
@@ -223,22 +229,10 @@ def list_entries(
     Examples: `reflect list`, `reflect list --since 2w --need closeness`,
     `reflect list --all --json`.
     """
-    from reflect import render
-    from reflect.present import summary_record
-    from reflect.query import newest_first
+    from reflect import reading
 
-    entries, reader = _read(ctx)
-    filters = _filters(reader, since, until, need, emotion, kind, pack)
-    chosen = newest_first(filters.select(entries))
-    shown = chosen if every else chosen[:limit]
-    if as_json:
-        _print_json([summary_record(entry) for entry in shown])
-    elif not entries:
-        render.empty_journal()
-    elif not chosen:
-        render.nothing_matches()
-    else:
-        render.entry_list(shown, reader, hidden=len(chosen) - len(shown))
+    reading.list_entries(_journal(ctx), limit, every, as_json,
+                         _wanted(since, until, need, emotion, kind, pack))
 
 
 REF = typer.Argument(..., metavar="NUMBER",
@@ -251,20 +245,9 @@ def show(ctx: typer.Context, ref: str = REF, as_json: bool = JSON) -> None:
 
     Example: `reflect show 12`.
     """
-    from reflect import render
-    from reflect.query import find
+    from reflect import reading
 
-    entries, reader = _read(ctx)
-    if not entries:
-        render.empty_journal()
-        return
-    entry = find(entries, ref)
-    if as_json:
-        _print_json(entry.to_record())
-    else:
-        from reflect.prepare import related
-
-        render.entry(entry, reader, related(entries, entry))
+    reading.show(_journal(ctx), ref, as_json)
 
 
 @command("search")
@@ -280,28 +263,10 @@ def search(
 
     Examples: `reflect search tired`, `reflect search "early start" --since 'last month'`.
     """
-    from reflect import render
-    from reflect.query import newest_first, worth_reading
-    from reflect.query import search as find_words
+    from reflect import reading
 
-    needle = " ".join(words)
-    entries, reader = _read(ctx)
-    filters = _filters(reader, since, until, need, emotion, kind, pack)
-    chosen = worth_reading(newest_first(filters.select(entries)), needle, reader.vocabulary())
-    hits = find_words(chosen, needle, reader.answer_texts)
-    if as_json:
-        _print_json([{
-            "id": hit.entry.id, "number": hit.entry.number, "created": hit.entry.created,
-            "title": hit.entry.derived.get("title", ""), "step": hit.step,
-            "question": reader.answer(hit.entry, hit.step).question,
-            "snippet": hit.snippet, "matches": [list(span) for span in hit.spans],
-        } for hit in hits])
-    elif not entries:
-        render.empty_journal()
-    elif not hits:
-        render.no_hits(needle)
-    else:
-        render.search_hits(hits, reader, needle)
+    reading.search(_journal(ctx), words, as_json,
+                   _wanted(since, until, need, emotion, kind, pack))
 
 
 class Format(str, Enum):

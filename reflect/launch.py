@@ -21,8 +21,9 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from pathlib import Path
+    from typing import Any
 
     from reflect.journal import Journal
     from reflect.packs import Pack
@@ -47,18 +48,42 @@ def run(args: Sequence[str]) -> int | None:
             sys.stdout.write(f.read())
         return 0
     wanted = _reflection_options(args)
-    if wanted is None:
-        return None
-    journal, pack, quick, resume = wanted
+    if wanted is not None:
+        journal, pack, quick, resume = wanted
+        return _guarded(reflection, journal, pack, quick, resume)
+    read = _read_options(args)
+    if read is not None:
+        journal, command, *given = read
+        return _guarded(_read, journal, command, *given)
+    return None
+
+
+def _guarded(command: Callable[..., int | None], journal: Path | None,
+             *given: object) -> int:
+    """Run the command on the journal; an error shown as cli.py shows it, with its code."""
     from reflect import paths
     from reflect.errors import ReflectError
 
     try:
-        return reflection(paths.journal_path(journal), pack, quick, resume)
+        return command(paths.journal_path(journal), *given) or 0
     except (ReflectError, KeyboardInterrupt) as problem:
         from reflect.cli import explain
 
         return explain(problem)
+
+
+def _read(journal_file: Path, command: str, *given: Any) -> int:
+    """list, show or search (reading.py), then everything written out. A reader that
+    stops early (`reflect list --all | head`) ends it, with exit code 1 as under typer."""
+    from reflect import reading
+
+    try:
+        getattr(reading, command)(journal_file, *given)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return 0
 
 
 def _columns() -> int:
@@ -81,17 +106,11 @@ def _reflection_options(args: Sequence[str]) -> tuple[Path | None, str | None, b
     """[--journal PATH] [new [--pack NAME] [--quick] [--resume]], else None.
 
     Only the spellings typer would read the same way; anything else is typer's to judge."""
-    from pathlib import Path
-
-    journal: Path | None = None
+    journal, rest = _journal_option(args)
+    if rest is None:
+        return None
     pack: str | None = None
     quick = resume = False
-    rest = list(args)
-    while rest and (rest[0] == "--journal" or rest[0].startswith("--journal=")):
-        value, rest = _value(rest)
-        if value is None:
-            return None
-        journal = Path(value)
     if rest and rest[0] == "new":
         rest.pop(0)
         while rest:
@@ -110,6 +129,66 @@ def _reflection_options(args: Sequence[str]) -> tuple[Path | None, str | None, b
     if rest:
         return None
     return journal, pack, quick, resume
+
+
+READ_COMMANDS = {"list": "list_entries", "show": "show", "search": "search"}
+"""The read commands served here, by the name of the function in reading.py."""
+DEFAULT_LIMIT = 20
+"""How many reflections `reflect list` shows unless told (as cli.py says too)."""
+
+
+def _read_options(args: Sequence[str]) -> tuple[Any, ...] | None:
+    """[--journal PATH] and one of `list [--limit N] [--all] [--json]`, `show REF [--json]`
+    or `search WORD... [--json]`: (journal, function, its arguments), else None.
+
+    Each option at most once and no filter: anything else is typer's to read."""
+    journal, rest = _journal_option(args)
+    if rest is None or not rest or rest[0] not in READ_COMMANDS:
+        return None
+    command, rest = rest[0], rest[1:]
+    as_json = every = False
+    limit: int | None = None
+    words: list[str] = []
+    while rest:
+        if rest[0] == "--json" and not as_json:
+            as_json = True
+        elif command == "list" and rest[0] in ("--all", "-a") and not every:
+            every = True
+        elif (command == "list" and limit is None
+              and (rest[0] in ("--limit", "-n") or rest[0].startswith("--limit="))):
+            value, rest = _value(rest)
+            if value is None or not (value.isascii() and value.isdigit()) or int(value) < 1:
+                return None
+            limit = int(value)
+            continue
+        elif command != "list" and not rest[0].startswith("-"):
+            words.append(rest[0])
+        else:
+            return None
+        rest = rest[1:]
+    function = READ_COMMANDS[command]
+    if command == "list":
+        return journal, function, DEFAULT_LIMIT if limit is None else limit, every, as_json
+    if not words or (command == "show" and len(words) > 1):
+        return None
+    if command == "show":
+        return journal, function, words[0], as_json
+    return journal, function, words, as_json
+
+
+def _journal_option(args: Sequence[str]) -> tuple[Path | None, list[str] | None]:
+    """The journal named by any leading `--journal PATH` (the last wins, as in typer), and
+    the arguments after it; None for those when the option has no usable value."""
+    from pathlib import Path
+
+    journal: Path | None = None
+    rest = list(args)
+    while rest and (rest[0] == "--journal" or rest[0].startswith("--journal=")):
+        value, rest = _value(rest)
+        if value is None:
+            return None, None
+        journal = Path(value)
+    return journal, rest
 
 
 def _value(rest: list[str]) -> tuple[str | None, list[str]]:

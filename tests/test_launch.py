@@ -16,6 +16,8 @@ from reflect import __version__, launch, paths
 from reflect.cli import app
 from reflect.resources import COACH_NOT_THERAPIST
 
+from conftest import journal_data, write_journal_data
+
 HEAVY = {"typer", "rich", "pydantic", "tinydb", "questionary", "prompt_toolkit"}
 REFRESH_HELP = ("COLUMNS=80 python -c \"from reflect.cli import app; "
                 "app(['--help'], prog_name='reflect')\" > reflect/help.txt")
@@ -229,3 +231,90 @@ def test_the_first_question_comes_without_typer_or_rich(reflect_home: Path):
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
+
+
+# The read commands -----------------------------------------------------------------------
+
+READ_COMMANDS_THE_SAME = [
+    ["list"],
+    ["list", "--json"],
+    ["list", "-n", "5"],
+    ["list", "--limit", "3", "--all"],
+    ["list", "--limit=7", "--json", "-a"],
+    ["--journal", "elsewhere.json", "list"],
+    ["show", "12"],
+    ["show", "#3", "--json"],
+    ["show", "--json", "ab12"],
+    ["search", "tired"],
+    ["search", "early", "start"],
+    ["search", "--json", "hug"],
+    ["search", "hug", "--json", "(with"],
+    ["--journal=a.json", "search", "Straße"],
+]
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS_THE_SAME, ids=" ".join)
+def test_launch_reads_list_show_and_search_the_way_typer_does(args, monkeypatch):
+    """Each plain form of list, show and search that launch serves itself reaches the
+    same function in reading.py with the same arguments as through typer."""
+    from reflect import reading
+
+    seen: list[tuple[str, tuple[object, ...]]] = []
+    for name in ("list_entries", "show", "search"):
+        def record(*given: object, name: str = name) -> None:
+            seen.append((name, given))
+
+        monkeypatch.setattr(reading, name, record)
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    wanted = launch._read_options(args)
+    assert wanted is not None
+    journal, name, *given = wanted
+    through_launch = (name, (paths.journal_path(journal), *given))
+    through_typer = seen[0]
+    # typer passes the filters too, all empty; launch leaves them at their default.
+    if len(through_typer[1]) > len(through_launch[1]):
+        assert through_typer[1][-1] == reading.EVERY
+        through_typer = (through_typer[0], through_typer[1][:-1])
+    assert through_launch == through_typer
+
+
+@pytest.mark.parametrize("args", [
+    ["list", "--since", "2w"], ["list", "--need", "closeness"], ["list", "-n", "0"],
+    ["list", "-n", "x"], ["list", "-n"], ["list", "-n5"], ["list", "-n", "-1"],
+    ["list", "--json", "--json"], ["list", "-n", "2", "--limit", "3"], ["list", "extra"],
+    ["list", "--help"], ["show"], ["show", "1", "2"], ["show", "--help"], ["show", "-1"],
+    ["search"], ["search", "--kind", "asked-out", "hug"], ["search", "-", "x"],
+    ["search", "a", "--", "-b"], ["list", "-n", "٣"], ["--journal", "list"],
+], ids=" ".join)
+def test_other_read_command_lines_are_left_to_typer(args):
+    """Filters, repeated options and anything typer might read otherwise go to typer."""
+    assert launch._read_options(args) is None
+
+
+def test_list_show_and_search_load_neither_typer_nor_rich_when_piped(filled):
+    """The plain read commands answer without typer; a piped list needs no rich either."""
+    for args, quick_without in ((["list"], {"typer", "rich", "pydantic"}),
+                                (["show", "2"], {"typer", "pydantic"}),
+                                (["search", "partner"], {"typer", "pydantic"})):
+        done = reflect(*args)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip()
+        assert not imported(done.stderr) & quick_without, args
+
+
+def test_a_reader_that_stops_early_ends_the_list_quietly(filled):
+    """`reflect list --all | head -1`: exit code 1, as under typer, and no traceback."""
+    data = journal_data(filled.path)
+    first = data["entries"]["1"]
+    for number in range(7, 1500):  # more lines than a pipe holds before its reader goes
+        data["entries"][str(number)] = {**first, "id": f"{number:08}-copy", "number": number}
+    write_journal_data(filled.path, data)
+    process = subprocess.Popen([sys.executable, "-m", "reflect", "list", "--all"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    assert process.stderr is not None
+    assert process.stdout.readline().split()[:2] == [b"#", b"When"]
+    process.stdout.close()
+    assert process.wait(timeout=30) == 1
+    assert process.stderr.read() == b""
