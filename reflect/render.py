@@ -204,103 +204,26 @@ def _paged(lines: int) -> Iterator[None]:
         yield
 
 
-def _narrow(text: str) -> bool:
-    """Whether each character of the (printable) text takes one terminal cell, as rich
-    counts them, told quickly: ASCII, and the ellipsis that ends a long title."""
-    return text.isascii() or text.replace("…", "").isascii()
-
-
-def _cells(text: str) -> int:
-    """How many terminal cells the (printable) text takes."""
-    if _narrow(text):
-        return len(text)
-    from rich.cells import cell_len
-
-    return cell_len(text)
-
-
-def _cell(text: str, width: int, right: bool = False) -> str:
-    """The (printable) text in exactly `width` terminal cells: padded, or cut with an
-    ellipsis."""
-    if _narrow(text):
-        if len(text) > width:
-            return text[:width - 1] + "…"
-        return text.rjust(width) if right else text.ljust(width)
-    from rich.cells import cell_len, set_cell_size
-
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return text.rjust(width) if right else set_cell_size(text, width)
-
-
 def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
-    """The table `reflect list` shows, newest first: one line per reflection.
+    """The table `reflect list` shows on a terminal, newest first: one line per reflection,
+    laid out by plain.list_rows (as for a pipe), styled here, each line cut to the width."""
+    from reflect.plain import list_rows
 
-    Laid out here rather than by rich's Table, which measures every cell several times
-    and takes seconds for a few thousand rows; each line is cut to the screen's width.
-    Away from a terminal, where there is no style to show, the lines are written as they
-    are rather than handed to rich to measure once more."""
     out = console()
-    width = out.width
-    with_moment = width >= 100  # on a narrow screen the moment gives way to the words
-    rows = []
-    for item in entries:
-        kind = item.derived.get("kind")
-        rows.append((
-            str(item.number), short_date(item.created),
-            printable(str(kind).replace("-", " ") if kind else "", keep_newlines=False),
-            printable(", ".join(reader.labels(item, "needs")), keep_newlines=False),
-            intensity(item),
-            printable(str(item.derived.get("title") or ""), keep_newlines=False)))
-    headings = ("#", "When", "Moment", "Need", "Strength", "What happened")
-    limits = (6, 16, 18, 20, 8, 0)
-    sizes = [min(limit, max([_cells(h)] + [_cells(row[i]) for row in rows]))
-             if limit else 0 for i, (h, limit) in enumerate(zip(headings, limits, strict=True))]
-    shown = [i for i in range(6) if i != 2 or with_moment]
-    sizes[5] = max(16, width - sum(sizes[i] + 2 for i in shown[:-1]))
-    styles = ("cyan", "", "", "", "", "")
+    lines = []
+    for number, row in enumerate(list_rows(entries, reader, out.width)):
+        text = Text(style="" if number else "bold")
+        for position, (column, cell) in enumerate(row):
+            if position:
+                text.append("  ")
+            text.append(cell, style="cyan" if number and column == 0 else "")
+        lines.append(text)
+    with _paged(len(lines) + 1):
+        out.print(Text("\n").join(lines), no_wrap=True, overflow="crop", crop=True)
+        if hidden:
+            from reflect.plain import more_words
 
-    def laid_out(cells: Sequence[str]) -> list[str]:
-        laid = []
-        for i in shown:
-            cell = cells[i].center(sizes[i]) if i == 4 else _cell(cells[i], sizes[i],
-                                                                  right=i == 0)
-            laid.append(cell.rstrip() if i == 5 else cell)
-        return laid
-
-    if out.is_terminal:
-        def line(cells: Sequence[str], header: bool = False) -> Text:
-            text = Text(style="bold" if header else "")
-            for position, (i, cell) in enumerate(zip(shown, laid_out(cells), strict=True)):
-                if position:
-                    text.append("  ")
-                text.append(cell, style="" if header else styles[i])
-            return text
-
-        lines = [line(headings, header=True), *(line(row) for row in rows)]
-        with _paged(len(lines) + 1):
-            out.print(Text("\n").join(lines), no_wrap=True, overflow="crop", crop=True)
-            _more(hidden)
-        return
-    write = out.file.write
-    for cells in (headings, *rows):
-        write(_cropped("  ".join(laid_out(cells)), width) + "\n")
-    _more(hidden)
-
-
-def _more(hidden: int) -> None:
-    if hidden:
-        console().print(safe(f"{hidden} older not shown: `reflect list --all` shows "
-                             "every one, `--limit N` more or fewer.", "dim"))
-
-
-def _cropped(line: str, width: int) -> str:
-    """The line cut to `width` cells, as rich cuts it."""
-    if _narrow(line):
-        return line[:width]
-    from rich.cells import cell_len, set_cell_size
-
-    return set_cell_size(line, width) if cell_len(line) > width else line
+            out.print(safe(more_words(hidden), "dim"))
 
 
 def entry(entry: Entry, reader: Reader,
