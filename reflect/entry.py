@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,9 +18,10 @@ _NO_PACK: Mapping[str, Any] = {}
 _STORED_FIELDS = frozenset(("updated", "pack_id", "pack_version", "answers", "derived",
                             "followups", "links"))
 """The fields of a stored entry decoded only when first used (see Entry.stored)."""
-_HIDDEN = (b"\\u", b"\\b", b"\\f", b"\\r", b"\x7f")
-"""What makes stored JSON read otherwise once decoded: an escaped character, and the
-control characters printable() takes out, which join the text around them."""
+_HIDDEN_ESCAPES = (b"u", b"b", b"f", b"r")
+"""What makes stored JSON read otherwise once decoded: an escaped character (\\u...), and
+the control characters printable() takes out, which join the text around them (\\b, \\f,
+\\r as escapes, and DEL as it is)."""
 
 
 def now() -> str:
@@ -35,6 +37,38 @@ def new_id() -> str:
     raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC 4122 variant
     text = raw.hex()
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+class Lines:
+    """A journal's entry lines as read, shared by every entry stored in them."""
+
+    __slots__ = ("_hidden", "data")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._hidden: list[int] | None = None
+
+    def hidden_between(self, start: int, end: int) -> bool:
+        """Whether data[start:end] holds anything that reads otherwise once decoded
+        (_HIDDEN_ESCAPES). Every place is found in one pass over all the lines, the first time it
+        is asked: in a journal reflect wrote, there are next to none."""
+        if self._hidden is None:
+            data = self.data
+            found = []
+            find = data.find
+            at = find(b"\\")
+            while at >= 0:  # each escape in turn, so an escaped backslash is passed over
+                if data[at + 1:at + 2] in _HIDDEN_ESCAPES:
+                    found.append(at)
+                at = find(b"\\", at + 2)
+            at = find(b"\x7f")
+            while at >= 0:
+                found.append(at)
+                at = find(b"\x7f", at + 1)
+            found.sort()
+            self._hidden = found
+        after = bisect.bisect_left(self._hidden, start)
+        return after < len(self._hidden) and self._hidden[after] < end
 
 
 @dataclass
@@ -71,15 +105,15 @@ class Entry:
         return record
 
     @classmethod
-    def stored(cls, entry_id: str, number: int, created: str, line: bytes, start: int,
+    def stored(cls, entry_id: str, number: int, created: str, lines: Lines, start: int,
                tab: int, end: int) -> Entry:
-        """An entry as the journal keeps it: the head of its line (`line[start:tab]`) and its
-        answers (`line[tab + 1:end]`) stay as stored JSON until a field of theirs is first
-        used. So listing a large journal, or finding one entry in it, decodes only the
-        entries it shows; `line` may hold the whole journal, shared by every entry."""
+        """An entry as the journal keeps it: the head of its line (`lines.data[start:tab]`)
+        and its answers (`[tab + 1:end]`) stay as stored JSON until a field of theirs is
+        first used. So listing a large journal, or finding one entry in it, decodes only
+        the entries it shows."""
         entry = cls.__new__(cls)
         entry.__dict__.update(id=entry_id, number=number, created=created,
-                              _stored=(line, start, tab, end))
+                              _stored=(lines, start, tab, end))
         return entry
 
     if not TYPE_CHECKING:
@@ -89,7 +123,8 @@ class Entry:
             stored = fields.get("_stored")
             if stored is None or name not in _STORED_FIELDS:
                 raise AttributeError(name)
-            line, start, tab, end = stored
+            lines, start, tab, end = stored
+            line = lines.data
             if name == "answers":
                 fields["answers"] = _decoded(line[tab + 1:end], fields["number"], "answers")
             else:
@@ -104,11 +139,11 @@ class Entry:
         stored = self.__dict__.get("_stored")
         if stored is None or "links" in self.__dict__:
             return not self.links
-        line: bytes
+        lines: Lines
         start: int
         tab: int
-        line, start, tab, _ = stored
-        return line.find(b'"links":', start, tab) < 0
+        lines, start, tab, _ = stored
+        return lines.data.find(b'"links":', start, tab) < 0
 
     def answers_may_hold(self, words: list[str]) -> bool:
         """False only when the stored answers cannot hold every one of the words.
@@ -118,13 +153,16 @@ class Entry:
         stored = self.__dict__.get("_stored")
         if stored is None or "answers" in self.__dict__:
             return True  # made here, or decoded already
-        line, _, tab, end = stored
-        raw = line[tab + 1:end]
-        if any(escape in raw for escape in _HIDDEN):
+        lines, _, tab, end = stored
+        if lines.hidden_between(tab + 1, end):
             return True  # may read otherwise once decoded
+        raw = lines.data[tab + 1:end]
         if raw.isascii():  # most answers: bytes compare, and casefold is lower
             lowered = raw.lower()
-            return all(word.isascii() and word.encode() in lowered for word in words)
+            for word in words:
+                if not (word.isascii() and word.encode() in lowered):
+                    return False
+            return True
         text = printable(raw.decode("utf-8", "replace"))
         lowered = text.lower()
         if all(word in lowered for word in words):

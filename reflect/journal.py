@@ -43,7 +43,7 @@ from tinydb.storages import Storage
 
 from reflect import backups, codec, crypto, migrations
 from reflect.crypto import DamagedEnvelope, Keyring, PassphraseSource
-from reflect.entry import Entry, clean_answers, derive, is_entry_record, now
+from reflect.entry import Entry, Lines, clean_answers, derive, is_entry_record, now
 from reflect.errors import ReflectError
 from reflect.files import (
     FILE_MODE,
@@ -234,16 +234,16 @@ def stored_entries(data: bytes, path: Path, start: int = 0,
     entries: list[Entry] = []
     add = entries.append
     stored = Entry.stored
+    lines = Lines(data)
     line_start = _LINE_START.match
     for begin, tab, end in entry_spans(data, path, "journal", start, stop):
         known = line_start(data, begin, tab)
         if known is not None:
-            add(stored(known[1].decode(), int(known[2]), known[3].decode(), data, begin,
+            add(stored(known[1].decode(), int(known[2]), known[3].decode(), lines, begin,
                        tab, end))
             continue
         head = _head(data[begin:tab], path, "journal")
-        entry = stored(head["id"], head["number"], head["created"], data, begin, tab, end)
-        add(entry)
+        add(stored(head["id"], head["number"], head["created"], lines, begin, tab, end))
     return entries
 
 
