@@ -133,6 +133,25 @@ class Entry:
                     fields.setdefault(key, value)
             return fields[name]
 
+    def answer(self, step_id: str) -> Any:
+        """The answer to one step. Of a stored entry whose answers are not decoded yet,
+        they are decoded for it and not kept: for what goes through every entry for one
+        or two answers (stats), so a large journal is never all decoded at once."""
+        fields = self.__dict__
+        stored = fields.get("_stored")
+        if stored is None or "answers" in fields:
+            return self.answers.get(step_id)
+        lines, _, tab, end = stored
+        return _decoded(lines.data[tab + 1:end], fields["number"], "answers").get(step_id)
+
+    def forget(self) -> None:
+        """Let go of what was decoded of a stored entry (decoded again if used), for the
+        commands that go through every entry once. Only for an entry left unchanged."""
+        fields = self.__dict__
+        if "_stored" in fields:
+            for name in _STORED_FIELDS:
+                fields.pop(name, None)
+
     def has_no_links(self) -> bool:
         """True when the entry surely links to no other: told without decoding a stored
         entry's head, for the commands that look for the entries linked to one."""
@@ -159,7 +178,7 @@ class Entry:
         raw = lines.data[tab + 1:end]
         if raw.isascii():  # most answers: bytes compare, and casefold is lower
             lowered = raw.lower()
-            for word in words:
+            for word in words:  # noqa: SIM110 - all() over a generator costs far more
                 if not (word.isascii() and word.encode() in lowered):
                     return False
             return True

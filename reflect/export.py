@@ -94,12 +94,20 @@ _md_words = functools.lru_cache(maxsize=4096)(md_escape)
 """md_escape for words that come up in entry after entry (questions, choices, titles)."""
 
 
+def _each(entries: Iterable[Entry]) -> Iterator[Entry]:
+    """Each entry in turn, what was decoded of it let go once it is written out: an export
+    of a large journal never holds it all decoded at once."""
+    for entry in entries:
+        yield entry
+        entry.forget()
+
+
 def markdown(entries: Sequence[Entry], reader: Reader,
              today: date | None = None) -> Iterator[str]:
     yield "# Reflections\n\n"
     yield f"{_span(entries)}. Exported from reflect on {_exported_on(today)}.  \n"
     yield f"*{PRIVATE_NOTE}*\n"
-    for entry in entries:
+    for entry in _each(entries):
         pack = reader.pack_of(entry)
         title = entry.derived.get("title") or (pack.title if pack else "Reflection")
         parts = [f"\n---\n\n## #{entry.number} · {md_escape(str(title))}\n\n"]
@@ -162,7 +170,7 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
 
     yield f"REFLECTIONS\n{_span(entries)}. Exported from reflect on {_exported_on(today)}.\n"
     yield f"{PRIVATE_NOTE}\n"
-    for entry in entries:
+    for entry in _each(entries):
         pack = reader.pack_of(entry)
         title = printable(str(entry.derived.get("title") or "Reflection"),
                           keep_newlines=False)
@@ -235,7 +243,7 @@ def csv_rows(entries: Sequence[Entry], reader: Reader) -> Iterator[str]:
 
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    for entry in entries:
+    for entry in _each(entries):
         derived = entry.derived
 
         def words(role: str) -> str:
@@ -262,7 +270,7 @@ def json_export(entries: Sequence[Entry], exported: str) -> Iterator[str]:
     yield ('{\n  "format": "' + EXPORT_FORMAT + '",\n  "schema": ' + str(EXPORT_SCHEMA)
            + ',\n  "exported": ' + json.dumps(exported) + ',\n  "count": '
            + str(len(entries)) + ',\n  "entries": [')
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(_each(entries)):
         yield ("," if index else "") + "\n    " + _json_record(entry.to_record())
     yield "\n  ]\n}\n"
 
@@ -538,7 +546,7 @@ def html_export(entries: Sequence[Entry], reader: Reader,
            f'<p class="private soft">{_h(PRIVATE_NOTE)}</p>\n</header>\n<main>\n')
     yield _html_stats(insights.compute(entries, reader))
     yield '<section id="reflections">\n'
-    for entry in entries:
+    for entry in _each(entries):
         yield _html_entry(entry, reader)
     yield "</section>\n</main>\n</body>\n</html>\n"
 

@@ -364,7 +364,7 @@ def ranking(entries: Sequence[Entry], reader: Reader, role: str | None = None,
                 step_id = role_steps[entry.pack_id] = found.id if found else None
             chosen = _chosen(entry.derived.get(role))
         else:
-            step_id, chosen = step, _chosen(entry.answers.get(step or ""))
+            step_id, chosen = step, _chosen(entry.answer(step or ""))
         if not chosen:
             continue
         answered += 1

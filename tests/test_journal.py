@@ -295,6 +295,30 @@ def test_telling_an_entry_has_no_links_never_misses_one(reflect_home, shipped_pa
     assert made_here.has_no_links()
 
 
+def test_one_pass_reads_give_the_same_answers_and_let_go_of_them(reflect_home,
+                                                                  shipped_packs):
+    """What goes through every entry once (stats, exports) reads an answer, or lets go of
+    an entry once written, and gets the same values as a read that keeps them."""
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, "one", now())
+    kept, = journal.entries()
+    passing, = journal.entries()
+    for step, value in kept.answers.items():
+        assert passing.answer(step) == value
+    assert passing.answer("no-such-step") is None
+    before = passing.to_record()
+    passing.forget()
+    assert passing.to_record() == before == kept.to_record()
+    made = journal.add(shipped_packs["hearing-no-quick"], ANSWERS, "two", now())
+    made.forget()  # an entry made here has nothing to let go of
+    assert made.answers["intensity"] == ANSWERS["intensity"]
+    raw = journal.path.read_bytes()
+    journal.path.write_bytes(raw.replace(b'\t{"what_happened":', b'\t{"what_happened"!', 1))
+    damaged, _ = journal.entries()
+    with pytest.raises(ReflectError, match=r"Reflection #1 in the journal is damaged"):
+        damaged.answer("intensity")
+
+
 def test_new_ids_are_distinct_version_4_uuids():
     from reflect.entry import new_id
 
