@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from reflect.packs import Pack
     from reflect.present import Reader
     from reflect.query import Filters
-    from reflect.reading import Wanted
     from reflect.session import Asker
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -182,20 +181,13 @@ PACK = typer.Option(
 JSON = typer.Option(False, "--json", help="Print JSON for scripts (shape in the README).")
 
 
-def _wanted(since: str | None, until: str | None, need: list[str] | None,
-            emotion: list[str] | None, kind: list[str] | None, pack: str | None) -> Wanted:
-    from reflect.reading import Wanted
+def _filters(since: str | None, until: str | None, need: list[str] | None,
+             emotion: list[str] | None, kind: list[str] | None, pack: str | None) -> Filters:
+    """The filters as given; a date that cannot be read is an error before any reading."""
+    from reflect.query import Filters
 
-    return Wanted(since, until, need or (), emotion or (), kind or (),
-                  [pack] if pack else ())
-
-
-def _filters(reader: Reader, since: str | None, until: str | None,
-             need: list[str] | None, emotion: list[str] | None, kind: list[str] | None,
-             pack: str | None) -> Filters:
-    from reflect.reading import filters
-
-    return filters(reader, _wanted(since, until, need, emotion, kind, pack))
+    return Filters.parse(since, until, need or [], emotion or [], kind or [],
+                         [pack] if pack else [])
 
 
 def _read(ctx: typer.Context) -> tuple[list[Entry], Reader]:
@@ -232,7 +224,7 @@ def list_entries(
     from reflect import reading
 
     reading.list_entries(_journal(ctx), limit, every, as_json,
-                         _wanted(since, until, need, emotion, kind, pack))
+                         _filters(since, until, need, emotion, kind, pack))
 
 
 REF = typer.Argument(..., metavar="NUMBER",
@@ -266,7 +258,7 @@ def search(
     from reflect import reading
 
     reading.search(_journal(ctx), words, as_json,
-                   _wanted(since, until, need, emotion, kind, pack))
+                   _filters(since, until, need, emotion, kind, pack))
 
 
 class Format(str, Enum):
@@ -305,7 +297,7 @@ def export(
 
     journal_file = _journal(ctx)
     entries, reader = _read(ctx)
-    filters = _filters(reader, since, until, need, emotion, kind, pack)
+    filters = _filters(since, until, need, emotion, kind, pack).labelled(reader.label)
     chosen = sorted(filters.select(entries), key=lambda e: (e.created, e.number))
     if not entries:
         render.empty_journal()
@@ -345,7 +337,7 @@ def stats(
     from reflect.prepare import is_preparation
 
     entries, reader = _read(ctx)
-    filters = _filters(reader, since, until, need, emotion, kind, pack)
+    filters = _filters(since, until, need, emotion, kind, pack).labelled(reader.label)
     # Preparations are made before an ask, not after a no: they are left out of patterns.
     chosen = [e for e in filters.select(entries) if not is_preparation(e)]
     found = compute(chosen, reader)
@@ -367,9 +359,9 @@ def _export_to_stdout(pieces: Iterable[str]) -> None:
             sys.stdout.write(piece)
         sys.stdout.flush()
     except BrokenPipeError:  # `reflect export | head`: the reader has all it wants
-        import os
+        from reflect.launch import let_output_go
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        let_output_go()
         return
     if not sys.stdout.isatty() and sys.stderr.isatty():
         render.warn("The export went to standard output. If you saved it to a file, that "

@@ -1,10 +1,11 @@
 """Starting reflect: the commands people run most, served without typer or rich.
 
 Typer and rich take longer to import than everything a reflection needs, and a person who
-types `reflect` wants the first question. So `reflect --version`, `reflect --help` and a
-reflection (`reflect`, `reflect new` and its options, after any `--journal PATH`) start
-here. Anything else, and anything unusual (a narrow terminal for --help, an option written
-some other way), goes to the typer app in cli.py, which stays the definition of the command
+types `reflect` wants the first question. So `reflect --version`, `reflect --help`, a
+reflection (`reflect`, `reflect new` and its options) and the plain forms of `list`, `show`
+and `search` (reading.py does their work), each after any `--journal PATH`, start here.
+Anything else, and anything unusual (a narrow terminal for --help, a filter, an option
+written some other way), goes to the typer app in cli.py, which stays the definition of the command
 line; the tests check that the two read a command line alike. An error on the way is shown
 by cli.explain, as for every command.
 
@@ -81,9 +82,15 @@ def _read(journal_file: Path, command: str, *given: Any) -> int:
         getattr(reading, command)(journal_file, *given)
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        let_output_go()
         return 1
     return 0
+
+
+def let_output_go() -> None:
+    """After the reader of standard output went away (`| head`): what is still buffered
+    goes nowhere, so Python's last flush raises nothing."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _columns() -> int:

@@ -10,7 +10,7 @@ import calendar
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from operator import attrgetter
 
@@ -136,6 +136,10 @@ class Filters:
     def active(self) -> bool:
         return bool(self.since or self.until or self.needs or self.emotions
                     or self.kinds or self.packs)
+
+    def labelled(self, labeller: Labeller) -> Filters:
+        """These filters, matching a value by its label too (as a pack words it)."""
+        return replace(self, labeller=labeller)
 
     def matches(self, entry: Entry) -> bool:
         return self._matcher()(entry)

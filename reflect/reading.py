@@ -9,7 +9,7 @@ standard output.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -18,20 +18,6 @@ if TYPE_CHECKING:
     from reflect.entry import Entry
     from reflect.present import Reader
     from reflect.query import Filters
-
-
-class Wanted(NamedTuple):
-    """The filters a person gave a read command, as typed (all optional)."""
-
-    since: str | None = None
-    until: str | None = None
-    needs: Sequence[str] = ()
-    emotions: Sequence[str] = ()
-    kinds: Sequence[str] = ()
-    packs: Sequence[str] = ()
-
-
-EVERY = Wanted()
 
 
 def read(journal_file: Path) -> tuple[list[Entry], Reader]:
@@ -46,12 +32,13 @@ def read(journal_file: Path) -> tuple[list[Entry], Reader]:
     return entries, Reader(available)
 
 
-def filters(reader: Reader, wanted: Wanted) -> Filters:
-    from reflect.query import Filters
+def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
+    """The entries the filters (if any) let through, newest first."""
+    from reflect.query import newest_first
 
-    return Filters.parse(wanted.since, wanted.until, list(wanted.needs),
-                         list(wanted.emotions), list(wanted.kinds), list(wanted.packs),
-                         labeller=reader.label)
+    if filters is not None:
+        entries = filters.labelled(reader.label).select(entries)
+    return newest_first(entries)
 
 
 def print_json(data: Any) -> None:
@@ -62,13 +49,12 @@ def print_json(data: Any) -> None:
 
 
 def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,
-                 wanted: Wanted = EVERY) -> None:
+                 filters: Filters | None = None) -> None:
     """`reflect list`: the newest reflections (or every one), one line each."""
     from reflect.present import summary_record
-    from reflect.query import newest_first
 
     entries, reader = read(journal_file)
-    chosen = newest_first(filters(reader, wanted).select(entries))
+    chosen = _chosen(entries, reader, filters)
     shown = chosen if every else chosen[:limit]
     if as_json:
         print_json([summary_record(entry) for entry in shown])
@@ -110,16 +96,15 @@ def show(journal_file: Path, ref: str, as_json: bool) -> None:
 
 
 def search(journal_file: Path, words: Sequence[str], as_json: bool,
-           wanted: Wanted = EVERY) -> None:
+           filters: Filters | None = None) -> None:
     """`reflect search WORDS`: every answer holding the words, newest first."""
     from reflect import render
-    from reflect.query import newest_first, worth_reading
     from reflect.query import search as find_words
+    from reflect.query import worth_reading
 
     needle = " ".join(words)
     entries, reader = read(journal_file)
-    chosen = worth_reading(newest_first(filters(reader, wanted).select(entries)), needle,
-                           reader.vocabulary())
+    chosen = worth_reading(_chosen(entries, reader, filters), needle, reader.vocabulary())
     hits = find_words(chosen, needle, reader.answer_texts)
     if as_json:
         print_json([{

@@ -272,9 +272,9 @@ def test_launch_reads_list_show_and_search_the_way_typer_does(args, monkeypatch)
     journal, name, *given = wanted
     through_launch = (name, (paths.journal_path(journal), *given))
     through_typer = seen[0]
-    # typer passes the filters too, all empty; launch leaves them at their default.
+    # typer passes the filters too, none of them set; launch leaves them out.
     if len(through_typer[1]) > len(through_launch[1]):
-        assert through_typer[1][-1] == reading.EVERY
+        assert not through_typer[1][-1].active
         through_typer = (through_typer[0], through_typer[1][:-1])
     assert through_launch == through_typer
 

@@ -554,6 +554,25 @@ def test_damaged_and_hostile_journals_are_refused_unchanged(reflect_home, shippe
         f"{time.monotonic() - started:.1f} s")
 
 
+def test_a_first_line_far_longer_than_reflect_writes_is_refused(reflect_home,
+                                                                 shipped_packs):
+    """A header of reflect's is under a hundred bytes. One padded past 64 KiB is damage:
+    reading and saving both refuse it, and the file stays as it was."""
+    path = reflect_home / "journal.json"
+    journal = Journal(path)
+    journal.add(shipped_packs["hearing-no-quick"], {"what_happened": "Kept."}, "id-0",
+                "2026-03-01T21:30:00+01:00")
+    header, rest = path.read_bytes().split(b"\n", 1)
+    padded = header[:-1] + b',"pad":"' + b"x" * (64 * 1024) + b'"}\n' + rest
+    path.write_bytes(padded)
+    with pytest.raises(ReflectError, match="first line is damaged"):
+        Journal(path).entries()
+    with pytest.raises(ReflectError, match="first line is damaged"):
+        Journal(path).add(shipped_packs["hearing-no-quick"], {"what_happened": "New."},
+                          "id-1", "2026-03-02T21:30:00+01:00")
+    assert path.read_bytes() == padded
+
+
 def test_a_damaged_line_inside_a_plain_journal_is_refused_when_read(reflect_home,
                                                                      shipped_packs):
     """A byte changed in a line before the last: reading refuses, naming the damage, and
