@@ -17,6 +17,8 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 
 DecodeError = orjson.JSONDecodeError
 """What loads raises for bytes that are not JSON (a ValueError)."""
+EncodeError = orjson.JSONEncodeError
+"""What indented raises for a value orjson will not write (a TypeError)."""
 
 
 def loads(data: bytes | str) -> Any:
@@ -29,6 +31,13 @@ def dumps(value: Any) -> bytes:
         return orjson.dumps(value)
     except orjson.JSONEncodeError:
         return orjson.dumps(_without_surrogates(value))
+
+
+def indented(value: Any) -> bytes:
+    """JSON as json.dumps(value, ensure_ascii=False, indent=2) writes it, in UTF-8: for
+    an export, where a person may read the file. Raises EncodeError for what orjson will
+    not write (lone surrogates, a key that is not a string, a number beyond 64 bits)."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2)
 
 
 def _without_surrogates(value: Any) -> Any:

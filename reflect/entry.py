@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,10 +19,17 @@ _NO_PACK: Mapping[str, Any] = {}
 _STORED_FIELDS = frozenset(("updated", "pack_id", "pack_version", "answers", "derived",
                             "followups", "links"))
 """The fields of a stored entry decoded only when first used (see Entry.stored)."""
+_HEAD_STORED = _STORED_FIELDS - {"answers"}
+_HEAD_FIELDS = ("id", "number", "created", "updated", "pack_id", "pack_version", "derived",
+                "followups", "links")
+"""The fields an entry's record holds besides its answers."""
 _HIDDEN_ESCAPES = (b"u", b"b", b"f", b"r")
 """What makes stored JSON read otherwise once decoded: an escaped character (\\u...), and
 the control characters printable() takes out, which join the text around them (\\b, \\f,
 \\r as escapes, and DEL as it is)."""
+_RAW_CONTROLS = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+"""The other characters printable() takes out, as UTF-8 JSON holds them: C1 controls and
+the bidirectional overrides and isolates."""
 
 
 def now() -> str:
@@ -50,8 +58,9 @@ class Lines:
 
     def hidden_between(self, start: int, end: int) -> bool:
         """Whether data[start:end] holds anything that reads otherwise once decoded
-        (_HIDDEN_ESCAPES). Every place is found in one pass over all the lines, the first time it
-        is asked: in a journal reflect wrote, there are next to none."""
+        (_HIDDEN_ESCAPES) or that printable() would take out (_RAW_CONTROLS too). Every
+        place is found in one pass over all the lines, the first time it is asked: in a
+        journal reflect wrote, there are next to none."""
         if self._hidden is None:
             data = self.data
             found = []
@@ -65,6 +74,13 @@ class Lines:
             while at >= 0:
                 found.append(at)
                 at = find(b"\x7f", at + 1)
+            if not data.isascii():
+                for lead in (b"\xc2", b"\xe2"):  # find() is far quicker than a pattern
+                    at = find(lead)
+                    while at >= 0:
+                        if _RAW_CONTROLS.match(data, at):
+                            found.append(at)
+                        at = find(lead, at + 1)
             found.sort()
             self._hidden = found
         after = bisect.bisect_left(self._hidden, start)
@@ -89,20 +105,16 @@ class Entry:
     """Other entries this one belongs with: {"preparation": the id of one made before}."""
 
     def to_record(self) -> dict[str, Any]:
-        record = {
-            "id": self.id,
-            "number": self.number,
-            "created": self.created,
-            "updated": self.updated,
-            "pack": {"id": self.pack_id, "version": self.pack_version},
-            "answers": self.answers,
-            "derived": self.derived,
-        }
-        if self.followups:
-            record["followups"] = self.followups
-        if self.links:
-            record["links"] = self.links
-        return record
+        fields = self.__dict__
+        stored = fields.get("_stored")
+        if stored is not None and _STORED_FIELDS.isdisjoint(fields):
+            # Nothing of it decoded yet: decoded for the record alone and not kept, as
+            # what asks for every entry's record (an export) goes through each once.
+            lines, start, tab, end = stored
+            number = fields["number"]
+            return _record(_fields(_decoded(lines.data[start:tab], number, "details")),
+                           _decoded(lines.data[tab + 1:end], number, "answers"))
+        return _record({name: getattr(self, name) for name in _HEAD_FIELDS}, self.answers)
 
     @classmethod
     def stored(cls, entry_id: str, number: int, created: str, lines: Lines, start: int,
@@ -128,9 +140,12 @@ class Entry:
             if name == "answers":
                 fields["answers"] = _decoded(line[tab + 1:end], fields["number"], "answers")
             else:
-                head = _decoded(line[start:tab], fields["number"], "details")
-                for key, value in _fields(head).items():
-                    fields.setdefault(key, value)
+                head = _fields(_decoded(line[start:tab], fields["number"], "details"))
+                if _HEAD_STORED.isdisjoint(fields):
+                    fields.update(head)  # id, number and created: the same as read
+                else:
+                    for key, value in head.items():  # keeping what was set since
+                        fields.setdefault(key, value)
             return fields[name]
 
     def answer(self, step_id: str) -> Any:
@@ -148,9 +163,21 @@ class Entry:
         """Let go of what was decoded of a stored entry (decoded again if used), for the
         commands that go through every entry once. Only for an entry left unchanged."""
         fields = self.__dict__
-        if "_stored" in fields:
-            for name in _STORED_FIELDS:
-                fields.pop(name, None)
+        stored = fields.get("_stored")
+        if stored is not None and len(fields) > 4:
+            kept = (fields["id"], fields["number"], fields["created"])
+            fields.clear()
+            fields["id"], fields["number"], fields["created"] = kept
+            fields["_stored"] = stored
+
+    def surely_printable(self) -> bool:
+        """True when no string of the entry holds a character printable() takes out: told
+        without decoding a stored entry (False for any other, which may)."""
+        stored = self.__dict__.get("_stored")
+        if stored is None:
+            return False
+        lines, start, _, end = stored
+        return not lines.hidden_between(start, end)
 
     def has_no_links(self) -> bool:
         """True when the entry surely links to no other: told without decoding a stored
@@ -194,6 +221,24 @@ class Entry:
         return cls(**_fields(record), answers=dict(record.get("answers") or {}))
 
 
+def _record(fields: Mapping[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """An entry's record, as the journal keeps it, from its fields and answers."""
+    record = {
+        "id": fields["id"],
+        "number": fields["number"],
+        "created": fields["created"],
+        "updated": fields["updated"],
+        "pack": {"id": fields["pack_id"], "version": fields["pack_version"]},
+        "answers": answers,
+        "derived": fields["derived"],
+    }
+    if fields["followups"]:
+        record["followups"] = fields["followups"]
+    if fields["links"]:
+        record["links"] = fields["links"]
+    return record
+
+
 def _fields(record: Mapping[str, Any]) -> dict[str, Any]:
     """An entry's fields from its record, all but its answers."""
     pack = record.get("pack") or _NO_PACK
@@ -213,11 +258,13 @@ def _fields(record: Mapping[str, Any]) -> dict[str, Any]:
 def _decoded(raw: bytes, number: object, part: str) -> dict[str, Any]:
     """A stored entry's details (its head) or answers, decoded and checked: one clear
     error when they are damaged."""
-    from reflect import codec
+    # From the module, not its package: this runs once for each entry of an export, and
+    # `from reflect import codec` costs a call into the import system each time.
+    from reflect.codec import DecodeError, loads
 
     try:
-        value = codec.loads(raw)
-    except codec.DecodeError:
+        value = loads(raw)
+    except DecodeError:
         value = None
     if not isinstance(value, dict) or (part == "details" and not is_entry_record(value)):
         raise ReflectError(f"Reflection #{number} in the journal is damaged: its {part} "

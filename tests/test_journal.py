@@ -319,6 +319,61 @@ def test_one_pass_reads_give_the_same_answers_and_let_go_of_them(reflect_home,
         damaged.answer("intensity")
 
 
+def test_a_stored_entry_gives_the_same_record_however_much_of_it_was_read(
+        reflect_home, shipped_packs):
+    """An export asks each stored entry for its record without keeping what it decoded;
+    the record is the one a full read gives, and a field set before it is read is kept."""
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, "one", now())
+    expected = journal.entries()[0].to_record()
+    untouched, = journal.entries()
+    assert untouched.to_record() == expected
+    assert vars(untouched).keys() == {"id", "number", "created", "_stored"}
+    answered, = journal.entries()
+    assert answered.answers == expected["answers"]
+    assert answered.to_record() == expected
+    changed, = journal.entries()
+    changed.followups = {"walk": {"outcome": "helped", "at": "2026-11-02T10:00:00+00:00"}}
+    assert changed.derived == expected["derived"]  # the rest decoded, the change kept
+    assert changed.to_record() == {**expected, "followups": changed.followups}
+    changed.forget()
+    assert vars(changed).keys() == {"id", "number", "created", "_stored"}
+    assert changed.to_record() == expected
+
+
+@pytest.mark.parametrize(("words", "printable"), [
+    ("plain words, a dash — and an ellipsis …", True),
+    ("a C1 control \x85 as itself", False),
+    ("a bidirectional override \u202e as itself", False),
+    ("an isolate \u2066 as itself", False),
+    ("a DEL \x7f", False),
+    ("an escape \x1b[31m", False),
+    ("a bell \x07 and a form feed \x0c", False),
+])
+def test_a_stored_entry_tells_whether_printable_would_change_it(reflect_home,
+                                                                shipped_packs, words,
+                                                                printable):
+    """An export writes a stored entry's strings as they are only when none holds a
+    character printable() takes out; the journal's bytes tell it without decoding."""
+    import json
+
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(shipped_packs["hearing-no-quick"], {**ANSWERS, "what_happened": "here"},
+                "one", now())
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, "two", now())
+    # A save takes such characters out; only a journal edited by hand holds them.
+    as_json = json.dumps(words, ensure_ascii=False)[1:-1].encode()
+    raw = journal.path.read_bytes()
+    journal.path.write_bytes(raw.replace(b'"what_happened":"here"',
+                                         b'"what_happened":"' + as_json + b'"', 1))
+    first, second = journal.entries()
+    assert first.answers["what_happened"] == words
+    assert first.surely_printable() is printable
+    assert second.surely_printable()  # what is found in one line is not in the next
+    made = journal.add(shipped_packs["hearing-no-quick"], ANSWERS, "three", now())
+    assert not made.surely_printable()  # not stored: it cannot be told, so it may
+
+
 def test_new_ids_are_distinct_version_4_uuids():
     from reflect.entry import new_id
 
