@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from reflect import insights
+from reflect import codec, insights
 from reflect.entry import Entry
 from reflect.errors import ReflectError
 from reflect.packs import DERIVED_ROLES
-from reflect.present import Answer, Reader, intensity, long_date
+from reflect.present import Answer, Pieces, Reader, intensity, long_date
 from reflect.safe_text import has_control_characters, printable
 
 FORMATS = ("md", "json", "csv", "txt", "html")
@@ -38,6 +38,13 @@ _ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 _MD_BLOCK = re.compile(r"^(\s*)([#+=-])")
 _MD_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+_MD_CHANGES = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\\`*_\[\]<>|&]")
+_MD_ASCII_CHANGES = bytes([*range(0x20), 0x7F, *b"\\`*_[]<>|&"])
+_MD_STARTS = re.compile(r"\s*[#+=\-\d]")
+"""With _MD_CHANGES and space at the end, what md_escape would change in a text, or may: a
+control character or a line break, a character Markdown reads as its own, or a start that
+could make a heading, a list or a rule. Text with none of them is written as it is."""
 
 PRIVATE_NOTE = "Private notes: whoever has this file can read them."
 
@@ -65,6 +72,13 @@ def _exported_on(today: date | None) -> str:
 
 def md_escape(text: str) -> str:
     """A person's words as Markdown that shows them exactly, on lines of their own."""
+    if _md_as_is(text):
+        return text  # most answers: one line, nothing to take out or escape
+    return _md_escaped(text)
+
+
+def _md_escaped(text: str) -> str:
+    """md_escape, worked out in full."""
     escaped = printable(text)
     if _MD_SPECIAL.search(escaped):
         escaped = _MD_SPECIAL.sub(_backslashed, escaped)
@@ -84,6 +98,17 @@ def md_escape(text: str) -> str:
         following = lines[index + 1] if index + 1 < len(lines) else ""
         out.append(line + ("  " if line and following else ""))
     return "\n".join(out).strip("\n")
+
+
+def _md_as_is(text: str) -> bool:
+    """Whether md_escape would leave the text as it is: told quicker than it would be."""
+    if text.isascii():  # bytes.translate finds the characters many times quicker
+        raw = text.encode()
+        if len(raw.translate(None, _MD_ASCII_CHANGES)) != len(raw):
+            return False
+    elif _MD_CHANGES.search(text) is not None:
+        return False
+    return not text[-1:].isspace() and _MD_STARTS.match(text) is None
 
 
 def _backslashed(found: re.Match[str]) -> str:
@@ -107,6 +132,7 @@ def markdown(entries: Sequence[Entry], reader: Reader,
     yield "# Reflections\n\n"
     yield f"{_span(entries)}. Exported from reflect on {_exported_on(today)}.  \n"
     yield f"*{PRIVATE_NOTE}*\n"
+    pieces = Pieces(reader, _md_answer)
     for entry in _each(entries):
         pack = reader.pack_of(entry)
         title = entry.derived.get("title") or (pack.title if pack else "Reflection")
@@ -118,8 +144,7 @@ def markdown(entries: Sequence[Entry], reader: Reader,
         if strength:
             about.append(f"how strong: {strength} (out of 10)")
         parts.append("*" + " · ".join(about) + "*\n")
-        for answer in reader.answers(entry):
-            parts.append((_md_answer if answer.kind in WRITTEN else _md_answer_kept)(answer))
+        parts += pieces.of(entry)
         later = reader.followups(entry)
         if later:
             parts.append("\n**Later: how the other ways went**\n\n")
@@ -130,6 +155,8 @@ def markdown(entries: Sequence[Entry], reader: Reader,
 
 def _md_answer(answer: Answer) -> str:
     """An answer in Markdown: the question in bold, then the words (a list, for several)."""
+    if answer.kind in WRITTEN and len(answer.lines) == 1:  # most often: words of one's own
+        return f"\n**{_md_words(answer.question)}**\n\n{md_escape(answer.lines[0])}\n"
     escape = md_escape if answer.kind in WRITTEN else _md_words
     if answer.listed:
         words = "".join(f"- {escape(line)}\n" for line in answer.lines)
@@ -137,9 +164,6 @@ def _md_answer(answer: Answer) -> str:
         words = escape(answer.text) + "\n"
     return f"\n**{_md_words(answer.question)}**\n\n{words}"
 
-
-_md_answer_kept = functools.lru_cache(maxsize=4096)(_md_answer)
-"""_md_answer for the answers that come up in entry after entry (choices, scales)."""
 
 
 # Plain text ---------------------------------------------------------------------------
@@ -166,7 +190,7 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
             words = shape(answer.text) + "\n"
         return f"\n{wrap_kept(answer.question, '')}\n{words}"
 
-    laid_out_kept = functools.lru_cache(maxsize=4096)(laid_out)
+    pieces = Pieces(reader, laid_out)
 
     yield f"REFLECTIONS\n{_span(entries)}. Exported from reflect on {_exported_on(today)}.\n"
     yield f"{PRIVATE_NOTE}\n"
@@ -178,8 +202,7 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
         parts = [f"\n{'=' * min(width, max(len(heading), 20))}\n{heading}\n"]
         parts.append(f"{long_date(entry.created)}"
                      + (f" - {printable(pack.title)}" if pack else "") + "\n")
-        for answer in reader.answers(entry):
-            parts.append((laid_out if answer.kind in WRITTEN else laid_out_kept)(answer))
+        parts += pieces.of(entry)
         yield "".join(parts)
 
 
@@ -271,13 +294,40 @@ def json_export(entries: Sequence[Entry], exported: str) -> Iterator[str]:
            + ',\n  "exported": ' + json.dumps(exported) + ',\n  "count": '
            + str(len(entries)) + ',\n  "entries": [')
     for index, entry in enumerate(_each(entries)):
-        yield ("," if index else "") + "\n    " + _json_record(entry.to_record())
+        yield (("," if index else "") + "\n    "
+               + _json_record(entry.to_record(), entry.surely_printable()))
     yield "\n  ]\n}\n"
 
 
-def _json_record(record: dict[str, Any]) -> str:
+def _json_record(record: dict[str, Any], printable_already: bool = False) -> str:
     """The record as json.dumps(_printable_record(record), ensure_ascii=False, indent=2)
-    writes it, each line after the first indented by four more spaces. printable() is run
+    writes it, each line after the first indented by four more spaces.
+
+    orjson writes it so (in C, far quicker) when no string holds a character printable()
+    takes out, which is nearly always: the journal's reading tells it for a stored entry
+    (`printable_already`); for any other, such a character is written as an escape
+    (\\u00.., \\b, \\f, \\r) or as itself (DEL, C1, the bidirectional ones), and
+    _MAY_HOLD_CONTROLS finds each of those in what was written. Otherwise it is written
+    here, in Python."""
+    try:
+        written = codec.indented(record)
+    except codec.EncodeError:
+        pass
+    else:
+        if printable_already or _MAY_HOLD_CONTROLS.search(written) is None:
+            return written.decode().replace("\n", "\n    ")
+    return _json_record_cleaned(record)
+
+
+_MAY_HOLD_CONTROLS = re.compile(
+    rb"\\[ubfr]|\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+"""In JSON written as UTF-8, what could be a control character printable() takes out: an
+escape (or a backslash before b, f, r or u, which may be one), DEL, a C1 control character,
+or a bidirectional override or isolate (U+202A-U+202E, U+2066-U+2069)."""
+
+
+def _json_record_cleaned(record: dict[str, Any]) -> str:
+    """_json_record for a record that may hold control characters. printable() is run
     over each string that is not ASCII; the ASCII ones rarely hold anything it would take
     out, so they are looked at all together, and only then is it run over them too."""
     plain: list[str] = []
@@ -500,7 +550,7 @@ def _html_stats(found: insights.Insights) -> str:
     return "".join(parts)
 
 
-def _html_entry(entry: Entry, reader: Reader) -> str:
+def _html_entry(entry: Entry, reader: Reader, pieces: Pieces) -> str:
     pack = reader.pack_of(entry)
     title = entry.derived.get("title") or (pack.title if pack else "Reflection")
     about = [long_date(entry.created)]
@@ -513,8 +563,7 @@ def _html_entry(entry: Entry, reader: Reader) -> str:
              f"<h2>#{entry.number} · {_h(printable(str(title), keep_newlines=False))}</h2>\n"
              f'<p class="about">{_h(about[0])}'
              + "".join(f" · {_h_words(item)}" for item in about[1:]) + "</p>\n"]
-    for answer in reader.answers(entry):
-        parts.append((_html_answer if answer.kind in WRITTEN else _html_answer_kept)(answer))
+    parts += pieces.of(entry)
     parts.append("</article>\n")
     return "".join(parts)
 
@@ -528,9 +577,6 @@ def _html_answer(answer: Answer) -> str:
         words = f'<p class="answer">{escape(answer.text)}</p>\n'
     return f"<h3>{_h_words(answer.question)}</h3>\n{words}"
 
-
-_html_answer_kept = functools.lru_cache(maxsize=4096)(_html_answer)
-"""_html_answer for the answers that come up in entry after entry (choices, scales)."""
 
 
 def html_export(entries: Sequence[Entry], reader: Reader,
@@ -546,8 +592,9 @@ def html_export(entries: Sequence[Entry], reader: Reader,
            f'<p class="private soft">{_h(PRIVATE_NOTE)}</p>\n</header>\n<main>\n')
     yield _html_stats(insights.compute(entries, reader))
     yield '<section id="reflections">\n'
+    pieces = Pieces(reader, _html_answer)
     for entry in _each(entries):
-        yield _html_entry(entry, reader)
+        yield _html_entry(entry, reader, pieces)
     yield "</section>\n</main>\n</body>\n</html>\n"
 
 

@@ -9,7 +9,7 @@ the labels, so nothing is ever hidden.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -108,10 +108,7 @@ class Reader:
         """Every answer, in the order the pack asks them; unknown steps last."""
         index = self._index(entry)
         given = entry.answers
-        ids = [s for s in index.order if s in given]
-        if not index.known.issuperset(given):
-            ids += [s for s in given if s not in index.known]
-        return [index.answer(step_id, value) for step_id in ids
+        return [index.answer(step_id, value) for step_id in index.ordered(given)
                 if (value := given[step_id]) not in (None, "", [])]
 
     def answer(self, entry: Entry, step_id: str) -> Answer:
@@ -153,6 +150,63 @@ class Reader:
         return texts
 
 
+class Pieces:
+    """Each answer of an entry as an export writes it (`make`), in the order of
+    Reader.answers. The piece for an answer that comes up in entry after entry (a choice,
+    a mix of them, a scale, yes or no) is made once and used again, up to KEPT of them
+    for each pack; a person's own words are made afresh. An export of many entries costs
+    a dictionary look-up for most answers, rather than reading and writing each again."""
+
+    def __init__(self, reader: Reader, make: Callable[[Answer], str]) -> None:
+        self.reader = reader
+        self.make = make
+        self._kept: dict[str, dict[tuple[Any, ...], str]] = {}
+
+    def of(self, entry: Entry) -> list[str]:
+        index = self.reader._index(entry)
+        kept = self._kept.get(entry.pack_id)
+        if kept is None:
+            kept = self._kept[entry.pack_id] = {}
+        given = entry.answers
+        make, written, steps = self.make, index.written, index.steps
+        pieces: list[str] = []
+        add = pieces.append
+        for step_id in index.ordered(given):
+            value = given[step_id]
+            # The value itself is the key; a list's items must be strings to be kept (so
+            # no other value is equal to it), and a single value's type is in its key (so
+            # 1 and True, which are equal, are kept apart).
+            kind = type(value)
+            if kind is list:
+                if not value:
+                    continue
+                key: tuple[Any, ...] = (step_id, tuple(value))
+            elif kind is str:
+                if not value:
+                    continue
+                step = written.get(step_id)
+                if step is not None:  # words of one's own: made each time
+                    add(make(Answer(step_id, step.question, step.kind, (value,))))
+                    continue
+                key = (step_id, str, value)
+            elif value is None:
+                continue
+            else:
+                key = (step_id, kind, value)
+            try:
+                piece = kept.get(key)
+            except TypeError:  # a value that cannot be a key (a journal edited by hand)
+                add(make(index.answer(step_id, value)))
+                continue
+            if piece is None:
+                piece = make(index.answer(step_id, value))
+                if (len(kept) < KEPT and step_id in steps
+                        and (kind is not list or all(type(item) is str for item in value))):
+                    kept[key] = piece
+            add(piece)
+        return pieces
+
+
 KEPT = 10_000
 """How many choice answers a pack's index keeps the words of: enough for every mix of
 choices that comes up often, and a bound on memory."""
@@ -181,8 +235,17 @@ class _PackIndex:
         self._roles: dict[str, Step | None] = {}
         self._choices: dict[str, dict[str, Choice]] = {}
         self._words: dict[tuple[str, bool, bool], dict[str, str]] = {}
+        self.written = {step_id: step for step_id, step in self.steps.items()
+                        if step.kind in ("text", "long_text")}
         self.kept_answers: dict[tuple[str, Any], Answer] = {}
         self.kept_texts: dict[tuple[str, Any], str] = {}
+
+    def ordered(self, given: dict[str, Any]) -> list[str]:
+        """The steps answered, in the order the pack asks them; unknown steps last."""
+        ids = [step_id for step_id in self.order if step_id in given]
+        if not self.known.issuperset(given):
+            ids += [step_id for step_id in given if step_id not in self.known]
+        return ids
 
     def role_step(self, role: str) -> Step | None:
         try:

@@ -78,6 +78,51 @@ def test_markdown_keeps_a_persons_words_as_words(typed, escaped):
     assert md_escape(typed) == escaped
 
 
+def test_words_markdown_leaves_as_they_are_are_told_rightly():
+    """md_escape passes most answers through at once; for every text, what it gives is
+    what working it out in full gives."""
+    from reflect.export import _md_escaped
+
+    rng = random.Random(5)
+    pieces = ["word", " ", "  ", "\n", "\r\n", "\t", "#", "-", "+", "=", "1", "12.", "3)",
+              "*", "_", "`", "[", "]", "<", ">", "|", "&", "\\", "\x1b", "\x00", "\x7f",
+              "\x85", "\u202e", "\u2066", "\u2028", "\u00a0", "\u3000", "é", "\u0663",
+              "\u00b2", "\u2014", "🙂", "\x0b", "\x1c"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert md_escape(text) == _md_escaped(text), repr(text)
+
+
+def test_each_answer_reads_the_same_whether_made_or_kept(shipped_packs):
+    """The exports make the piece for a choice, a scale or yes-or-no once and use it
+    again: each entry reads as it would on its own, even for values that are equal but
+    read differently (1 and True), lists of anything, and values that cannot be kept."""
+    from reflect.entry import Entry
+    from reflect.export import _html_answer, _md_answer
+    from reflect.present import Pieces, Reader
+
+    reader = Reader(shipped_packs.values())
+    odd_values = [
+        {"intensity": 1, "responded": "okay-but-hurt", "need": ["closeness", "rest"]},
+        {"intensity": True, "responded": "okay-but-hurt", "need": ["closeness", "rest"]},
+        {"intensity": 1.0, "need": ["rest", "closeness"], "story": ""},
+        {"need": [1, True], "emotions": [{"a": 1}], "intensity": None, "unknown_step": [1]},
+        {"need": ["closeness", {"b": 2}], "responded": ["a", "list"], "story": ["x", 1]},
+        {"need": [], "emotions": "hurt", "what_happened": "words of my own", "extra": 3},
+        {"need": ["my own words"], "intensity": 0, "story": 5},
+    ]
+    entries = [Entry(id=f"id-{n}", number=n, created="2026-11-01T10:00:00+00:00",
+                     updated="2026-11-01T10:00:00+00:00", pack_id=pack, pack_version=1,
+                     answers=answers)
+               for n, (pack, answers) in enumerate(
+                   (pack, answers) for pack in ("hearing-no", "hearing-no-quick", "gone")
+                   for answers in odd_values * 2)]
+    for make in (_md_answer, _html_answer):
+        pieces = Pieces(reader, make)
+        for entry in entries:
+            assert pieces.of(entry) == [make(a) for a in reader.answers(entry)], entry
+
+
 def test_plain_text_lines_wrap_as_textwrap_wraps_them():
     """The plain-text export lays out every line as textwrap.fill would, to the character:
     its own quick way for plain words, textwrap itself for hyphens, tabs, odd spaces and
@@ -216,6 +261,28 @@ def test_json_export_writes_each_entry_as_json_dumps_would(answers):
     written = "".join(json_export([entry], "2026-11-03T10:00:00+00:00"))
     assert written.split('"entries": [\n    ', 1)[1] == (
         record.replace("\n", "\n    ") + "\n  ]\n}\n")
+
+
+def test_a_journal_edited_by_hand_exports_without_control_characters(filled, tmp_path,
+                                                                      journal_file):
+    """A stored entry holding characters a save would have taken out (an escape code, a
+    C1 control, a bidirectional override, DEL) is exported without them; the others are
+    exported as they are."""
+    raw = journal_file.read_bytes()
+    hostile = '\\u001b[2Jred \u0085 \u202eflipped \x7f end'.encode()
+    edited = raw.replace(b'"what_happened":"', b'"what_happened":"' + hostile, 1)
+    assert edited != raw
+    journal_file.write_bytes(edited)
+    data = json.loads(export_json(tmp_path).read_text(encoding="utf-8"))
+    first = data["entries"][0]["answers"]["what_happened"]
+    assert first.startswith("[2Jred  flipped  end")
+    written = export_json(tmp_path).read_text(encoding="utf-8")
+    for unwanted in ("\x1b", "\\u001b", "\x85", "\u202e", "\x7f"):
+        assert unwanted not in written
+    from reflect.journal import Journal
+
+    stored = [e.to_record() for e in Journal(journal_file).entries()][1:]
+    assert data["entries"][1:] == stored
 
 
 def test_json_export_imports_into_another_journal_as_equal_entries(filled, tmp_path):
