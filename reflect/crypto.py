@@ -1,6 +1,7 @@
 """Encryption at rest: a passphrase, scrypt, and AES-256-GCM. The only module that imports
 cryptography, and it does so only inside the functions that encrypt or decrypt, so a plain
-journal never pays for loading it.
+journal never pays for loading it (nor for hashlib, base64 and the rest: every command
+loads this module to tell a plain journal from an encrypted one).
 
 An encrypted file is an envelope that can be recognised without the passphrase:
 
@@ -19,13 +20,7 @@ it is encrypted) and kept; the nonce is fresh on every write.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
-import json
 import os
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +120,9 @@ def read_envelope(raw: bytes, path: Path, what: str) -> Envelope:
     if second_end < 0 or second_end > HEADER_LIMIT:
         raise damaged("its header is cut short")
     header = raw[:second_end + 1]
+    import binascii
+    import json
+
     try:
         fields = json.loads(raw[first_end + 1:second_end])
         if not isinstance(fields, dict):
@@ -157,15 +155,22 @@ def _bytes(fields: dict[str, Any], name: str) -> bytes:
     value = fields.get(name)
     if not isinstance(value, str):
         raise ValueError(name)
+    import base64
+
     return base64.b64decode(value.encode("ascii"), validate=True)
 
 
 def _b64(data: bytes) -> str:
+    import base64
+
     return base64.b64encode(data).decode("ascii")
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes, bytes]:
     """The AES key and the passphrase check for these settings."""
+    import hashlib
+    import unicodedata
+
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
@@ -192,6 +197,8 @@ class Keyring:
         return self._passphrase
 
     def _key(self, envelope: Envelope, path: Path, what: str) -> bytes:
+        import hmac
+
         known = self._keys.get(envelope.params)
         if known is None:
             passphrase = self._ask(path, what)
@@ -252,6 +259,8 @@ def _settings_of(start: bytes, path: Path, what: str) -> Envelope:
 
 def _seal(plain: bytes, key: bytes, salt: bytes, check: bytes, n: int, r: int,
           p: int) -> bytes:
+    import json
+
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     nonce = os.urandom(NONCE_BYTES)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -102,6 +101,8 @@ def append_private(path: Path, data: bytes) -> None:
 def _replaced_whole(path: Path) -> Iterator[IO[bytes]]:
     """A private temporary file beside the target, renamed over it once written and
     flushed to disk; removed instead if anything goes wrong."""
+    import tempfile  # only here: reads and appends never need it
+
     target = Path(os.path.realpath(path))
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",

@@ -27,7 +27,6 @@ import contextlib
 import errno
 import gc
 import io
-import json
 import os
 import re
 import time
@@ -103,6 +102,8 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
         if version < migrations.current() and migrate:
             data = _migrated(data, version, path, what)
         return data, version
+    import json  # a file from before the journal was kept in lines
+
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
