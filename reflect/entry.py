@@ -50,17 +50,17 @@ def new_id() -> str:
 class Lines:
     """A journal's entry lines as read, shared by every entry stored in them."""
 
-    __slots__ = ("_hidden", "data")
+    __slots__ = ("_hidden", "_raw_controls", "data")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._hidden: list[int] | None = None
+        self._raw_controls: list[int] | None = None
 
     def hidden_between(self, start: int, end: int) -> bool:
         """Whether data[start:end] holds anything that reads otherwise once decoded
-        (_HIDDEN_ESCAPES) or that printable() would take out (_RAW_CONTROLS too). Every
-        place is found in one pass over all the lines, the first time it is asked: in a
-        journal reflect wrote, there are next to none."""
+        (_HIDDEN_ESCAPES). Every place is found in one pass over all the lines, the first
+        time it is asked: in a journal reflect wrote, there are next to none."""
         if self._hidden is None:
             data = self.data
             found = []
@@ -74,17 +74,36 @@ class Lines:
             while at >= 0:
                 found.append(at)
                 at = find(b"\x7f", at + 1)
+            found.sort()
+            self._hidden = found
+        return _any_between(self._hidden, start, end)
+
+    def controls_between(self, start: int, end: int) -> bool:
+        """Whether data[start:end] holds anything printable() would take out once decoded:
+        what hidden_between finds, or a C1 control or bidirectional character as itself
+        (_RAW_CONTROLS), found in one pass too."""
+        if self.hidden_between(start, end):
+            return True
+        if self._raw_controls is None:
+            data = self.data
+            found = []
             if not data.isascii():
+                find = data.find
                 for lead in (b"\xc2", b"\xe2"):  # find() is far quicker than a pattern
                     at = find(lead)
                     while at >= 0:
                         if _RAW_CONTROLS.match(data, at):
                             found.append(at)
                         at = find(lead, at + 1)
-            found.sort()
-            self._hidden = found
-        after = bisect.bisect_left(self._hidden, start)
-        return after < len(self._hidden) and self._hidden[after] < end
+                found.sort()
+            self._raw_controls = found
+        return _any_between(self._raw_controls, start, end)
+
+
+def _any_between(places: list[int], start: int, end: int) -> bool:
+    """Whether any of the places (in order) is at or after start and before end."""
+    after = bisect.bisect_left(places, start)
+    return after < len(places) and places[after] < end
 
 
 @dataclass
@@ -177,7 +196,7 @@ class Entry:
         if stored is None:
             return False
         lines, start, _, end = stored
-        return not lines.hidden_between(start, end)
+        return not lines.controls_between(start, end)
 
     def has_no_links(self) -> bool:
         """True when the entry surely links to no other: told without decoding a stored
