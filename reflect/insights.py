@@ -216,10 +216,10 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
         day = entry_day(entry)
         if day != date.min:
             days.append(day)
-        before = _rating(derived.get("intensity_before"))
-        if before is not None:
-            after = _rating(derived.get("intensity_after"))
-            if after is not None:
+        before = derived.get("intensity_before")  # a rating is an int: not True, not "7"
+        if type(before) is int:
+            after = derived.get("intensity_after")
+            if type(after) is int:
                 out_of = scales.get(pack_id)
                 if out_of is None:
                     out_of = scales[pack_id] = _scale(reader, pack_id, "intensity_before")
@@ -314,10 +314,6 @@ def _months(days: Sequence[date], first: date, last: date) -> tuple[Period, ...]
 
 
 # How strong ---------------------------------------------------------------------------
-
-def _rating(value: Any) -> int | None:
-    return value if type(value) is int else None
-
 
 def _scale(reader: Reader, pack_id: str, role: str) -> int:
     step = reader.for_pack(pack_id).role_step(role)
