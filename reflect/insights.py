@@ -209,6 +209,8 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
     days: list[date] = []
     changes: list[Change] = []
     by_month: dict[tuple[int, int], list[int]] = {}
+    """The total and the count of "before" ratings in each month; an entry with only a
+    "before" rating (the quick pack asks once) counts too."""
     damaged: ReflectError | None = None
     for at, entry in enumerate(ordered):
         head = entry.peek_head()
