@@ -40,6 +40,13 @@ def indented(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2)
 
 
+def indented_plain(value: Any) -> bytes:
+    """As indented, refusing (EncodeError) a dataclass or a date, as json.dumps does. (A
+    UUID or an enum it writes, where json.dumps would not: reflect prints neither.)"""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS
+                        | orjson.OPT_PASSTHROUGH_DATETIME)
+
+
 def _without_surrogates(value: Any) -> Any:
     if isinstance(value, str):
         return _SURROGATES.sub("\ufffd", value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from reflect.codec import DecodeError, loads
 from reflect.errors import ReflectError
 from reflect.packs import Pack
 from reflect.safe_text import printable
@@ -168,15 +170,31 @@ class Entry:
             return fields[name]
 
     def answer(self, step_id: str) -> Any:
-        """The answer to one step. Of a stored entry whose answers are not decoded yet,
-        they are decoded for it and not kept: for what goes through every entry for one
-        or two answers (stats), so a large journal is never all decoded at once."""
+        """The answer to one step, decoded as peek_answers() does."""
+        return self.peek_answers().get(step_id)
+
+    def peek_answers(self) -> dict[str, Any]:
+        """The answers. Of a stored entry whose answers are not decoded yet, they are
+        decoded for the caller and not kept: for what goes through every entry for one or
+        two answers (stats), so a large journal is never all decoded at once. Read only."""
         fields = self.__dict__
         stored = fields.get("_stored")
         if stored is None or "answers" in fields:
-            return self.answers.get(step_id)
+            return self.answers
         lines, _, tab, end = stored
-        return _decoded(lines.data[tab + 1:end], fields["number"], "answers").get(step_id)
+        return _decoded(lines.data[tab + 1:end], fields["number"], "answers")
+
+    def peek_head(self) -> Mapping[str, Any]:
+        """The fields but the answers (those of _HEAD_FIELDS), by name. Of a stored entry
+        whose head is not decoded yet, it is decoded for the caller and not kept, as in
+        peek_answers(): stats reads several fields of every entry once, and decoding them
+        one attribute at a time, or keeping them all, costs far more. Read only."""
+        fields = self.__dict__
+        stored = fields.get("_stored")
+        if stored is None or not _HEAD_STORED.isdisjoint(fields):
+            return {name: getattr(self, name) for name in _HEAD_FIELDS}
+        lines, start, tab, _ = stored
+        return _fields(_decoded(lines.data[start:tab], fields["number"], "details"))
 
     def forget(self) -> None:
         """Let go of what was decoded of a stored entry (decoded again if used), for the
@@ -210,6 +228,23 @@ class Entry:
         lines, start, tab, _ = stored
         return lines.data.find(b'"links":', start, tab) < 0
 
+    def is_from(self, pack_id: str) -> bool:
+        """Whether the entry was written with this pack. Of a stored entry whose head
+        holds no escape, told without decoding it when the pack id is not there (JSON
+        writes such a string as it is), for leaving one pack's entries out of a large
+        journal (stats leaves out preparations); decoded, and kept, otherwise."""
+        stored = self.__dict__.get("_stored")
+        if stored is not None and "pack_id" not in self.__dict__:
+            quoted = _quoted(pack_id)
+            lines: Lines
+            start: int
+            tab: int
+            lines, start, tab, _ = stored
+            find = lines.data.find
+            if quoted and find(b"\\", start, tab) < 0 and find(quoted, start, tab) < 0:
+                return False
+        return self.pack_id == pack_id
+
     def answers_may_hold(self, words: list[str]) -> bool:
         """False only when the stored answers cannot hold every one of the words.
 
@@ -238,6 +273,15 @@ class Entry:
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Entry:
         return cls(**_fields(record), answers=dict(record.get("answers") or {}))
+
+
+@functools.lru_cache(maxsize=16)
+def _quoted(text: str) -> bytes:
+    """The text as a JSON string with no escape; empty for text beyond plain ASCII, which
+    JSON may write otherwise."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'.encode()
+    return b""
 
 
 def _record(fields: Mapping[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
@@ -277,10 +321,6 @@ def _fields(record: Mapping[str, Any]) -> dict[str, Any]:
 def _decoded(raw: bytes, number: object, part: str) -> dict[str, Any]:
     """A stored entry's details (its head) or answers, decoded and checked: one clear
     error when they are damaged."""
-    # From the module, not its package: this runs once for each entry of an export, and
-    # `from reflect import codec` costs a call into the import system each time.
-    from reflect.codec import DecodeError, loads
-
     try:
         value = loads(raw)
     except DecodeError:

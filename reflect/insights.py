@@ -16,6 +16,7 @@ from operator import attrgetter
 from typing import Any
 
 from reflect.entry import Entry
+from reflect.errors import ReflectError
 from reflect.present import Reader
 from reflect.query import entry_day
 from reflect.safe_text import printable
@@ -192,27 +193,80 @@ class Insights:
 
 
 def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
-    """Every pattern of these entries (in any order; from any pack)."""
+    """Every pattern of these entries (in any order; from any pack).
+
+    One pass, oldest first, reads what every pattern needs of each entry: its head and
+    its answers are each decoded once for it and not kept (Entry.peek_head), so a large
+    journal is never all decoded at once, and what a pack says about a value is looked
+    up once (_Tally)."""
     ordered = sorted(entries, key=attrgetter("created", "number"))
-    days = [day for day in map(entry_day, ordered) if day != date.min]
+    needs = _Tally(reader, role="needs")
+    reasons = _Tally(reader, step=REASONS_STEP)
+    traps = _Tally(reader, step=TRAPS_STEP, leave_out=NOT_A_TRAP)
+    alternatives = _Tally(reader, role="alternatives")
+    outcomes = _FollowUps(reader)
+    scales: dict[str, int] = {}
+    days: list[date] = []
+    changes: list[Change] = []
+    by_month: dict[tuple[int, int], list[int]] = {}
+    """The total and the count of "before" ratings in each month; an entry with only a
+    "before" rating (the quick pack asks once) counts too."""
+    damaged: ReflectError | None = None
+    for at, entry in enumerate(ordered):
+        head = entry.peek_head()
+        pack_id, derived = head["pack_id"], head["derived"]
+        day = entry_day(entry)
+        if day != date.min:
+            days.append(day)
+        before = derived.get("intensity_before")  # a rating is an int: not True, not "7"
+        if type(before) is int:
+            after = derived.get("intensity_after")
+            if type(after) is int:
+                out_of = scales.get(pack_id)
+                if out_of is None:
+                    out_of = scales[pack_id] = _scale(reader, pack_id, "intensity_before")
+                changes.append(Change(entry.number, entry.created, day, before, after,
+                                      out_of))
+            if day != date.min:
+                month = by_month.get((day.year, day.month))
+                if month is None:
+                    by_month[(day.year, day.month)] = [before, 1]
+                else:
+                    month[0] += before
+                    month[1] += 1
+        needs.add(pack_id, derived.get("needs"), at)
+        alternatives.add(pack_id, derived.get("alternatives"), at)
+        if head["followups"]:
+            outcomes.add(pack_id, head["followups"])
+        try:
+            answers = entry.peek_answers()
+        except ReflectError as problem:
+            # Every head is read before any answer is counted on: told after them.
+            damaged = damaged or problem
+            continue
+        reasons.add(pack_id, answers.get(REASONS_STEP), at)
+        traps.add(pack_id, answers.get(TRAPS_STEP), at)
+    if damaged is not None:
+        raise damaged
     unit, periods = activity(days)
-    changes = intensity_changes(ordered, reader)
     return Insights(
         count=len(ordered),
         first=min(days) if days else None,
         last=max(days) if days else None,
         unit=unit,
         periods=periods,
-        changes=changes,
+        changes=tuple(changes),
         average_change=_mean([c.change for c in changes]),
         average_before=_mean([c.before for c in changes]),
         average_after=_mean([c.after for c in changes]),
-        months=before_by_month(ordered),
-        needs=ranking(ordered, reader, role="needs"),
-        reasons=ranking(ordered, reader, step=REASONS_STEP),
-        traps=ranking(ordered, reader, step=TRAPS_STEP, leave_out=NOT_A_TRAP),
-        alternatives=ranking(ordered, reader, role="alternatives"),
-        follow_ups=follow_ups(ordered, reader),
+        months=tuple(MonthAverage(f"{year}-{month:02d}", date(year, month, 1),
+                                  round(total / count, 2), count)
+                     for (year, month), (total, count) in sorted(by_month.items())),
+        needs=needs.ranking(),
+        reasons=reasons.ranking(),
+        traps=traps.ranking(),
+        alternatives=alternatives.ranking(),
+        follow_ups=outcomes.found(),
     )
 
 
@@ -263,51 +317,9 @@ def _months(days: Sequence[date], first: date, last: date) -> tuple[Period, ...]
 
 # How strong ---------------------------------------------------------------------------
 
-def _rating(value: Any) -> int | None:
-    return value if type(value) is int else None
-
-
-def _scale(entry: Entry, reader: Reader, role: str) -> int:
-    step = reader.role_step(entry, role)
+def _scale(reader: Reader, pack_id: str, role: str) -> int:
+    step = reader.for_pack(pack_id).role_step(role)
     return step.max if step is not None and step.kind == "scale" else DEFAULT_SCALE
-
-
-def intensity_changes(entries: Sequence[Entry], reader: Reader) -> tuple[Change, ...]:
-    """Before and after, for each entry that has both ratings, oldest first."""
-    changes = []
-    for entry in entries:
-        before = _rating(entry.derived.get("intensity_before"))
-        after = _rating(entry.derived.get("intensity_after"))
-        if before is None or after is None:
-            continue
-        changes.append(Change(entry.number, entry.created, entry_day(entry), before, after,
-                              _scale(entry, reader, "intensity_before")))
-    return tuple(changes)
-
-
-def _befores(entries: Sequence[Entry]) -> list[tuple[int, date]]:
-    found = []
-    for entry in entries:
-        before = _rating(entry.derived.get("intensity_before"))
-        day = entry_day(entry)
-        if before is not None and day != date.min:
-            found.append((before, day))
-    return found
-
-
-def before_by_month(entries: Sequence[Entry]) -> tuple[MonthAverage, ...]:
-    """The average "before" rating of each month that has one, oldest first. Entries
-    with only a "before" rating (the quick pack asks once) count too."""
-    by_month: dict[tuple[int, int], list[int]] = {}
-    for before, day in _befores(entries):
-        by_month.setdefault((day.year, day.month), []).append(before)
-    months = []
-    for (year, month), ratings in sorted(by_month.items()):
-        average = _mean(ratings)
-        assert average is not None
-        months.append(MonthAverage(f"{year}-{month:02d}", date(year, month, 1), average,
-                                   len(ratings)))
-    return tuple(months)
 
 
 def _mean(values: Sequence[int]) -> float | None:
@@ -341,84 +353,154 @@ def _chosen(value: Any) -> list[str]:
     return values
 
 
-def ranking(entries: Sequence[Entry], reader: Reader, role: str | None = None,
-            step: str | None = None, leave_out: frozenset[str] = frozenset()) -> Ranking:
+class _Tally:
     """How many reflections chose each answer of one question, most chosen first.
 
     Give `role` for a derived field (needs, alternatives), or `step` for an answer.
     Words of one's own ("other") are counted as written; capitals and spacing aside, the
-    same words written twice count together. The same value from two packs counts once."""
-    answered = 0
-    counts: dict[str, int] = {}
-    labels: dict[str, str] = {}
-    values: dict[str, str] = {}
-    own: dict[str, bool] = {}
-    # What the pack says about a value is the same in every entry of that pack: kept.
-    role_steps: dict[str, str | None] = {}
-    about: dict[tuple[str, str | None, str], tuple[str, str | None, bool]] = {}
-    for entry in entries:
-        if role is not None:
-            step_id = role_steps.get(entry.pack_id, "")
-            if step_id == "":
-                found = reader.role_step(entry, role)
-                step_id = role_steps[entry.pack_id] = found.id if found else None
-            chosen = _chosen(entry.derived.get(role))
+    same words written twice count together. The same value from two packs counts once.
+
+    The same few answers come up in reflection after reflection, so each entry's answer is
+    only counted as it comes (`add`): what it adds to each value (its folded key, label,
+    and whether it was written at a known step) is worked out once per pack and answer,
+    and the counts per value are made from those in `ranking`, as if each entry had been
+    counted in turn. A label then comes from the latest entry that had one, and the words
+    of one's own from the first that wrote them."""
+
+    def __init__(self, reader: Reader, role: str | None = None, step: str | None = None,
+                 leave_out: frozenset[str] = frozenset()) -> None:
+        self.reader = reader
+        self.role = role
+        self.step = step
+        self.leave_out = leave_out
+        self._known: dict[tuple[str, ...], int] = {}
+        """The slot of each answer seen: (pack id, each value chosen). Only answers made
+        of strings are kept, as nothing else equals them (1 and True are equal)."""
+        self._adds: list[tuple[tuple[str, str | None, str, bool], ...]] = []
+        """For each slot: (key, label or None, value, written) for each value counted."""
+        self._counts: list[int] = []
+        self._latest: list[int] = []
+        """For each slot, the latest entry (by its place in the pass) counted in it."""
+        self._about: dict[tuple[str, str | None, str], tuple[str, str | None, bool]] = {}
+        self._steps: dict[str, str | None] = {}
+
+    def add(self, pack_id: str, answer: Any, at: int) -> None:
+        """Count one entry's answer; `at` is the entry's place, counting up."""
+        kind = type(answer)
+        if kind is list:
+            key: tuple[Any, ...] = (pack_id, *answer)
+        elif kind is str:
+            key = (pack_id, answer)
+        elif answer is None:
+            return
         else:
-            step_id, chosen = step, _chosen(entry.answer(step or ""))
+            key = ()  # a number, or a value edited in by hand: never kept
+        try:
+            slot = self._known[key]
+        except (KeyError, TypeError):  # TypeError: a value that cannot be a key
+            slot = self._slot(pack_id, answer)
+            if key and all(type(item) is str for item in key):
+                self._known[key] = slot
+        if slot >= 0:
+            self._counts[slot] += 1
+            self._latest[slot] = at
+
+    def _slot(self, pack_id: str, answer: Any) -> int:
+        """A new slot for what the answer adds; -1 when nothing was chosen or written."""
+        chosen = _chosen(answer)
         if not chosen:
-            continue
-        answered += 1
+            return -1
+        step_id = self._steps.get(pack_id, "")
+        if step_id == "":
+            if self.role is not None:
+                found = self.reader.for_pack(pack_id).role_step(self.role)
+                step_id = found.id if found else None
+            else:
+                step_id = self.step
+            self._steps[pack_id] = step_id
+        adds = []
         seen: set[str] = set()
         for value in chosen:
-            known = about.get((entry.pack_id, step_id, value))
-            if known is None:
-                choice = reader.choice(entry, step_id, value) if step_id else None
-                known = about[(entry.pack_id, step_id, value)] = (
+            about = self._about.get((pack_id, step_id, value))
+            if about is None:
+                index = self.reader.for_pack(pack_id)
+                choice = index.choice(step_id, value) if step_id else None
+                about = self._about[(pack_id, step_id, value)] = (
                     _fold(value), None if choice is None else _words(choice.label),
-                    step_id is not None and reader.knows_step(entry, step_id))
-            key, label, written = known
-            if value in leave_out or key in seen:
+                    step_id is not None and step_id in index.steps)
+            key, label, written = about
+            if value in self.leave_out or key in seen:
                 continue
             seen.add(key)
-            counts[key] = counts.get(key, 0) + 1
-            if label is not None:
-                labels[key] = label
-                values[key] = value
-                own[key] = False
-            else:
-                labels.setdefault(key, value)
-                values.setdefault(key, value)
-                own[key] = own.get(key, True) and written
-    items = [Ranked(values[key], labels[key], count, round(count / answered, 3), own[key])
-             for key, count in counts.items()]
-    items.sort(key=lambda item: (-item.count, item.label.casefold(), item.label))
-    return Ranking(answered, tuple(items))
+            adds.append((key, label, value, written))
+        self._adds.append(tuple(adds))
+        self._counts.append(0)
+        self._latest.append(-1)
+        return len(self._adds) - 1
+
+    def ranking(self) -> Ranking:
+        answered = sum(self._counts)
+        counts: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        values: dict[str, str] = {}
+        own: dict[str, bool] = {}
+        labelled: dict[str, int] = {}
+        # Slots in the order they were first seen, so each value comes in where it did.
+        for adds, count, latest in zip(self._adds, self._counts, self._latest,
+                                              strict=True):
+            if not count:
+                continue
+            for key, label, value, written in adds:
+                counts[key] = counts.get(key, 0) + count
+                if label is not None:
+                    if latest > labelled.get(key, -1):
+                        labelled[key] = latest
+                        labels[key] = label
+                        values[key] = value
+                    own[key] = False
+                else:
+                    labels.setdefault(key, value)
+                    values.setdefault(key, value)
+                    own[key] = own.get(key, True) and written
+        items = [Ranked(values[key], labels[key], count, round(count / answered, 3),
+                        own[key]) for key, count in counts.items()]
+        items.sort(key=lambda item: (-item.count, item.label.casefold(), item.label))
+        return Ranking(answered, tuple(items))
 
 
-def follow_ups(entries: Sequence[Entry], reader: Reader) -> tuple[FollowUp, ...]:
+class _FollowUps:
     """How the other ways went, from the answers given when reflect followed up on them.
 
     Counted per way (a way chosen in three reflections can be told about three times);
     "don't ask again" is not counted. Ways that helped most come first."""
-    from reflect.followup import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET
 
-    tally: dict[str, dict[str, int]] = {}
-    labels: dict[str, str] = {}
-    for entry in entries:
-        for value, record in entry.followups.items():
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self._tally: dict[str, dict[str, int]] = {}
+        self._labels: dict[str, str] = {}
+
+    def add(self, pack_id: str, followups: dict[str, dict[str, Any]]) -> None:
+        from reflect.followup import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET
+
+        for value, record in followups.items():
             outcome = record.get("outcome")
             if outcome not in (HELPED, DIDNT_HELP, DECLINED_OKAY, NOT_YET):
                 continue
             key = _fold(value)
-            labels.setdefault(key, reader.label(entry, "alternatives", value))
-            counts = tally.setdefault(key, dict.fromkeys(
+            if key not in self._labels:
+                self._labels[key] = self.reader.for_pack(pack_id).label("alternatives", value)
+            counts = self._tally.setdefault(key, dict.fromkeys(
                 (HELPED, DIDNT_HELP, DECLINED_OKAY, NOT_YET), 0))
             counts[str(outcome)] += 1
-    found = [FollowUp(value=key, label=labels[key], helped=c[HELPED], didnt_help=c[DIDNT_HELP],
-                      declined_okay=c[DECLINED_OKAY], not_yet=c[NOT_YET])
-             for key, c in tally.items()]
-    found.sort(key=lambda f: (-f.helped, f.didnt_help, f.label.casefold()))
-    return tuple(found)
+
+    def found(self) -> tuple[FollowUp, ...]:
+        from reflect.followup import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET
+
+        found = [FollowUp(value=key, label=self._labels[key], helped=c[HELPED],
+                          didnt_help=c[DIDNT_HELP], declined_okay=c[DECLINED_OKAY],
+                          not_yet=c[NOT_YET]) for key, c in self._tally.items()]
+        found.sort(key=lambda f: (-f.helped, f.didnt_help, f.label.casefold()))
+        return tuple(found)
 
 
 # Words --------------------------------------------------------------------------------

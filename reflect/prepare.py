@@ -20,7 +20,7 @@ WITHIN = timedelta(days=7)
 
 
 def is_preparation(entry: Entry) -> bool:
-    return entry.pack_id == PREPARE_PACK
+    return entry.is_from(PREPARE_PACK)
 
 
 def _moment(entry: Entry) -> datetime | None:

@@ -49,9 +49,14 @@ class Reader:
         self._indexes: dict[str, _PackIndex] = {}
 
     def _index(self, entry: Entry) -> _PackIndex:
-        index = self._indexes.get(entry.pack_id)
+        return self.for_pack(entry.pack_id)
+
+    def for_pack(self, pack_id: str) -> _PackIndex:
+        """What is known of one pack, by its id: for going through many entries whose
+        fields are read without being kept (stats), so not asked of the entry itself."""
+        index = self._indexes.get(pack_id)
         if index is None:
-            index = self._indexes[entry.pack_id] = _PackIndex(self.packs.get(entry.pack_id))
+            index = self._indexes[pack_id] = _PackIndex(self.packs.get(pack_id))
         return index
 
     def vocabulary(self) -> str:
@@ -79,17 +84,12 @@ class Reader:
 
     def label(self, entry: Entry, role: str, value: str) -> str:
         """The label a person saw for a derived value (a need, an emotion, a kind)."""
-        index = self._index(entry)
-        step = index.role_step(role)
-        return index.words(step.id, hint=False).get(value, value) if step else value
+        return self._index(entry).label(role, value)
 
     def choice(self, entry: Entry, step_id: str, value: str) -> Choice | None:
         """The pack's choice behind a stored value; None for words of one's own, or when
         the pack (or the step) is not here to tell."""
-        index = self._index(entry)
-        if step_id not in index.steps:
-            return None
-        return index.choices(step_id).get(value)
+        return self._index(entry).choice(step_id, value)
 
     def knows_step(self, entry: Entry, step_id: str) -> bool:
         return self._step(entry, step_id) is not None
@@ -254,6 +254,17 @@ class _PackIndex:
             step_id = self.pack.derive.get(role) if self.pack else None
             step = self._roles[role] = self.steps.get(step_id) if step_id else None
             return step
+
+    def label(self, role: str, value: str) -> str:
+        """As Reader.label, for an entry of this pack."""
+        step = self.role_step(role)
+        return self.words(step.id, hint=False).get(value, value) if step else value
+
+    def choice(self, step_id: str, value: str) -> Choice | None:
+        """As Reader.choice, for an entry of this pack."""
+        if step_id not in self.steps:
+            return None
+        return self.choices(step_id).get(value)
 
     def choices(self, step_id: str) -> dict[str, Choice]:
         """Each stored value of the step and its choice (the first, if one repeats)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -577,3 +579,177 @@ def test_html_export_to_a_file_is_private(filled, tmp_path):
     assert result.exit_code == 0
     assert target.stat().st_mode & 0o777 == 0o600
     assert target.read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
+# One pass over many entries ---------------------------------------------------------------
+
+def _reference_ranking(entries: list[Entry], reader: Reader, role: str | None = None,
+                       step: str | None = None,
+                       leave_out: frozenset[str] = frozenset()) -> insights.Ranking:
+    """A ranking worked out the slow, plain way: every value of every entry in turn."""
+    answered, counts = 0, {}
+    labels: dict[str, str] = {}
+    values: dict[str, str] = {}
+    own: dict[str, bool] = {}
+    for entry in sorted(entries, key=lambda e: (e.created, e.number)):
+        if role is not None:
+            found = reader.role_step(entry, role)
+            step_id = found.id if found else None
+            chosen = insights._chosen(entry.derived.get(role))
+        else:
+            step_id, chosen = step, insights._chosen(entry.answers.get(step))
+        if not chosen:
+            continue
+        answered += 1
+        seen = set()
+        for value in chosen:
+            key = " ".join(value.casefold().split())
+            if value in leave_out or key in seen:
+                continue
+            seen.add(key)
+            counts[key] = counts.get(key, 0) + 1
+            choice = reader.choice(entry, step_id, value) if step_id else None
+            if choice is not None:
+                labels[key], values[key], own[key] = insights._words(choice.label), value, False
+            else:
+                labels.setdefault(key, value)
+                values.setdefault(key, value)
+                own[key] = own.get(key, True) and step_id is not None and reader.knows_step(
+                    entry, step_id)
+    items = [insights.Ranked(values[k], labels[k], n, round(n / answered, 3), own[k])
+             for k, n in counts.items()]
+    items.sort(key=lambda item: (-item.count, item.label.casefold(), item.label))
+    return insights.Ranking(answered, tuple(items))
+
+
+def _reference_follow_ups(entries: list[Entry], reader: Reader) -> tuple[Any, ...]:
+    tally: dict[str, list[int]] = {}
+    labels: dict[str, str] = {}
+    outcomes = ["helped", "didnt-help", "declined-okay", "not-yet"]
+    for entry in sorted(entries, key=lambda e: (e.created, e.number)):
+        for value, record in entry.followups.items():
+            if record.get("outcome") in outcomes:
+                key = " ".join(value.casefold().split())
+                labels.setdefault(key, reader.label(entry, "alternatives", value))
+                tally.setdefault(key, [0, 0, 0, 0])[outcomes.index(record["outcome"])] += 1
+    found = [insights.FollowUp(key, labels[key], *counts) for key, counts in tally.items()]
+    found.sort(key=lambda f: (-f.helped, f.didnt_help, f.label.casefold()))
+    return tuple(found)
+
+
+ODD_ANSWERS: list[Any] = [
+    ["closeness"], ["Closeness", " closeness ", "closeness"], "closeness", [1, True, "1"],
+    [True], 1, True, [2.5, None, ["x"], {"a": 1}, "rest"], [], "", "   ", [HOSTILE_TEXT],
+    ["Being seen"], [" being  SEEN", "rest"], ["none-fit"], ["none-fit", "mind-reading"],
+    {"not": "a list"}, ["rest", "closeness"], ["closeness", "rest"], ["closeness"], None,
+]
+
+
+def odd_entries(shipped_packs: dict[str, Pack]) -> tuple[list[Entry], dict[str, Pack]]:
+    """Entries from four packs (one relabelling a need, one gone) whose answers are odd:
+    the same words folded alike, numbers and True (equal to 1), lists in lists, hostile
+    text, a choice and words of one's own that fold alike, in an order that makes the
+    latest label the one that counts. Made out of order, some at the same moment."""
+    mine = replace(shipped_packs["hearing-no"], id="mine")
+    mine_steps = tuple(replace(step, choices=tuple(
+        replace(c, label="Being close") if c.value == "closeness" else c for c in step.choices))
+        if step.id == "need" else step for step in mine.steps)
+    shipped_packs = {**shipped_packs, "mine": replace(mine, steps=mine_steps)}
+    packs = ["hearing-no", "mine", "hearing-no", "gone-pack", "hearing-no-quick"]
+    entries = []
+    for number, answer in enumerate(ODD_ANSWERS * 3, start=1):
+        pack = packs[number % len(packs)]
+        day = f"2026-0{1 + number % 3}-{10 + number % 7}" if number % 11 else "not a date"
+        entry = make(shipped_packs, number, day, pack=pack,
+                     **full(need=answer, not_about_me=answer, thinking_trap=answer,
+                            alternatives=answer, intensity=[5, True, 7, "8"][number % 4],
+                            intensity_now=number % 10 if number % 5 else None))
+        entry.derived.update(needs=answer, alternatives=answer)
+        if number % 4 == 0:
+            entry.followups = {"hug": {"outcome": "helped"}, " Hug": {"outcome": "not-yet"},
+                               "sit-together": {"outcome": "dismissed"},
+                               str(answer): {"outcome": "didnt-help"}}
+        entries.append(entry)
+    entries[5].created = entries[6].created
+    return [*entries[::2], *entries[1::2]], shipped_packs
+
+
+def test_one_pass_counts_odd_answers_as_counting_every_value_in_turn(shipped_packs):
+    """The rankings stats makes in one pass, each distinct answer worked out once, are
+    those of counting every value of every entry in turn; stored entries give the same
+    and keep nothing decoded."""
+    entries, packs = odd_entries(shipped_packs)
+    reader = Reader(packs.values())
+    found = insights.compute(entries, reader)
+    assert found.needs == _reference_ranking(entries, reader, role="needs")
+    assert found.alternatives == _reference_ranking(entries, reader, role="alternatives")
+    assert found.reasons == _reference_ranking(entries, reader, step=insights.REASONS_STEP)
+    assert found.traps == _reference_ranking(entries, reader, step=insights.TRAPS_STEP,
+                                             leave_out=insights.NOT_A_TRAP)
+    labels = {item.label for item in found.needs.items}
+    assert "Closeness" in labels  # the latest entry's label
+    assert "Being close" not in labels
+    assert ("1", 6) in [(item.value, item.count) for item in found.needs.items]
+    assert (found.follow_ups[0].label, found.follow_ups[0].helped) == ("A hug", 15)
+    assert found.follow_ups == _reference_follow_ups(entries, reader)
+    ordered = sorted(entries, key=lambda e: (e.created, e.number))
+    assert [(c.number, c.before, c.after, c.out_of) for c in found.changes] == [
+        (e.number, e.derived["intensity_before"], e.derived["intensity_after"], 10)
+        for e in ordered if type(e.derived.get("intensity_before")) is int
+        and type(e.derived.get("intensity_after")) is int]
+    assert found.count == len(entries)
+    assert found.months[0].count == 7
+
+    stored = _stored(entries)
+    assert insights.compute(stored, reader) == found
+    assert all("derived" not in e.__dict__ and "answers" not in e.__dict__ for e in stored)
+
+
+def _stored(entries: list[Entry]) -> list[Entry]:
+    """The entries as a journal file keeps them, read back (each decoded when used)."""
+    from reflect.journal import ENTRIES, META, encode_lines, stored_entries
+
+    data = encode_lines({META: None, ENTRIES: {str(e.number): e.to_record() for e in entries}})
+    return stored_entries(data, Path("journal"), data.find(b"\n") + 1)
+
+
+def test_stats_leaves_out_preparations_whatever_their_head_holds(shipped_packs, reader):
+    """Whether a stored entry is a preparation is told without decoding it only when the
+    pack's id is nowhere in its head; a title naming it, or an escape, is decoded."""
+    from reflect.prepare import PREPARE_PACK, is_preparation
+
+    entries = [make(shipped_packs, n, f"2026-03-0{n}", pack=pack, **full())
+               for n, pack in enumerate(["hearing-no", PREPARE_PACK, "hearing-no",
+                                         "hearing-no"], start=1)]
+    entries[2].derived["title"] = f'Before "{PREPARE_PACK}"'
+    entries[3].derived["title"] = "A \u00e9 and a \\ "
+    stored = _stored(entries)
+    assert [is_preparation(e) for e in stored] == [False, True, False, False]
+    assert [is_preparation(e) for e in entries] == [False, True, False, False]
+    assert "pack_id" not in stored[0].__dict__  # told from the stored bytes alone
+    assert "pack_id" in stored[2].__dict__  # the id is in its title: decoded
+    raw = stored[3].__dict__["_stored"]
+    escaped = raw[0].data[raw[1]:raw[2]].replace(b'"hearing-no"', b'"prep\\u0061ring-to-ask"')
+    hidden = _stored(entries[:1])[0]
+    lines = type(raw[0])(escaped + b"\t{}\n")
+    hidden.__dict__["_stored"] = (lines, 0, len(escaped), len(escaped) + 3)
+    assert is_preparation(hidden)
+
+
+def test_stats_on_a_journal_with_damaged_entries_says_so(shipped_packs, reader):
+    """Every entry's answers are read: damaged ones stop stats with a clear error. A
+    damaged head is told first, as every head is read before the answers count."""
+    from reflect.errors import ReflectError
+
+    stored = _stored([make(shipped_packs, n, f"2026-03-0{n}", **full()) for n in (1, 2, 3)])
+    lines, _, tab, _ = stored[1].__dict__["_stored"]
+    data = bytearray(lines.data)
+    data[tab + 1] = ord("[")  # answers that are not an object
+    lines.data = bytes(data)
+    with pytest.raises(ReflectError, match=r"#2 .* its answers cannot be read"):
+        insights.compute(stored, reader)
+    _, start, _, _ = stored[2].__dict__["_stored"]
+    data[start + 1:start + 5] = b'"no"'  # a head that is not an entry's
+    lines.data = bytes(data)
+    with pytest.raises(ReflectError, match=r"#3 .* its details cannot be read"):
+        insights.compute(stored, reader)
