@@ -34,15 +34,11 @@ def dumps(value: Any) -> bytes:
 
 
 def indented(value: Any) -> bytes:
-    """JSON as json.dumps(value, ensure_ascii=False, indent=2) writes it, in UTF-8: for
-    an export, where a person may read the file. Raises EncodeError for what orjson will
-    not write (lone surrogates, a key that is not a string, a number beyond 64 bits)."""
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2)
-
-
-def indented_plain(value: Any) -> bytes:
-    """As indented, refusing (EncodeError) a dataclass or a date, as json.dumps does. (A
-    UUID or an enum it writes, where json.dumps would not: reflect prints neither.)"""
+    """JSON as json.dumps(value, ensure_ascii=False, indent=2) writes it, in UTF-8, but for
+    numbers below 0.0001 (1e-7 where json.dumps writes 1e-07). Raises EncodeError for what
+    orjson will not write (lone surrogates, a key that is not a string, a number beyond 64
+    bits) and, as json.dumps does, for a dataclass or a date. (A UUID or an enum it
+    writes, where json.dumps would not: reflect has neither to write.)"""
     return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS
                         | orjson.OPT_PASSTHROUGH_DATETIME)
 

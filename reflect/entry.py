@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import functools
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from reflect.codec import DecodeError, loads
 from reflect.errors import ReflectError
 from reflect.packs import Pack
-from reflect.safe_text import printable
+from reflect.safe_text import UTF8_CONTROLS, printable
 
 TITLE_LENGTH = 60
 _NO_PACK: Mapping[str, Any] = {}
@@ -29,9 +28,6 @@ _HIDDEN_ESCAPES = (b"u", b"b", b"f", b"r")
 """What makes stored JSON read otherwise once decoded: an escaped character (\\u...), and
 the control characters printable() takes out, which join the text around them (\\b, \\f,
 \\r as escapes, and DEL as it is)."""
-_RAW_CONTROLS = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
-"""The other characters printable() takes out, as UTF-8 JSON holds them: C1 controls and
-the bidirectional overrides and isolates."""
 
 
 def now() -> str:
@@ -83,7 +79,7 @@ class Lines:
     def controls_between(self, start: int, end: int) -> bool:
         """Whether data[start:end] holds anything printable() would take out once decoded:
         what hidden_between finds, or a C1 control or bidirectional character as itself
-        (_RAW_CONTROLS), found in one pass too."""
+        (UTF8_CONTROLS), found in one pass too."""
         if self.hidden_between(start, end):
             return True
         if self._raw_controls is None:
@@ -94,7 +90,7 @@ class Lines:
                 for lead in (b"\xc2", b"\xe2"):  # find() is far quicker than a pattern
                     at = find(lead)
                     while at >= 0:
-                        if _RAW_CONTROLS.match(data, at):
+                        if UTF8_CONTROLS.match(data, at):
                             found.append(at)
                         at = find(lead, at + 1)
                 found.sort()
@@ -126,16 +122,9 @@ class Entry:
     """Other entries this one belongs with: {"preparation": the id of one made before}."""
 
     def to_record(self) -> dict[str, Any]:
-        fields = self.__dict__
-        stored = fields.get("_stored")
-        if stored is not None and _STORED_FIELDS.isdisjoint(fields):
-            # Nothing of it decoded yet: decoded for the record alone and not kept, as
-            # what asks for every entry's record (an export) goes through each once.
-            lines, start, tab, end = stored
-            number = fields["number"]
-            return _record(_fields(_decoded(lines.data[start:tab], number, "details")),
-                           _decoded(lines.data[tab + 1:end], number, "answers"))
-        return _record({name: getattr(self, name) for name in _HEAD_FIELDS}, self.answers)
+        # What is not decoded yet is decoded for the record alone and not kept, as what
+        # asks for every entry's record (an export) goes through each once.
+        return _record(self.peek_head(), self.peek_answers())
 
     @classmethod
     def stored(cls, entry_id: str, number: int, created: str, lines: Lines, start: int,

@@ -25,7 +25,7 @@ from reflect.entry import Entry
 from reflect.errors import ReflectError
 from reflect.packs import DERIVED_ROLES
 from reflect.present import Answer, Pieces, Reader, intensity, long_date
-from reflect.safe_text import has_control_characters, printable
+from reflect.safe_text import UTF8_CONTROLS, has_control_characters, printable
 
 FORMATS = ("md", "json", "csv", "txt", "html")
 EXPORT_FORMAT = "reflect-export"
@@ -303,8 +303,9 @@ def _json_record(record: dict[str, Any], printable_already: bool = False) -> str
     """The record as json.dumps(_printable_record(record), ensure_ascii=False, indent=2)
     writes it, each line after the first indented by four more spaces.
 
-    orjson writes it so (in C, far quicker) when no string holds a character printable()
-    takes out, which is nearly always: the journal's reading tells it for a stored entry
+    orjson writes it so (in C, far quicker; a number below 0.0001 may take another form,
+    which reads back the same) when no string holds a character printable() takes out,
+    which is nearly always: the journal's reading tells it for a stored entry
     (`printable_already`); for any other, such a character is written as an escape
     (\\u00.., \\b, \\f, \\r) or as itself (DEL, C1, the bidirectional ones), and
     _MAY_HOLD_CONTROLS finds each of those in what was written. Otherwise it is written
@@ -319,8 +320,7 @@ def _json_record(record: dict[str, Any], printable_already: bool = False) -> str
     return _json_record_cleaned(record)
 
 
-_MAY_HOLD_CONTROLS = re.compile(
-    rb"\\[ubfr]|\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+_MAY_HOLD_CONTROLS = re.compile(rb"\\[ubfr]|\x7f|" + UTF8_CONTROLS.pattern)
 """In JSON written as UTF-8, what could be a control character printable() takes out: an
 escape (or a backslash before b, f, r or u, which may be one), DEL, a C1 control character,
 or a bidirectional override or isolate (U+202A-U+202E, U+2066-U+2069)."""
@@ -357,7 +357,7 @@ def json_text(value: Any) -> str:
     an escape for those) and holds no number it writes otherwise (_numbers_as_json_dumps);
     anything else is written here, in Python."""
     try:
-        written = codec.indented_plain(value)
+        written = codec.indented(value)
     except codec.EncodeError:
         pass
     else:
