@@ -269,13 +269,32 @@ def check_journal(path: Path, reported: set[str], kills: int, encrypted: bool = 
     return len(entries)
 
 
+def cut_short_copies(folder: Path, journal: Path) -> list[Path]:
+    return sorted(folder.glob(f"{journal.stem}.cut-short-*.json"))
+
+
+def check_cut_short(copy: Path) -> None:
+    """A kill inside an append's write can leave part of a line (Linux stops a write to a
+    file between pages on SIGKILL). The next save keeps the file as it was, private: whole
+    lines, then a piece with no line break, which is never a reported entry."""
+    assert mode(copy) == 0o600, "a journal kept aside is not private"
+    raw = copy.read_bytes()
+    whole = raw.rfind(b"\n") + 1
+    assert 0 < whole < len(raw), "kept aside, but nothing in it was cut short"
+    assert set(journal_data(raw[:whole])) == {"entries", "meta"}
+
+
 def check_folder(folder: Path, journal: Path) -> list[Path]:
-    """Only the journal, its lock, its backups and temp files of killed writers; temps never
-    the journal; every backup whole and private."""
+    """Only the journal, its lock, its backups, the journal as it was when a killed append
+    left part of a line, and temp files of killed writers; temps never the journal; every
+    backup whole and private."""
     leftovers = temp_files(folder, journal.name)
+    aside = cut_short_copies(folder, journal)
+    for copy in aside:
+        check_cut_short(copy)
     names = {p.name for p in folder.iterdir()}
-    assert names - {p.name for p in leftovers} <= {journal.name, journal.name + ".lock",
-                                                   "backups"}
+    assert names - {p.name for p in leftovers + aside} <= {journal.name,
+                                                           journal.name + ".lock", "backups"}
     assert {journal.name, journal.name + ".lock"} <= names
     check_backups(folder / "backups", journal)
     assert journal.is_file()
@@ -344,7 +363,9 @@ def test_kill_9_while_saving_never_loses_a_reported_entry(helper, reflect_home, 
     leftovers = check_folder(reflect_home, journal)
     say(f"kill -9 ({kind}): {len(reported)} saves reported, {kills} kills, {count} entries "
         f"in the journal ({count - len(reported)} saved but not reported), 0 lost, "
-        f"{len(leftovers)} leftover temp files, {time.monotonic() - started:.1f} s")
+        f"{len(leftovers)} leftover temp files, "
+        f"{len(cut_short_copies(reflect_home, journal))} lines cut short by a kill, "
+        f"{time.monotonic() - started:.1f} s")
 
 
 def test_four_writers_at_once_each_get_their_own_number(helper, reflect_home, tmp_path):
@@ -622,6 +643,8 @@ def test_a_line_cut_short_is_left_out_then_dropped_with_the_file_kept_aside(
         [aside] = reflect_home.glob("journal.cut-short-*.json")
         assert aside.read_bytes() == whole[:cut]
         assert stat.S_IMODE(aside.stat().st_mode) == 0o600
+        # What the kill -9 test accepts in the folder after a kill inside an append.
+        check_folder(reflect_home, path)
 
 
 def test_encryption_round_trip_and_a_wrong_passphrase(reflect_home, shipped_packs):
