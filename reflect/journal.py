@@ -36,10 +36,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
-from tinydb.storages import Storage
-
 from reflect import backups, codec, crypto, migrations
 from reflect.crypto import DamagedEnvelope, Keyring, PassphraseSource
 from reflect.entry import Entry, Lines, clean_answers, derive, is_entry_record, now
@@ -300,8 +296,10 @@ def _encode(data: dict[str, Any], path: Path) -> bytes:
                            "It has not been changed.") from None
 
 
-class PrivateJSONStorage(Storage):
-    """TinyDB storage that reads the whole file and replaces it atomically, 0600.
+class PrivateJSONStorage:
+    """TinyDB storage that reads the whole file and replaces it atomically, 0600. TinyDB
+    asks a storage only for read, write and close, so this one does not derive from its
+    Storage: reads that never change the journal need not import tinydb.
 
     An encrypted journal stays encrypted: each write uses the salt of the file that was
     read, and a fresh nonce."""
@@ -597,6 +595,9 @@ class Journal:
 
         Reading a file of an older schema takes the write lock instead, so the file is
         brought up to date (after a backup) before it is read."""
+        from tinydb import TinyDB
+        from tinydb.middlewares import CachingMiddleware
+
         upgrade = False
         with self._lock(write):
             if write:

@@ -292,14 +292,15 @@ def test_other_read_command_lines_are_left_to_typer(args):
     assert launch._read_options(args) is None
 
 
-def test_list_show_and_search_load_neither_typer_nor_rich_when_piped(filled):
+def test_list_show_and_search_load_neither_typer_nor_rich_nor_tinydb_when_piped(filled):
     """The plain read commands answer without typer; a piped list needs no rich either,
-    and a plain journal is read without what decrypting one needs."""
+    a plain journal is read without what decrypting one needs, and a read that changes
+    nothing needs no TinyDB."""
     # Nor what only encryption needs, for a plain journal.
     for args, quick_without in ((["list"], {"typer", "rich", "pydantic", "hashlib",
-                                            "base64", "cryptography"}),
-                                (["show", "2"], {"typer", "pydantic"}),
-                                (["search", "partner"], {"typer", "pydantic"})):
+                                            "base64", "cryptography", "tinydb"}),
+                                (["show", "2"], {"typer", "pydantic", "tinydb"}),
+                                (["search", "partner"], {"typer", "pydantic", "tinydb"})):
         done = reflect(*args)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip()
