@@ -7,7 +7,7 @@ ask; if so the reflection keeps a link, and `show` puts the two together. Termin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from reflect.entry import Entry
@@ -61,14 +61,20 @@ def ask_to_link(preparation: Entry, asker: Asker) -> bool:
     return answer is True
 
 
-def related(entries: Iterable[Entry], entry: Entry) -> list[tuple[str, Entry]]:
-    """Entries that belong with this one: its preparation, or the reflection that followed."""
-    by_id = {e.id: e for e in entries}
+def related(entries: Sequence[Entry], entry: Entry) -> list[tuple[str, Entry]]:
+    """Entries that belong with this one: its preparation, or the reflections that followed.
+
+    reflect links a reflection only to a preparation, so only a preparation's showing
+    looks through every entry's links (which, in a large journal, is most of the time
+    `show` takes)."""
     found = []
-    prepared = by_id.get(entry.links.get(LINK, ""))
-    if prepared is not None:
-        found.append(("Prepared beforehand", prepared))
-    for other in by_id.values():
-        if not other.has_no_links() and other.links.get(LINK) == entry.id:
-            found.append(("The reflection that followed", other))
+    prepared = entry.links.get(LINK)
+    if prepared:
+        for other in entries:
+            if other.id == prepared:
+                found.append(("Prepared beforehand", other))
+                break
+    if is_preparation(entry):
+        found += [("The reflection that followed", other) for other in entries
+                  if not other.has_no_links() and other.links.get(LINK) == entry.id]
     return found
