@@ -13,6 +13,11 @@ Every figure is whole-process wall time, the median of --runs runs after one war
 the peak memory (maximum resident set) of that process. The table and a JSON copy go to
 bench/results/ (a timestamped file and latest.json). Commands this reflect does not have
 yet show as n/a.
+
+Two rows are floors, not commands: what a figure cannot go below with reflect's libraries
+and its journal as it is. "floor: questionary" imports the library that draws the first
+question; "floor: read journal" starts reflect's reading code, reads every line of the
+journal and loads the packs, as list, show and search do before they print anything.
 """
 
 from __future__ import annotations
@@ -437,6 +442,21 @@ answers = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
 Journal(Path(sys.argv[2])).add(pack, answers, new_id(), now())
 """
 
+FLOOR_READ_SCRIPT = """\
+import sys
+from pathlib import Path
+from reflect import paths
+from reflect.journal import Journal
+from reflect.packs import discover
+from reflect.present import Reader
+entries = Journal(Path(sys.argv[1])).entries()
+reader = Reader(discover(paths.user_packs_dir())[0])
+"""
+"""What list, show and search each do before they print anything: reflect's reading code
+started, every line of the journal read, the packs loaded. A floor for those figures."""
+FLOOR_PROMPT_SCRIPT = "import questionary"
+"""The library that draws reflect's questions, loaded: a floor for the first question."""
+
 FIRST_QUESTION = rb"(?<![\d/])1/\d+"
 """reflect's first question is on screen: its step marker, like 1/15."""
 JRNL_PROMPT = rb"Writing Entry"
@@ -446,7 +466,9 @@ FIGURES = (
     ("version", "--version", None, False),
     ("help", "--help", None, False),
     ("first_question_new", "first question, new", None, False),
+    ("floor_prompt", "floor: questionary", None, False),
     ("first_question", "first question", None, True),
+    ("floor_read", "floor: read journal", None, True),
     ("list", "list (last 20)", "list", True),
     ("show", "show N", "show", True),
     ("search", f"search {SEARCH_WORD}", "search", True),
@@ -460,6 +482,8 @@ JRNL_MAP = {
     "help": "jrnl --help",
     "first_question_new": "jrnl (no editor) on an empty journal: time to 'Writing Entry'",
     "first_question": "jrnl (no editor): time to its 'Writing Entry' prompt",
+    "floor_prompt": "none: reflect's own floor (python -c 'import questionary')",
+    "floor_read": "none: reflect's own floor (start, read every line, load the packs)",
     "list": "jrnl -n 20 --short",
     "show": "jrnl -n 1 (jrnl has no entry numbers; it parses the whole journal either way)",
     "search": f"jrnl -contains {SEARCH_WORD}",
@@ -564,6 +588,8 @@ def jobs_for(setup: Setup, key: str, size: int | None,
         if key == "first_question_new":
             return (Job([r], env, shown=FIRST_QUESTION),
                     Job([j], jenv, shown=JRNL_PROMPT) if j else None, "")
+        if key == "floor_prompt":
+            return Job([setup.python, "-c", FLOOR_PROMPT_SCRIPT], env, silent=True), None, ""
         argv = {"version": ["--version"], "help": ["--help"]}[key]
         return (Job([r, *argv], env),
                 Job([j, *argv], jenv) if j else None, "")
@@ -576,6 +602,9 @@ def jobs_for(setup: Setup, key: str, size: int | None,
     needs = next(needs for k, _, needs, _ in FIGURES if k == key)
     if needs and needs not in setup.commands:
         ours: Job | None = None
+    elif key == "floor_read":
+        return (Job([setup.python, "-c", FLOOR_READ_SCRIPT, str(default_journal(home))], env,
+                    silent=True), None, "")
     elif key == "first_question":
         ours = Job([r], env, shown=FIRST_QUESTION)
     elif key == "save":
