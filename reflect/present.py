@@ -160,51 +160,67 @@ class Pieces:
     def __init__(self, reader: Reader, make: Callable[[Answer], str]) -> None:
         self.reader = reader
         self.make = make
-        self._kept: dict[str, dict[tuple[Any, ...], str]] = {}
+        self._plans: dict[str, _Plan] = {}
 
     def of(self, entry: Entry) -> list[str]:
-        index = self.reader._index(entry)
-        kept = self._kept.get(entry.pack_id)
-        if kept is None:
-            kept = self._kept[entry.pack_id] = {}
+        plan = self._plans.get(entry.pack_id)
+        if plan is None:
+            plan = self._plans[entry.pack_id] = _Plan(self.reader._index(entry))
         given = entry.answers
-        make, written, steps = self.make, index.written, index.steps
+        make = self.make
         pieces: list[str] = []
         add = pieces.append
-        for step_id in index.ordered(given):
-            value = given[step_id]
-            # The value itself is the key; a list's items must be strings to be kept (so
-            # no other value is equal to it), and a single value's type is in its key (so
-            # 1 and True, which are equal, are kept apart).
+        # The steps of the pack in its order, each with the pieces kept for its answers:
+        # a piece is kept under the value itself (a list as a tuple of strings, so no
+        # other value is equal to it; any other value beside its type, so 1 and True,
+        # which are equal, are kept apart).
+        for step_id, written, by_words, by_list, by_other in plan.steps:
+            value = given.get(step_id)
             kind = type(value)
-            if kind is list:
+            if kind is str:
                 if not value:
                     continue
-                key: tuple[Any, ...] = (step_id, tuple(value))
-            elif kind is str:
+                if written is not None:  # words of one's own: made each time
+                    add(make(Answer(step_id, written.question, written.kind, (value,))))
+                    continue
+                kept, key = by_words, value
+            elif kind is list:
                 if not value:
                     continue
-                step = written.get(step_id)
-                if step is not None:  # words of one's own: made each time
-                    add(make(Answer(step_id, step.question, step.kind, (value,))))
-                    continue
-                key = (step_id, str, value)
+                kept, key = by_list, tuple(value)
             elif value is None:
                 continue
             else:
-                key = (step_id, kind, value)
+                kept, key = by_other, (kind, value)
             try:
                 piece = kept.get(key)
             except TypeError:  # a value that cannot be a key (a journal edited by hand)
-                add(make(index.answer(step_id, value)))
+                add(make(plan.index.answer(step_id, value)))
                 continue
             if piece is None:
-                piece = make(index.answer(step_id, value))
-                if (len(kept) < KEPT and step_id in steps
-                        and (kind is not list or all(type(item) is str for item in value))):
+                piece = make(plan.index.answer(step_id, value))
+                if plan.room and (kind is not list
+                                  or all(type(item) is str for item in value)):
+                    plan.room -= 1
                     kept[key] = piece
             add(piece)
+        if not plan.index.known.issuperset(given):  # steps the pack does not have: last
+            for step_id, value in given.items():
+                if step_id not in plan.index.known and value not in (None, "", []):
+                    add(make(plan.index.answer(step_id, value)))
         return pieces
+
+
+class _Plan:
+    """What Pieces keeps for one pack: its index, and each step in order with the pieces
+    made so far for its answers (words of one's own are not kept)."""
+
+    def __init__(self, index: _PackIndex) -> None:
+        self.index = index
+        self.room = KEPT
+        self.steps: list[tuple[str, Step | None, dict[Any, str], dict[Any, str],
+                               dict[Any, str]]] = [
+            (step_id, index.written.get(step_id), {}, {}, {}) for step_id in index.order]
 
 
 KEPT = 10_000
