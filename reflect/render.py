@@ -511,15 +511,32 @@ def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
     if total < PROGRESS_FROM or not err.is_terminal:
         yield lambda: None
         return
+    import time
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    # Drawn from here as the work goes rather than by a thread of rich's own: the work
+    # may share itself with a second process (split.py), which is only safe while this
+    # process has a single thread.
     with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err,
-                  transient=True) as bar:
+                  transient=True, auto_refresh=False) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda: bar.advance(task)
+        drawn = time.monotonic()
+
+        def step() -> None:
+            nonlocal drawn
+            bar.advance(task)
+            now = time.monotonic()
+            if now - drawn >= REDRAW_EVERY:
+                bar.refresh()
+                drawn = now
+
+        yield step
 
 
 PROGRESS_FROM = 1000
+REDRAW_EVERY = 0.1
+"""Seconds between redrawing a progress bar."""
 
 
 def imported(added: Sequence[Entry], skipped: int) -> None:
