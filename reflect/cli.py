@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shlex
@@ -305,17 +306,20 @@ def export(
     if not chosen:
         render.nothing_matches()
         return
-    pieces = export_render(fmt.value, chosen, reader, now())
-    if output is None:
-        _export_to_stdout(pieces)
-        return
-    _check_output(output, journal_file, force)
-    from reflect.files import private_writer
+    if output is not None:
+        _check_output(output, journal_file, force)
+    # closing: however the export ends, a process sharing the work (split.py) ends with it
+    with contextlib.closing(export_render(fmt.value, chosen, reader, now())) as pieces:
+        if output is None:
+            _export_to_stdout(pieces)
+            return
+        from reflect.files import private_writer
 
-    with render.progress(len(chosen), "Exporting") as step, private_writer(output) as out:
-        for piece in pieces:
-            out.write(piece)
-            step()
+        with (render.progress(len(chosen), "Exporting") as step,
+              private_writer(output) as out):
+            for piece in pieces:
+                out.write(piece)
+                step()
     if sys.stderr.isatty():
         render.exported(len(chosen), output)
 

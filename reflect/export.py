@@ -16,7 +16,7 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from reflect.errors import ReflectError
 from reflect.packs import DERIVED_ROLES
 from reflect.present import Answer, Pieces, Reader, intensity, long_date
 from reflect.safe_text import UTF8_CONTROLS, has_control_characters, printable
+from reflect.split import in_order
 
 FORMATS = ("md", "json", "csv", "txt", "html")
 EXPORT_FORMAT = "reflect-export"
@@ -45,6 +46,9 @@ _MD_STARTS = re.compile(r"\s*[#+=\-\d]")
 """With _MD_CHANGES and space at the end, what md_escape would change in a text, or may: a
 control character or a line break, a character Markdown reads as its own, or a start that
 could make a heading, a list or a rule. Text with none of them is written as it is."""
+
+Writer = Generator[str, None, None]
+"""An export, piece by piece; closed when the export stops early (see split.py)."""
 
 PRIVATE_NOTE = "Private notes: whoever has this file can read them."
 
@@ -119,21 +123,14 @@ _md_words = functools.lru_cache(maxsize=4096)(md_escape)
 """md_escape for words that come up in entry after entry (questions, choices, titles)."""
 
 
-def _each(entries: Iterable[Entry]) -> Iterator[Entry]:
-    """Each entry in turn, what was decoded of it let go once it is written out: an export
-    of a large journal never holds it all decoded at once."""
-    for entry in entries:
-        yield entry
-        entry.forget()
-
-
 def markdown(entries: Sequence[Entry], reader: Reader,
-             today: date | None = None) -> Iterator[str]:
+             today: date | None = None) -> Writer:
     yield "# Reflections\n\n"
     yield f"{_span(entries)}. Exported from reflect on {_exported_on(today)}.  \n"
     yield f"*{PRIVATE_NOTE}*\n"
     pieces = Pieces(reader, _md_answer)
-    for entry in _each(entries):
+
+    def one(entry: Entry) -> str:
         pack = reader.pack_of(entry)
         title = entry.derived.get("title") or (pack.title if pack else "Reflection")
         parts = [f"\n---\n\n## #{entry.number} · {md_escape(str(title))}\n\n"]
@@ -150,7 +147,9 @@ def markdown(entries: Sequence[Entry], reader: Reader,
             parts.append("\n**Later: how the other ways went**\n\n")
             parts.append("".join(f"- {_md_words(what)}: {_md_words(how)}\n"
                                  for what, how in later))
-        yield "".join(parts)
+        return "".join(parts)
+
+    yield from in_order(entries, one)
 
 
 def _md_answer(answer: Answer) -> str:
@@ -169,7 +168,7 @@ def _md_answer(answer: Answer) -> str:
 # Plain text ---------------------------------------------------------------------------
 
 def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
-         width: int = 78) -> Iterator[str]:
+         width: int = 78) -> Writer:
 
     @functools.lru_cache(maxsize=4096)
     def wrap_kept(words: str, indent: str = "  ", first: str | None = None) -> str:
@@ -194,7 +193,8 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
 
     yield f"REFLECTIONS\n{_span(entries)}. Exported from reflect on {_exported_on(today)}.\n"
     yield f"{PRIVATE_NOTE}\n"
-    for entry in _each(entries):
+
+    def one(entry: Entry) -> str:
         pack = reader.pack_of(entry)
         title = printable(str(entry.derived.get("title") or "Reflection"),
                           keep_newlines=False)
@@ -203,7 +203,9 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
         parts.append(f"{long_date(entry.created)}"
                      + (f" - {printable(pack.title)}" if pack else "") + "\n")
         parts += pieces.of(entry)
-        yield "".join(parts)
+        return "".join(parts)
+
+    yield from in_order(entries, one)
 
 
 def fill(line: str, width: int, first: str, indent: str) -> str:
@@ -254,7 +256,7 @@ def _cell(value: str) -> str:
     return value
 
 
-def csv_rows(entries: Sequence[Entry], reader: Reader) -> Iterator[str]:
+def csv_rows(entries: Sequence[Entry], reader: Reader) -> Writer:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -266,14 +268,15 @@ def csv_rows(entries: Sequence[Entry], reader: Reader) -> Iterator[str]:
 
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    for entry in _each(entries):
+
+    def one(entry: Entry) -> str:
         derived = entry.derived
 
         def words(role: str) -> str:
-            return "; ".join(reader.labels(entry, role))  # noqa: B023 - used at once
+            return "; ".join(reader.labels(entry, role))
 
         def number(role: str) -> str:
-            value = derived.get(role)  # noqa: B023 - used at once
+            value = derived.get(role)
             return str(value) if type(value) is int else ""
 
         writer.writerow([
@@ -283,19 +286,27 @@ def csv_rows(entries: Sequence[Entry], reader: Reader) -> Iterator[str]:
             _cell(words("reframe")), _cell(words("alternatives")),
             _cell(words("remember")), entry.id,
         ])
-        yield flush()
+        return flush()
+
+    yield from in_order(entries, one)
 
 
 # JSON ---------------------------------------------------------------------------------
 
-def json_export(entries: Sequence[Entry], exported: str) -> Iterator[str]:
+def json_export(entries: Sequence[Entry], exported: str) -> Writer:
     """Every field of every entry, in a shape `reflect import` reads back."""
     yield ('{\n  "format": "' + EXPORT_FORMAT + '",\n  "schema": ' + str(EXPORT_SCHEMA)
            + ',\n  "exported": ' + json.dumps(exported) + ',\n  "count": '
            + str(len(entries)) + ',\n  "entries": [')
-    for index, entry in enumerate(_each(entries)):
-        yield (("," if index else "") + "\n    "
-               + _json_record(entry.to_record(), entry.surely_printable()))
+
+    def one(entry: Entry) -> str:
+        return ",\n    " + _json_record(entry.to_record(), entry.surely_printable())
+
+    records = in_order(entries, one)
+    first = next(records, None)
+    if first is not None:
+        yield first[1:]  # no comma before the first
+        yield from records
     yield "\n  ]\n}\n"
 
 
@@ -608,7 +619,7 @@ def _html_answer(answer: Answer) -> str:
 
 
 def html_export(entries: Sequence[Entry], reader: Reader,
-                today: date | None = None) -> Iterator[str]:
+                today: date | None = None) -> Writer:
     """A page with the patterns first, then every reflection, question by question."""
     yield ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
@@ -621,13 +632,12 @@ def html_export(entries: Sequence[Entry], reader: Reader,
     yield _html_stats(insights.compute(entries, reader))
     yield '<section id="reflections">\n'
     pieces = Pieces(reader, _html_answer)
-    for entry in _each(entries):
-        yield _html_entry(entry, reader, pieces)
+    yield from in_order(entries, lambda entry: _html_entry(entry, reader, pieces))
     yield "</section>\n</main>\n</body>\n</html>\n"
 
 
 def render(fmt: str, entries: Sequence[Entry], reader: Reader, exported: str,
-           today: date | None = None) -> Iterator[str]:
+           today: date | None = None) -> Writer:
     if fmt == "html":
         return html_export(entries, reader, today)
     if fmt == "md":

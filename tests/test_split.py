@@ -1,0 +1,207 @@
+"""Writing out many entries with a second process taking half the work (split.py): the
+pieces come in order and whole however the helper fares, and it never outlives the work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from reflect import split
+from reflect.errors import ReflectError
+
+pytestmark = [
+    pytest.mark.timeout(60),
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system"),
+]
+
+
+class Item:
+    """Stands in for an entry: a number, and forget() counted."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.forgotten = 0
+
+    def forget(self) -> None:
+        self.forgotten += 1
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "SPLIT_FROM", 10)
+    monkeypatch.setattr(split, "BATCH", 4)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+
+
+def no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def by_whom(item: Item) -> str:
+    return f"{item.number} {os.getpid()} ünïcode \udcff\n"
+
+
+def test_pieces_come_in_order_with_every_other_batch_from_a_second_process(small_batches):
+    items = [Item(n) for n in range(30)]
+    pieces = list(split.in_order(items, by_whom))
+    assert [int(piece.split()[0]) for piece in pieces] == list(range(30))
+    here = str(os.getpid())
+    writers = [piece.split()[1] for piece in pieces]
+    # batches of 4: 0-3 here, 4-7 by the helper, 8-11 here, ...
+    assert [writer == here for writer in writers] == [(n // 4) % 2 == 0 for n in range(30)]
+    assert pieces[5].endswith(" ünïcode \udcff\n")  # any text comes back as it was
+    assert [item.forgotten for item in items[:4]] == [1, 1, 1, 1]  # let go once written
+    assert no_children_left()
+
+
+def test_few_entries_one_core_or_another_thread_keep_the_work_here(small_batches,
+                                                                   monkeypatch):
+    here = str(os.getpid())
+
+    def writers(count: int) -> set[str]:
+        return {piece.split()[1] for piece in split.in_order([Item(n) for n in range(count)],
+                                                             by_whom)}
+
+    assert writers(9) == {here}
+    assert writers(10) != {here}
+    running = threading.Event()
+    thread = threading.Thread(target=running.wait)
+    thread.start()
+    try:
+        assert writers(30) == {here}  # a fork beside a thread may hang on a held lock
+    finally:
+        running.set()
+        thread.join()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert writers(30) == {here}
+
+
+def test_when_the_helper_fails_this_process_writes_what_it_did_not_send(small_batches):
+    parent = os.getpid()
+
+    def fails_in_the_helper(item: Item) -> str:
+        if os.getpid() != parent and item.number >= 12:
+            raise RuntimeError("a bug only the helper meets")
+        return by_whom(item)
+
+    pieces = list(split.in_order([Item(n) for n in range(30)], fails_in_the_helper))
+    assert [int(piece.split()[0]) for piece in pieces] == list(range(30))
+    writers = [int(piece.split()[1]) for piece in pieces]
+    assert writers[4] != parent  # the first batch it sent is used
+    assert set(writers[12:]) == {parent}
+    assert no_children_left()
+
+
+def test_an_entry_that_cannot_be_written_stops_the_work_where_it_would_alone(small_batches):
+    def damaged_at_13(item: Item) -> str:
+        if item.number == 13:
+            raise ReflectError("Reflection #13 in the journal is damaged.")
+        return by_whom(item)
+
+    pieces = split.in_order([Item(n) for n in range(30)], damaged_at_13)
+    got = [int(next(pieces).split()[0]) for _ in range(13)]
+    assert got == list(range(13))
+    with pytest.raises(ReflectError, match="#13"):
+        next(pieces)
+    assert no_children_left()
+
+
+def test_stopping_early_ends_the_helper_at_once(small_batches):
+    pieces = split.in_order([Item(n) for n in range(3000)], by_whom)
+    assert [next(pieces), next(pieces)] == [by_whom(Item(0)), by_whom(Item(1))]
+    pieces.close()  # `reflect export | head`, or an error while writing the pieces out
+    assert no_children_left()
+
+
+def test_ctrl_c_ends_both_processes_and_the_helper_says_nothing(tmp_path: Path):
+    """Ctrl-C on a terminal reaches every process of the foreground group at once."""
+    script = tmp_path / "slow_export.py"
+    script.write_text(textwrap.dedent(f"""
+        import os, sys, time
+        from reflect import split
+
+        class Item:
+            def __init__(self, number): self.number = number
+            def forget(self): pass
+
+        def slowly(item):
+            mark = os.path.join({str(tmp_path)!r}, f"pid-{{os.getpid()}}")
+            if not os.path.exists(mark):
+                open(mark, "w").close()
+            time.sleep(0.002)
+            return f"{{item.number}}\\n"
+
+        try:
+            for piece in split.in_order([Item(n) for n in range(5000)], slowly):
+                sys.stdout.write(piece)
+                sys.stdout.flush()
+        except KeyboardInterrupt:
+            print("stopped", file=sys.stderr)
+            sys.exit(130)
+    """))
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    assert process.stdout is not None
+    number = 0
+    while 0 <= number <= 600:  # well into the work: a batch of the helper's has come back
+        number = int(process.stdout.readline() or -1)
+    assert number > 600
+    os.killpg(process.pid, signal.SIGINT)
+    _, errors = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert errors.decode() == "stopped\n"  # no word, and no traceback, from the helper
+    helpers = [int(mark.name[4:]) for mark in tmp_path.glob("pid-*")
+               if int(mark.name[4:]) != process.pid]
+    assert len(helpers) == 1
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.kill(helpers[0], 0)
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "csv", "txt", "html"])
+def test_every_export_is_the_same_to_the_byte_with_or_without_a_helper(
+        fmt, small_batches, monkeypatch, shipped_packs, journal_file):
+    from typer.testing import CliRunner
+
+    from reflect.cli import app
+    from reflect.entry import new_id
+    from reflect.journal import Journal
+
+    from conftest import FULL_ANSWERS, HOSTILE_TEXT, days_ago
+
+    journal = Journal(journal_file)
+    words = ["Plain words.", HOSTILE_TEXT, "Zwei Zeilen:\nß, 東京, 🙂", "# not a heading",
+             "- not a list", "=cell", "tab\there", "1. not a number"]
+    for n in range(30):
+        journal.add(shipped_packs["hearing-no"], {
+            **FULL_ANSWERS, "what_happened": words[n % len(words)] + f" ({n})",
+            "intensity": n % 11, "need": ["closeness", "rest", "comfort"][: 1 + n % 3],
+            "story": words[(n + 3) % len(words)]}, new_id(), days_ago(40 - n))
+    started = []
+    start = split._start
+    monkeypatch.setattr(split, "_start", lambda *args: started.append(1) or start(*args))
+
+    def exported() -> bytes:
+        result = CliRunner().invoke(app, ["export", "--format", fmt],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0
+        return result.stdout_bytes
+
+    shared = exported()
+    assert started == [1]
+    monkeypatch.setattr(split, "SPLIT_FROM", 10**9)
+    assert exported() == shared
+    assert started == [1]
+    assert no_children_left()
