@@ -1,13 +1,13 @@
-"""Writing out every entry with a second process taking half the work.
+"""Going through many entries with a second process taking half the work.
 
-An export of a long journal spends nearly all its time in Python, entry by entry, on one
-core. Once the journal is read, a copy of this process (os.fork: it starts with every
-entry already in memory, so nothing is read or sent twice) writes out every other batch of
-entries and passes them back through a pipe; this process writes the rest, and hands the
-pieces on in their order.
+Exports and stats of a long journal spend nearly all their time in Python, entry by
+entry, on one core. Once the journal is read, a copy of this process (os.fork: it starts
+with every entry already in memory, so nothing is read or sent twice) works through every
+other batch of entries and passes what it made back through a pipe (marshal: strings,
+numbers, lists and dicts); this process does the rest, and hands each result on in order.
 
 The copy is only a helper. If it fails in any way (an entry it cannot read, a bug, it is
-killed), this process writes the batches it did not send back itself, so the outcome, and
+killed), this process does the batches it did not send back itself, so the outcome, and
 any error, is what one process alone would give. It never touches the journal, standard
 output or standard error, ignores Ctrl-C (this process stops it on the way out), and ends
 with os._exit, so none of this process's buffers or exit handlers run twice.
@@ -20,11 +20,11 @@ would then wait on forever). Terminal-free.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import sys
-from array import array
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from reflect.entry import Entry
@@ -36,37 +36,41 @@ entries take a tenth of a second or more to write out."""
 BATCH = 256
 """Entries in a batch: enough that passing one back is a small part of writing it."""
 
-_HEADER = 8  # how many pieces, and how many bytes they take, as two 4-byte numbers
+_SIZE = 8  # the bytes of a batch, as a number in 8 bytes, before the batch itself
+
+T = TypeVar("T")
 
 
-def in_order(entries: Sequence[Entry], write: Callable[[Entry], str]) -> Iterator[str]:
-    """write(entry) for each entry, in order, what was decoded of each let go once it is
-    written: an export of a large journal never holds it all decoded at once."""
-    helper = _start(entries, write) if _worth_it(len(entries)) else None
+def in_order(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T]:
+    """work(entry) for each entry, in order, what was decoded of each let go once it is
+    done: a large journal is never held all decoded at once. What work returns must be
+    something marshal can send (as anything made of strings, numbers, lists and dicts)."""
+    helper = _start(entries, work) if _worth_it(len(entries)) else None
     if helper is None:
-        yield from _written(entries, write)
+        yield from _done(entries, work)
         return
     pid = helper[0]
     pipe: IO[bytes] | None = helper[1]  # None once the helper has stopped
     try:
         for start in range(0, len(entries), BATCH):
+            batch = entries[start:start + BATCH]
             if (start // BATCH) % 2 == 0 or pipe is None:
-                yield from _written(entries[start:start + BATCH], write)
+                yield from _done(batch, work)
                 continue
-            pieces = _received(pipe)
-            if pieces is None:  # the helper stopped: the rest is done here
+            done = _received(pipe, len(batch))
+            if done is None:  # the helper stopped: the rest is done here
                 pipe.close()
                 pipe = None
-                yield from _written(entries[start:start + BATCH], write)
+                yield from _done(batch, work)
                 continue
-            yield from pieces
+            yield from done
     finally:
         _stop(pid, pipe)
 
 
-def _written(entries: Sequence[Entry], write: Callable[[Entry], str]) -> Iterator[str]:
+def _done(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T]:
     for entry in entries:
-        yield write(entry)
+        yield work(entry)
         entry.forget()
 
 
@@ -82,7 +86,7 @@ def _worth_it(count: int) -> bool:
 
 
 def _start(entries: Sequence[Entry],
-           write: Callable[[Entry], str]) -> tuple[int, IO[bytes]] | None:
+           work: Callable[[Entry], Any]) -> tuple[int, IO[bytes]] | None:
     """The helper's process id and the pipe its batches come through; None when it cannot
     be started (too many processes, too little memory), and all is done here."""
     try:
@@ -98,7 +102,7 @@ def _start(entries: Sequence[Entry],
         return None
     if pid == 0:  # the helper
         os.close(reading)
-        _help(entries, write, writing)  # never returns
+        _help(entries, work, writing)  # never returns
     os.close(writing)
     return pid, os.fdopen(reading, "rb")
 
@@ -114,8 +118,8 @@ def _widen(fd: int) -> None:
         pass
 
 
-def _help(entries: Sequence[Entry], write: Callable[[Entry], str], fd: int) -> None:
-    """In the helper: every odd batch, written out and sent back in order; then exit."""
+def _help(entries: Sequence[Entry], work: Callable[[Entry], Any], fd: int) -> None:
+    """In the helper: every odd batch, worked through and sent back in order; then exit."""
     import signal
 
     code = 1
@@ -123,42 +127,29 @@ def _help(entries: Sequence[Entry], write: Callable[[Entry], str], fd: int) -> N
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         with os.fdopen(fd, "wb") as pipe:
             for start in range(BATCH, len(entries), 2 * BATCH):
-                pieces = list(_written(entries[start:start + BATCH], write))
-                sizes = array("I", map(len, pieces))
-                data = "".join(pieces).encode("utf-8", "surrogatepass")
-                pipe.write(len(pieces).to_bytes(4, "little") + len(data).to_bytes(4, "little"))
-                pipe.write(sizes.tobytes())
-                pipe.write(data)
+                batch = marshal.dumps(list(_done(entries[start:start + BATCH], work)))
+                pipe.write(len(batch).to_bytes(_SIZE, "little"))
+                pipe.write(batch)
                 pipe.flush()
         code = 0
-    finally:  # whatever went wrong, the batches not sent are written by the other process
+    finally:  # whatever went wrong, the batches not sent are done by the other process
         os._exit(code)
 
 
-def _received(pipe: IO[bytes]) -> list[str] | None:
-    """The next batch from the helper, piece by piece; None if it stopped before sending
-    it whole."""
+def _received(pipe: IO[bytes], count: int) -> list[Any] | None:
+    """The next batch from the helper, of `count` results; None if it stopped before
+    sending it whole."""
     try:
-        header = pipe.read(_HEADER)
-        if len(header) < _HEADER:
+        size = pipe.read(_SIZE)
+        if len(size) < _SIZE:
             return None
-        count = int.from_bytes(header[:4], "little")
-        size = int.from_bytes(header[4:], "little")
-        sizes = array("I")
-        raw_sizes = pipe.read(count * sizes.itemsize)
-        data = pipe.read(size)
-    except OSError:
+        batch = pipe.read(int.from_bytes(size, "little"))
+        if len(batch) < int.from_bytes(size, "little"):
+            return None
+        done = marshal.loads(batch)  # noqa: S302 - made by our own copy, in a pipe of our own
+    except (OSError, ValueError, EOFError, TypeError):
         return None
-    if len(raw_sizes) < count * sizes.itemsize or len(data) < size:
-        return None
-    sizes.frombytes(raw_sizes)
-    text = data.decode("utf-8", "surrogatepass")
-    pieces = []
-    at = 0
-    for length in sizes:
-        pieces.append(text[at:at + length])
-        at += length
-    return pieces
+    return done if isinstance(done, list) and len(done) == count else None
 
 
 def _stop(pid: int, pipe: IO[bytes] | None) -> None:

@@ -170,9 +170,12 @@ def test_ctrl_c_ends_both_processes_and_the_helper_says_nothing(tmp_path: Path):
         os.kill(helpers[0], 0)
 
 
-@pytest.mark.parametrize("fmt", ["md", "json", "csv", "txt", "html"])
-def test_every_export_is_the_same_to_the_byte_with_or_without_a_helper(
-        fmt, small_batches, monkeypatch, shipped_packs, journal_file):
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "md"], ["export", "--format", "json"], ["export", "--format", "csv"],
+    ["export", "--format", "txt"], ["export", "--format", "html"], ["stats"],
+    ["stats", "--json"]], ids=" ".join)
+def test_exports_and_stats_are_the_same_to_the_byte_with_or_without_a_helper(
+        command, small_batches, monkeypatch, shipped_packs, journal_file):
     from typer.testing import CliRunner
 
     from reflect.cli import app
@@ -194,14 +197,51 @@ def test_every_export_is_the_same_to_the_byte_with_or_without_a_helper(
     monkeypatch.setattr(split, "_start", lambda *args: started.append(1) or start(*args))
 
     def exported() -> bytes:
-        result = CliRunner().invoke(app, ["export", "--format", fmt],
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(app, command, catch_exceptions=False)
         assert result.exit_code == 0
         return result.stdout_bytes
 
     shared = exported()
-    assert started == [1]
+    helpers = len(started)
+    assert helpers == (2 if "html" in command else 1)  # html: its patterns, its entries
     monkeypatch.setattr(split, "SPLIT_FROM", 10**9)
     assert exported() == shared
-    assert started == [1]
+    assert len(started) == helpers
     assert no_children_left()
+
+
+def test_stats_on_damaged_entries_stop_with_the_error_one_process_gives(
+        small_batches, monkeypatch, shipped_packs, journal_file):
+    """Entries #7 and #14 are done by the helper (batches of 4, every other one)."""
+    from typer.testing import CliRunner
+
+    from reflect.cli import app
+    from reflect.entry import new_id
+    from reflect.journal import Journal
+
+    from conftest import FULL_ANSWERS, days_ago
+
+    journal = Journal(journal_file)
+    for n in range(30):
+        journal.add(shipped_packs["hearing-no"], FULL_ANSWERS, new_id(), days_ago(40 - n))
+    lines = journal_file.read_bytes().split(b"\n")
+    head, _ = lines[7].split(b"\t")
+    lines[7] = head + b'\t{"need":}'  # answers that are not JSON
+    lines[14] = lines[14].replace(b'"updated":"', b'"updated":1,"x":"', 1)  # not a date
+    journal_file.write_bytes(b"\n".join(lines))
+
+    def stats() -> tuple[int, str]:
+        result = CliRunner().invoke(app, ["stats"], catch_exceptions=False)
+        return result.exit_code, " ".join(result.stderr.split())
+
+    shared = stats()
+    assert shared[0] != 0
+    assert "#14 in the journal is damaged: its details cannot be read" in shared[1]
+    assert no_children_left()
+    monkeypatch.setattr(split, "SPLIT_FROM", 10**9)
+    assert stats() == shared
+    lines[14] = lines[14].replace(b'"updated":1,"x":"', b'"updated":"', 1)
+    journal_file.write_bytes(b"\n".join(lines))
+    assert "#7 in the journal is damaged: its answers cannot be read" in stats()[1]
+    monkeypatch.setattr(split, "SPLIT_FROM", 10)
+    assert "#7 in the journal is damaged: its answers cannot be read" in stats()[1]
