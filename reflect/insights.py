@@ -195,10 +195,13 @@ class Insights:
 def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
     """Every pattern of these entries (in any order; from any pack).
 
-    One pass, oldest first, reads what every pattern needs of each entry: its head and
-    its answers are each decoded once for it and not kept (Entry.peek_head), so a large
-    journal is never all decoded at once, and what a pack says about a value is looked
-    up once (_Tally)."""
+    One pass, oldest first, reads what every pattern needs of each entry (_facts): its
+    head and its answers are each decoded once for it and not kept (Entry.peek_head), so
+    a large journal is never all decoded at once, and what a pack says about a value is
+    looked up once (_Tally). On a long journal a second process reads half of them
+    (split.py)."""
+    from reflect.split import in_order
+
     ordered = sorted(entries, key=attrgetter("created", "number"))
     needs = _Tally(reader, role="needs")
     reasons = _Tally(reader, step=REASONS_STEP)
@@ -211,22 +214,19 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
     by_month: dict[tuple[int, int], list[int]] = {}
     """The total and the count of "before" ratings in each month; an entry with only a
     "before" rating (the quick pack asks once) counts too."""
-    damaged: ReflectError | None = None
-    for at, entry in enumerate(ordered):
-        head = entry.peek_head()
-        pack_id, derived = head["pack_id"], head["derived"]
-        day = entry_day(entry)
+    damaged: int | None = None
+    for at, facts in enumerate(in_order(ordered, _facts)):
+        (number, created, pack_id, ordinal, before, after, needed, chosen, followups,
+         answers_read, reason, trap) = facts
+        day = date.fromordinal(ordinal)
         if day != date.min:
             days.append(day)
-        before = derived.get("intensity_before")  # a rating is an int: not True, not "7"
-        if type(before) is int:
-            after = derived.get("intensity_after")
+        if type(before) is int:  # a rating is an int: not True, not "7"
             if type(after) is int:
                 out_of = scales.get(pack_id)
                 if out_of is None:
                     out_of = scales[pack_id] = _scale(reader, pack_id, "intensity_before")
-                changes.append(Change(entry.number, entry.created, day, before, after,
-                                      out_of))
+                changes.append(Change(number, created, day, before, after, out_of))
             if day != date.min:
                 month = by_month.get((day.year, day.month))
                 if month is None:
@@ -234,20 +234,18 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
                 else:
                     month[0] += before
                     month[1] += 1
-        needs.add(pack_id, derived.get("needs"), at)
-        alternatives.add(pack_id, derived.get("alternatives"), at)
-        if head["followups"]:
-            outcomes.add(pack_id, head["followups"])
-        try:
-            answers = entry.peek_answers()
-        except ReflectError as problem:
+        needs.add(pack_id, needed, at)
+        alternatives.add(pack_id, chosen, at)
+        if followups:
+            outcomes.add(pack_id, followups)
+        if not answers_read:
             # Every head is read before any answer is counted on: told after them.
-            damaged = damaged or problem
+            damaged = at if damaged is None else damaged
             continue
-        reasons.add(pack_id, answers.get(REASONS_STEP), at)
-        traps.add(pack_id, answers.get(TRAPS_STEP), at)
+        reasons.add(pack_id, reason, at)
+        traps.add(pack_id, trap, at)
     if damaged is not None:
-        raise damaged
+        ordered[damaged].peek_answers()  # raises the error that entry's answers give
     unit, periods = activity(days)
     return Insights(
         count=len(ordered),
@@ -268,6 +266,25 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
         alternatives=alternatives.ranking(),
         follow_ups=outcomes.found(),
     )
+
+
+def _facts(entry: Entry) -> tuple[Any, ...]:
+    """What compute() reads of one entry, as plain values (a second process may read it):
+    its number, date, pack, day (as an ordinal), ratings before and after, needs, other
+    ways, follow-ups, whether its answers could be read, and its reasons and traps."""
+    head = entry.peek_head()
+    derived = head["derived"]
+    try:
+        answers = entry.peek_answers()
+    except ReflectError:
+        answers = {}
+        read = False
+    else:
+        read = True
+    return (entry.number, entry.created, head["pack_id"], entry_day(entry).toordinal(),
+            derived.get("intensity_before"), derived.get("intensity_after"),
+            derived.get("needs"), derived.get("alternatives"), head["followups"], read,
+            answers.get(REASONS_STEP), answers.get(TRAPS_STEP))
 
 
 # How often ----------------------------------------------------------------------------
