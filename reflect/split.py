@@ -1,7 +1,7 @@
 """Going through many entries with a second process taking half the work.
 
-Exports and stats of a long journal spend nearly all their time in Python, entry by
-entry, on one core. Once the journal is read, a copy of this process (os.fork: it starts
+The exports (but JSON, see json_export) and stats of a long journal spend nearly all
+their time in Python, entry by entry, on one core. Once the journal is read, a copy of this process (os.fork: it starts
 with every entry already in memory, so nothing is read or sent twice) works through every
 other batch of entries and passes what it made back through a pipe (marshal: strings,
 numbers, lists and dicts); this process does the rest, and hands each result on in order.
@@ -47,7 +47,7 @@ def in_order(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T
     something marshal can send (as anything made of strings, numbers, lists and dicts)."""
     helper = _start(entries, work) if _worth_it(len(entries)) else None
     if helper is None:
-        yield from _done(entries, work)
+        yield from alone(entries, work)
         return
     pid = helper[0]
     pipe: IO[bytes] | None = helper[1]  # None once the helper has stopped
@@ -55,20 +55,22 @@ def in_order(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T
         for start in range(0, len(entries), BATCH):
             batch = entries[start:start + BATCH]
             if (start // BATCH) % 2 == 0 or pipe is None:
-                yield from _done(batch, work)
+                yield from alone(batch, work)
                 continue
             done = _received(pipe, len(batch))
             if done is None:  # the helper stopped: the rest is done here
                 pipe.close()
                 pipe = None
-                yield from _done(batch, work)
+                yield from alone(batch, work)
                 continue
             yield from done
     finally:
         _stop(pid, pipe)
 
 
-def _done(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T]:
+def alone(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T]:
+    """As in_order, in this process alone: for work that costs about as much to pass
+    back as to do."""
     for entry in entries:
         yield work(entry)
         entry.forget()
@@ -127,7 +129,7 @@ def _help(entries: Sequence[Entry], work: Callable[[Entry], Any], fd: int) -> No
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         with os.fdopen(fd, "wb") as pipe:
             for start in range(BATCH, len(entries), 2 * BATCH):
-                batch = marshal.dumps(list(_done(entries[start:start + BATCH], work)))
+                batch = marshal.dumps(list(alone(entries[start:start + BATCH], work)))
                 pipe.write(len(batch).to_bytes(_SIZE, "little"))
                 pipe.write(batch)
                 pipe.flush()
