@@ -409,17 +409,11 @@ def _months(found: Insights) -> list[Any]:
 
     if not found.months:
         return []
-    table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(no_wrap=True, style="dim")
-    for month in found.months:
-        table.add_row(f"{month.start:%b %Y}", _bar(month.average, 10, 10).ljust(10),
-                      number_words(month.average),
-                      f"(average of {month.count})" if month.count > 1 else "(1 reflection)")
-    parts: list[Any] = [Text(""), _heading("How strong at the start, month by month"),
-                        Padding(table, (0, 0, 0, 2), expand=False)]
+    chart = _chart([(f"{month.start:%b %Y}", _bar(month.average, 10, 10).ljust(10),
+                     number_words(month.average),
+                     f"(average of {month.count})" if month.count > 1 else "(1 reflection)")
+                    for month in found.months], right=2, dim=3)
+    parts: list[Any] = [Text(""), _heading("How strong at the start, month by month"), chart]
     said = trend_words(found)
     parts.append(Padding(safe(said or "One month so far; a comparison needs two."),
                          (0, 0, 0, 2)))
@@ -430,16 +424,34 @@ def _activity(found: Insights) -> list[Any]:
     if not found.periods:
         return []
     most = max(period.count for period in found.periods)
-    table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
-    for period in found.periods:
-        table.add_row(period.name, _bar(period.count, max(most, 1), min(most, 40)),
-                      str(period.count) if period.count else "")
+    chart = _chart([(period.name, _bar(period.count, max(most, 1), min(most, 40)),
+                     str(period.count) if period.count else "")
+                    for period in found.periods], right=2)
     heading = ("How often you reflected, week by week (weeks start on Monday)"
                if found.unit == "week" else "How often you reflected, month by month")
-    return [_heading(heading), Padding(table, (0, 0, 0, 2), expand=False)]
+    return [_heading(heading), chart]
+
+
+def _chart(rows: list[tuple[str, ...]], right: int, dim: int = -1) -> Padding:
+    """Rows of reflect's own words in columns a space apart, indented by two, column
+    `right` aligned to the right and column `dim` dimmed: laid out here, as one text,
+    since a chart has a row per week or month (hundreds, over years) and a table lays out
+    each cell on its own."""
+    from rich.cells import cell_len
+
+    widths = [max(cell_len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    chart = Text(no_wrap=True, overflow="ellipsis")
+    for number, row in enumerate(rows):
+        if number:
+            chart.append("\n")
+        for column, cell in enumerate(row):
+            pad = " " * (widths[column] - cell_len(cell))
+            cell = pad + cell if column == right else cell + pad
+            if column:
+                chart.append(" ")
+            chart.append(cell, "dim" if column == dim else None)
+        chart.rstrip()
+    return Padding(chart, (0, 0, 0, 2), expand=False)
 
 
 def _few(found: Insights) -> list[Any]:

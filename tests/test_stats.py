@@ -753,3 +753,15 @@ def test_stats_on_a_journal_with_damaged_entries_says_so(shipped_packs, reader):
     lines.data = bytes(data)
     with pytest.raises(ReflectError, match=r"#3 .* its details cannot be read"):
         insights.compute(stored, reader)
+
+
+def test_stats_lays_the_month_by_month_ratings_out_in_columns(shipped_packs, journal_file,
+                                                              small):
+    """Bars from one column, averages ending at one column, how many beside them."""
+    from reflect.journal import Journal
+
+    Journal(journal_file).import_entries(small)
+    lines = [line.rstrip() for line in invoke("stats").stdout.splitlines()]
+    start = lines.index("How strong at the start, month by month")
+    assert lines[start + 1:start + 3] == ["  Mar 2026 ████████   7.7 (average of 3)",
+                                          "  Apr 2026 ██████       6 (average of 2)"]
