@@ -1,10 +1,11 @@
 """Going through many entries with a second process taking half the work.
 
 The exports (but JSON, see json_export) and stats of a long journal spend nearly all
-their time in Python, entry by entry, on one core. Once the journal is read, a copy of this process (os.fork: it starts
-with every entry already in memory, so nothing is read or sent twice) works through every
-other batch of entries and passes what it made back through a pipe (marshal: strings,
-numbers, lists and dicts); this process does the rest, and hands each result on in order.
+their time in Python, entry by entry, on one core. Once the journal is read, a copy of
+this process (os.fork: it starts with every entry already in memory, so nothing is read
+or sent twice) works through every other batch of entries and passes what it made back
+through a pipe (marshal: strings, numbers, lists and dicts); this process does the rest,
+and hands each result on in order.
 
 The copy is only a helper. If it fails in any way (an entry it cannot read, a bug, it is
 killed), this process does the batches it did not send back itself, so the outcome, and
