@@ -292,7 +292,6 @@ def export(
     Examples: `reflect export --since 'last month' --until 'last month' -o october.md`,
     `reflect export --format json -o backup.json` (read back with `reflect import`).
     """
-    from reflect import render
     from reflect.entry import now
     from reflect.export import render as export_render
 
@@ -300,11 +299,13 @@ def export(
     entries, reader = _read(ctx)
     filters = _filters(since, until, need, emotion, kind, pack).labelled(reader.label)
     chosen = sorted(filters.select(entries), key=lambda e: (e.created, e.number))
-    if not entries:
-        render.empty_journal()
-        return
-    if not chosen:
-        render.nothing_matches()
+    if not entries or not chosen:
+        from reflect import render
+
+        if entries:
+            render.nothing_matches()
+        else:
+            render.empty_journal()
         return
     if output is not None:
         _check_output(output, journal_file, force)
@@ -313,6 +314,7 @@ def export(
         if output is None:
             _export_to_stdout(pieces)
             return
+        from reflect import render
         from reflect.files import private_writer
 
         with (render.progress(len(chosen), "Exporting") as step,
@@ -356,8 +358,7 @@ def stats(
 
 
 def _export_to_stdout(pieces: Iterable[str]) -> None:
-    from reflect import render
-
+    """The export on standard output; rich is loaded only to warn on a terminal."""
     try:
         for piece in pieces:
             sys.stdout.write(piece)
@@ -368,6 +369,8 @@ def _export_to_stdout(pieces: Iterable[str]) -> None:
         let_output_go()
         return
     if not sys.stdout.isatty() and sys.stderr.isatty():
+        from reflect import render
+
         render.warn("The export went to standard output. If you saved it to a file, that "
                     "file is not encrypted and may be readable by others on this computer; "
                     "`--output FILE` writes one that only you can read.")

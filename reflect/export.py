@@ -18,15 +18,18 @@ import re
 import uuid
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reflect import codec, insights
+from reflect import codec
 from reflect.entry import Entry
 from reflect.errors import ReflectError
 from reflect.packs import DERIVED_ROLES
 from reflect.present import Answer, Pieces, Reader, intensity, long_date
 from reflect.safe_text import UTF8_CONTROLS, has_control_characters, printable
 from reflect.split import alone, in_order
+
+if TYPE_CHECKING:
+    from reflect import insights
 
 FORMATS = ("md", "json", "csv", "txt", "html")
 EXPORT_FORMAT = "reflect-export"
@@ -529,6 +532,8 @@ def _html_ranking(title: str, ranking: insights.Ranking, answered_words: str) ->
 
 
 def _html_stats(found: insights.Insights) -> str:
+    from reflect import insights
+
     parts = ['<section id="at-a-glance">\n<h2>At a glance</h2>\n']
     if not found.enough:
         parts.append(f"<p>{_h(insights.few_words(found.count))}</p>\n<ul>\n")
@@ -628,7 +633,9 @@ def html_export(entries: Sequence[Entry], reader: Reader,
            f"<header>\n<h1>Reflections</h1>\n<p>{_h(_span(entries))}. Exported from "
            f"reflect on {_h(_exported_on(today))}.</p>\n"
            f'<p class="private soft">{_h(PRIVATE_NOTE)}</p>\n</header>\n<main>\n')
-    yield _html_stats(insights.compute(entries, reader))
+    from reflect.insights import compute
+
+    yield _html_stats(compute(entries, reader))
     yield '<section id="reflections">\n'
     pieces = Pieces(reader, _html_answer)
     yield from in_order(entries, lambda entry: _html_entry(entry, reader, pieces))

@@ -322,3 +322,14 @@ def test_a_reader_that_stops_early_ends_the_list_quietly(filled):
     process.stdout.close()
     assert process.wait(timeout=30) == 1
     assert process.stderr.read() == b""
+
+
+def test_a_piped_export_loads_no_rich(filled):
+    """rich lays out a terminal; an export to a pipe or a file needs none of it (the
+    patterns of an HTML export need insights, the others not)."""
+    for fmt in ("md", "json", "csv", "txt"):
+        done = reflect("export", "--format", fmt)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip()
+        assert not imported(done.stderr) & {"rich", "tinydb"}, fmt
+        assert "reflect.insights" not in done.stderr, fmt
