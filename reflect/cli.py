@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import shlex
@@ -198,14 +197,8 @@ def _read(ctx: typer.Context) -> tuple[list[Entry], Reader]:
     return read(_journal(ctx))
 
 
-def _print_json(data: Any) -> None:
-    from reflect.reading import print_json
-
-    print_json(data)
-
-
-# list, show and search do their work in reading.py, which launch.py also calls for their
-# plain forms without loading typer.
+# list, show, search, export and stats do their work in reading.py, which launch.py also
+# calls for their plain forms without loading typer.
 
 @command("list")
 def list_entries(
@@ -292,38 +285,10 @@ def export(
     Examples: `reflect export --since 'last month' --until 'last month' -o october.md`,
     `reflect export --format json -o backup.json` (read back with `reflect import`).
     """
-    from reflect.entry import now
-    from reflect.export import render as export_render
+    from reflect import reading
 
-    journal_file = _journal(ctx)
-    entries, reader = _read(ctx)
-    filters = _filters(since, until, need, emotion, kind, pack).labelled(reader.label)
-    chosen = sorted(filters.select(entries), key=lambda e: (e.created, e.number))
-    if not entries or not chosen:
-        from reflect import render
-
-        if entries:
-            render.nothing_matches()
-        else:
-            render.empty_journal()
-        return
-    if output is not None:
-        _check_output(output, journal_file, force)
-    # closing: however the export ends, a process sharing the work (split.py) ends with it
-    with contextlib.closing(export_render(fmt.value, chosen, reader, now())) as pieces:
-        if output is None:
-            _export_to_stdout(pieces)
-            return
-        from reflect import render
-        from reflect.files import private_writer
-
-        with (render.progress(len(chosen), "Exporting") as step,
-              private_writer(output) as out):
-            for piece in pieces:
-                out.write(piece)
-                step()
-    if sys.stderr.isatty():
-        render.exported(len(chosen), output)
+    reading.export(_journal(ctx), fmt.value, output, force,
+                   _filters(since, until, need, emotion, kind, pack))
 
 
 @command("stats")
@@ -338,58 +303,9 @@ def stats(
 
     Examples: `reflect stats`, `reflect stats --since 3m`, `reflect stats --json`.
     """
-    from reflect import render
-    from reflect.insights import compute
-    from reflect.prepare import is_preparation
+    from reflect import reading
 
-    entries, reader = _read(ctx)
-    filters = _filters(since, until, need, emotion, kind, pack).labelled(reader.label)
-    # Preparations are made before an ask, not after a no: they are left out of patterns.
-    chosen = [e for e in filters.select(entries) if not is_preparation(e)]
-    found = compute(chosen, reader)
-    if as_json:
-        _print_json(found.to_json())
-    elif not entries:
-        render.empty_journal()
-    elif not chosen:
-        render.nothing_matches()
-    else:
-        render.stats(found)
-
-
-def _export_to_stdout(pieces: Iterable[str]) -> None:
-    """The export on standard output; rich is loaded only to warn on a terminal."""
-    try:
-        for piece in pieces:
-            sys.stdout.write(piece)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `reflect export | head`: the reader has all it wants
-        from reflect.launch import let_output_go
-
-        let_output_go()
-        return
-    if not sys.stdout.isatty() and sys.stderr.isatty():
-        from reflect import render
-
-        render.warn("The export went to standard output. If you saved it to a file, that "
-                    "file is not encrypted and may be readable by others on this computer; "
-                    "`--output FILE` writes one that only you can read.")
-
-
-def _check_output(output: Path, journal_file: Path, force: bool) -> None:
-    import os
-
-    target = os.path.realpath(output)
-    ours = {os.path.realpath(p) for p in (journal_file, paths.draft_path(journal_file))}
-    if target in ours:
-        raise ReflectError(f"{output} is your journal itself; export to another file.",
-                           exit_code=2)
-    if output.is_dir():
-        raise ReflectError(f"{output} is a folder; give a file name, like {output}/notes.md.",
-                           exit_code=2)
-    if output.exists() and not force:
-        raise ReflectError(f"{output} already exists. Choose another name, or add --force "
-                           "to replace it.", exit_code=2)
+    reading.stats(_journal(ctx), as_json, _filters(since, until, need, emotion, kind, pack))
 
 
 @command("import")

@@ -1,4 +1,4 @@
-"""The commands that read the journal most: list, show and search, free of typer.
+"""The commands that read the journal: list, show, search, export and stats, free of typer.
 
 cli.py defines their options and launch.py serves their plain forms without loading typer;
 both call these, so a command does the same work whichever way it came in. Output goes
@@ -8,11 +8,12 @@ standard output.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
     from reflect.entry import Entry
@@ -32,13 +33,16 @@ def read(journal_file: Path) -> tuple[list[Entry], Reader]:
     return entries, Reader(available)
 
 
+def _selected(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
+    """The entries the filters (if any) let through, in journal order."""
+    return entries if filters is None else filters.labelled(reader.label).select(entries)
+
+
 def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
     """The entries the filters (if any) let through, newest first."""
     from reflect.query import newest_first
 
-    if filters is not None:
-        entries = filters.labelled(reader.label).select(entries)
-    return newest_first(entries)
+    return newest_first(_selected(entries, reader, filters))
 
 
 def print_json(data: Any) -> None:
@@ -119,3 +123,100 @@ def search(journal_file: Path, words: Sequence[str], as_json: bool,
         render.no_hits(needle)
     else:
         render.search_hits(hits, reader, needle)
+
+
+def export(journal_file: Path, fmt: str, output: Path | None, force: bool,
+           filters: Filters | None = None) -> None:
+    """`reflect export`: the chosen reflections oldest first, to standard output or FILE."""
+    from reflect.entry import now
+    from reflect.export import render as export_render
+
+    entries, reader = read(journal_file)
+    chosen = sorted(_selected(entries, reader, filters), key=lambda e: (e.created, e.number))
+    if not chosen:
+        from reflect import render
+
+        if entries:
+            render.nothing_matches()
+        else:
+            render.empty_journal()
+        return
+    if output is not None:
+        _check_output(output, journal_file, force)
+    # closing: however the export ends, a process sharing the work (split.py) ends with it
+    with contextlib.closing(export_render(fmt, chosen, reader, now())) as pieces:
+        if output is None:
+            _export_to_stdout(pieces)
+            return
+        from reflect import render
+        from reflect.files import private_writer
+
+        with (render.progress(len(chosen), "Exporting") as step,
+              private_writer(output) as out):
+            for piece in pieces:
+                out.write(piece)
+                step()
+    if sys.stderr.isatty():
+        render.exported(len(chosen), output)
+
+
+def _export_to_stdout(pieces: Iterable[str]) -> None:
+    """The export on standard output; rich is loaded only to warn on a terminal."""
+    try:
+        for piece in pieces:
+            sys.stdout.write(piece)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `reflect export | head`: the reader has all it wants
+        from reflect.launch import let_output_go
+
+        let_output_go()
+        return
+    if not sys.stdout.isatty() and sys.stderr.isatty():
+        from reflect import render
+
+        render.warn("The export went to standard output. If you saved it to a file, that "
+                    "file is not encrypted and may be readable by others on this computer; "
+                    "`--output FILE` writes one that only you can read.")
+
+
+def _check_output(output: Path, journal_file: Path, force: bool) -> None:
+    """FILE may be neither the journal (nor its draft) nor a folder, nor replace a file
+    unless --force says so."""
+    import os
+
+    from reflect import paths
+    from reflect.errors import ReflectError
+
+    target = os.path.realpath(output)
+    ours = {os.path.realpath(p) for p in (journal_file, paths.draft_path(journal_file))}
+    if target in ours:
+        raise ReflectError(f"{output} is your journal itself; export to another file.",
+                           exit_code=2)
+    if output.is_dir():
+        raise ReflectError(f"{output} is a folder; give a file name, like {output}/notes.md.",
+                           exit_code=2)
+    if output.exists() and not force:
+        raise ReflectError(f"{output} already exists. Choose another name, or add --force "
+                           "to replace it.", exit_code=2)
+
+
+def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> None:
+    """`reflect stats`: patterns across the chosen reflections, preparations left out
+    (they are made before an ask, not after a no)."""
+    from reflect.insights import compute
+    from reflect.prepare import is_preparation
+
+    entries, reader = read(journal_file)
+    chosen = [e for e in _selected(entries, reader, filters) if not is_preparation(e)]
+    found = compute(chosen, reader)
+    if as_json:
+        print_json(found.to_json())
+        return
+    from reflect import render
+
+    if not entries:
+        render.empty_journal()
+    elif not chosen:
+        render.nothing_matches()
+    else:
+        render.stats(found)
