@@ -2,8 +2,9 @@
 
 Typer and rich take longer to import than everything a reflection needs, and a person who
 types `reflect` wants the first question. So `reflect --version`, `reflect --help`, a
-reflection (`reflect`, `reflect new` and its options) and the plain forms of `list`, `show`
-and `search` (reading.py does their work), each after any `--journal PATH`, start here.
+reflection (`reflect`, `reflect new` and its options) and the plain forms of `list`, `show`,
+`search`, `export` and `stats` (reading.py does their work), each after any
+`--journal PATH`, start here.
 Anything else, and anything unusual (a narrow terminal for --help, a filter, an option
 written some other way), goes to the typer app in cli.py, which stays the definition of the command
 line; the tests check that the two read a command line alike. An error on the way is shown
@@ -74,7 +75,7 @@ def _guarded(command: Callable[..., int | None], journal: Path | None,
 
 
 def _read(journal_file: Path, command: str, *given: Any) -> int:
-    """list, show or search (reading.py), then everything written out. A reader that
+    """A read command (reading.py), then everything written out. A reader that
     stops early (`reflect list --all | head`) ends it, with exit code 1 as under typer."""
     from reflect import reading
 
@@ -138,26 +139,34 @@ def _reflection_options(args: Sequence[str]) -> tuple[Path | None, str | None, b
     return journal, pack, quick, resume
 
 
-READ_COMMANDS = {"list": "list_entries", "show": "show", "search": "search"}
+READ_COMMANDS = {"list": "list_entries", "show": "show", "search": "search",
+                 "export": "export", "stats": "stats"}
 """The read commands served here, by the name of the function in reading.py."""
 DEFAULT_LIMIT = 20
 """How many reflections `reflect list` shows unless told (as cli.py says too)."""
+EXPORT_FORMATS = ("md", "json", "csv", "txt", "html")
+"""What `reflect export --format` takes (cli.py's Format), the first the default."""
 
 
 def _read_options(args: Sequence[str]) -> tuple[Any, ...] | None:
-    """[--journal PATH] and one of `list [--limit N] [--all] [--json]`, `show REF [--json]`
-    or `search WORD... [--json]`: (journal, function, its arguments), else None.
+    """[--journal PATH] and one of `list [--limit N] [--all] [--json]`, `show REF [--json]`,
+    `search WORD... [--json]`, `export [--format F] [--output FILE] [--force]` or
+    `stats [--json]`: (journal, function, its arguments), else None.
 
     Each option at most once and no filter: anything else is typer's to read."""
+    from pathlib import Path
+
     journal, rest = _journal_option(args)
     if rest is None or not rest or rest[0] not in READ_COMMANDS:
         return None
     command, rest = rest[0], rest[1:]
-    as_json = every = False
+    as_json = every = force = False
     limit: int | None = None
+    fmt: str | None = None
+    output: str | None = None
     words: list[str] = []
     while rest:
-        if rest[0] == "--json" and not as_json:
+        if rest[0] == "--json" and not as_json and command != "export":
             as_json = True
         elif command == "list" and rest[0] in ("--all", "-a") and not every:
             every = True
@@ -168,7 +177,21 @@ def _read_options(args: Sequence[str]) -> tuple[Any, ...] | None:
                 return None
             limit = int(value)
             continue
-        elif command != "list" and not rest[0].startswith("-"):
+        elif (command == "export" and fmt is None
+              and (rest[0] in ("--format", "-f") or rest[0].startswith("--format="))):
+            fmt, rest = _value(rest)
+            if fmt not in EXPORT_FORMATS:
+                return None
+            continue
+        elif (command == "export" and output is None
+              and (rest[0] in ("--output", "-o") or rest[0].startswith("--output="))):
+            output, rest = _value(rest)
+            if output is None:
+                return None
+            continue
+        elif command == "export" and rest[0] == "--force" and not force:
+            force = True
+        elif command in ("show", "search") and not rest[0].startswith("-"):
             words.append(rest[0])
         else:
             return None
@@ -176,6 +199,11 @@ def _read_options(args: Sequence[str]) -> tuple[Any, ...] | None:
     function = READ_COMMANDS[command]
     if command == "list":
         return journal, function, DEFAULT_LIMIT if limit is None else limit, every, as_json
+    if command == "export":
+        return (journal, function, fmt or EXPORT_FORMATS[0],
+                None if output is None else Path(output), force)
+    if command == "stats":
+        return journal, function, as_json
     if not words or (command == "show" and len(words) > 1):
         return None
     if command == "show":

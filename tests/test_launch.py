@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import re
 import subprocess
@@ -250,17 +251,26 @@ READ_COMMANDS_THE_SAME = [
     ["search", "--json", "hug"],
     ["search", "hug", "--json", "(with"],
     ["--journal=a.json", "search", "Straße"],
+    ["export"],
+    ["export", "--format", "json"],
+    ["export", "-f", "csv", "-o", "out.csv"],
+    ["export", "--format=html", "--output=notes.html", "--force"],
+    ["export", "--force", "-o", "~/notes.txt", "-f", "txt"],
+    ["--journal", "elsewhere.json", "export", "-o", "a b.md"],
+    ["stats"],
+    ["stats", "--json"],
+    ["--journal=a.json", "stats"],
 ]
 
 
 @pytest.mark.parametrize("args", READ_COMMANDS_THE_SAME, ids=" ".join)
-def test_launch_reads_list_show_and_search_the_way_typer_does(args, monkeypatch):
-    """Each plain form of list, show and search that launch serves itself reaches the
-    same function in reading.py with the same arguments as through typer."""
+def test_launch_reads_the_read_commands_the_way_typer_does(args, monkeypatch):
+    """Each plain form of list, show, search, export and stats that launch serves itself
+    reaches the same function in reading.py with the same arguments as through typer."""
     from reflect import reading
 
     seen: list[tuple[str, tuple[object, ...]]] = []
-    for name in ("list_entries", "show", "search"):
+    for name in ("list_entries", "show", "search", "export", "stats"):
         def record(*given: object, name: str = name) -> None:
             seen.append((name, given))
 
@@ -286,6 +296,12 @@ def test_launch_reads_list_show_and_search_the_way_typer_does(args, monkeypatch)
     ["list", "--help"], ["show"], ["show", "1", "2"], ["show", "--help"], ["show", "-1"],
     ["search"], ["search", "--kind", "asked-out", "hug"], ["search", "-", "x"],
     ["search", "a", "--", "-b"], ["list", "-n", "٣"], ["--journal", "list"],
+    ["export", "--format", "MD"], ["export", "--format", "pdf"], ["export", "-f"],
+    ["export", "-fmd"], ["export", "-f", "md", "-f", "json"], ["export", "--json"],
+    ["export", "-o", "-"], ["export", "-o"], ["export", "--output="], ["export", "x"],
+    ["export", "--force", "--force"], ["export", "--since", "2w"], ["export", "--help"],
+    ["stats", "--json", "--json"], ["stats", "--need", "rest"], ["stats", "x"],
+    ["stats", "--help"], ["stats", "-a"],
 ], ids=" ".join)
 def test_other_read_command_lines_are_left_to_typer(args):
     """Filters, repeated options and anything typer might read otherwise go to typer."""
@@ -324,12 +340,29 @@ def test_a_reader_that_stops_early_ends_the_list_quietly(filled):
     assert process.stderr.read() == b""
 
 
-def test_a_piped_export_loads_no_rich(filled):
+def test_a_piped_export_loads_neither_typer_nor_rich(filled):
     """rich lays out a terminal; an export to a pipe or a file needs none of it (the
-    patterns of an HTML export need insights, the others not)."""
+    patterns of an HTML export need insights, the others not), and no export needs typer."""
     for fmt in ("md", "json", "csv", "txt"):
         done = reflect("export", "--format", fmt)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip()
-        assert not imported(done.stderr) & {"rich", "tinydb"}, fmt
+        assert not imported(done.stderr) & {"typer", "pydantic", "rich", "tinydb"}, fmt
         assert "reflect.insights" not in done.stderr, fmt
+    done = reflect("export", "--format", "html")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("<!DOCTYPE html>")
+    assert not imported(done.stderr) & {"typer", "pydantic"}
+
+
+def test_stats_load_no_typer_and_piped_json_no_rich(filled):
+    """`reflect stats` draws its charts with rich but needs no typer; `stats --json` on a
+    pipe needs neither."""
+    done = reflect("stats", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["count"] == len(filled.entries())
+    assert not imported(done.stderr) & {"typer", "pydantic", "rich", "tinydb"}
+    done = reflect("stats")
+    assert done.returncode == 0, done.stderr
+    assert "reflections" in done.stdout.lower()
+    assert not imported(done.stderr) & {"typer", "pydantic", "tinydb"}
