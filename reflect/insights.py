@@ -197,60 +197,54 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
 
     One pass, oldest first, reads what every pattern needs of each entry (_facts): its
     head and its answers are each decoded once for it and not kept (Entry.peek_head), so
-    a large journal is never all decoded at once, and what a pack says about a value is
-    looked up once (_Tally). On a long journal a second process reads half of them
-    (split.py)."""
-    from reflect.split import in_order
+    a large journal is never all decoded at once. Each batch of entries is summed up on
+    its own (_summary: the same answers come up again and again), and what a pack says
+    about a value is looked up once (_Tally). On a long journal a second process sums up
+    half the batches (split.py)."""
+    from reflect.split import by_batch
 
     ordered = sorted(entries, key=attrgetter("created", "number"))
-    needs = _Tally(reader, role="needs")
-    reasons = _Tally(reader, step=REASONS_STEP)
-    traps = _Tally(reader, step=TRAPS_STEP, leave_out=NOT_A_TRAP)
-    alternatives = _Tally(reader, role="alternatives")
+    tallies = (_Tally(reader, role="needs"), _Tally(reader, role="alternatives"),
+               _Tally(reader, step=REASONS_STEP),
+               _Tally(reader, step=TRAPS_STEP, leave_out=NOT_A_TRAP))
     outcomes = _FollowUps(reader)
     scales: dict[str, int] = {}
-    days: list[date] = []
+    days: dict[int, int] = {}
     changes: list[Change] = []
     by_month: dict[tuple[int, int], list[int]] = {}
     """The total and the count of "before" ratings in each month; an entry with only a
     "before" rating (the quick pack asks once) counts too."""
     damaged: int | None = None
-    for at, facts in enumerate(in_order(ordered, _facts)):
-        (number, created, pack_id, ordinal, before, after, needed, chosen, followups,
-         answers_read, reason, trap) = facts
-        day = date.fromordinal(ordinal)
-        if day != date.min:
-            days.append(day)
-        if type(before) is int:  # a rating is an int: not True, not "7"
-            if type(after) is int:
-                out_of = scales.get(pack_id)
-                if out_of is None:
-                    out_of = scales[pack_id] = _scale(reader, pack_id, "intensity_before")
-                changes.append(Change(number, created, day, before, after, out_of))
-            if day != date.min:
-                month = by_month.get((day.year, day.month))
-                if month is None:
-                    by_month[(day.year, day.month)] = [before, 1]
-                else:
-                    month[0] += before
-                    month[1] += 1
-        needs.add(pack_id, needed, at)
-        alternatives.add(pack_id, chosen, at)
-        if followups:
-            outcomes.add(pack_id, followups)
-        if not answers_read:
-            # Every head is read before any answer is counted on: told after them.
-            damaged = at if damaged is None else damaged
-            continue
-        reasons.add(pack_id, reason, at)
-        traps.add(pack_id, trap, at)
+    sum_up = functools.partial(_summary, tallies=tallies)
+    for batch_days, batch_changes, batch_months, batch_tallies, followups, first_damaged in (
+            by_batch(ordered, sum_up, _a_summary)):
+        for ordinal, count in batch_days.items():
+            days[ordinal] = days.get(ordinal, 0) + count
+        for number, created, ordinal, pack_id, before, after in batch_changes:
+            out_of = scales.get(pack_id)
+            if out_of is None:
+                out_of = scales[pack_id] = _scale(reader, pack_id, "intensity_before")
+            changes.append(Change(number, created, date.fromordinal(ordinal), before, after,
+                                  out_of))
+        for month, (total, count) in batch_months.items():
+            kept = by_month.setdefault(month, [0, 0])
+            kept[0] += total
+            kept[1] += count
+        for tally, taken in zip(tallies, batch_tallies, strict=True):
+            tally.merge(taken)
+        for pack_id, told in followups:
+            outcomes.add(pack_id, told)
+        if damaged is None and first_damaged >= 0:
+            damaged = first_damaged
     if damaged is not None:
         ordered[damaged].peek_answers()  # raises the error that entry's answers give
-    unit, periods = activity(days)
+    found_days = {date.fromordinal(ordinal): count for ordinal, count in days.items()}
+    unit, periods = activity(found_days)
+    needs, alternatives, reasons, traps = (tally.ranking() for tally in tallies)
     return Insights(
         count=len(ordered),
-        first=min(days) if days else None,
-        last=max(days) if days else None,
+        first=min(found_days) if found_days else None,
+        last=max(found_days) if found_days else None,
         unit=unit,
         periods=periods,
         changes=tuple(changes),
@@ -260,18 +254,73 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
         months=tuple(MonthAverage(f"{year}-{month:02d}", date(year, month, 1),
                                   round(total / count, 2), count)
                      for (year, month), (total, count) in sorted(by_month.items())),
-        needs=needs.ranking(),
-        reasons=reasons.ranking(),
-        traps=traps.ranking(),
-        alternatives=alternatives.ranking(),
+        needs=needs,
+        reasons=reasons,
+        traps=traps,
+        alternatives=alternatives,
         follow_ups=outcomes.found(),
     )
 
 
+_NO_DAY = date.min.toordinal()
+
+
+def _summary(batch: Sequence[Entry], start: int, tallies: Sequence[_Tally]) -> tuple[Any, ...]:
+    """What compute() needs of a batch of entries (the first at place `start`), as plain
+    values a second process can send back:
+
+    - days: how many entries on each day (as an ordinal), the undated left out;
+    - changes: (number, created, day, pack, before, after) for each entry rated both times;
+    - months: for each (year, month), the total and the count of "before" ratings;
+    - what the tallies of needs, other ways, reasons and traps took of the batch;
+    - (pack, follow-ups) for each entry with any;
+    - the place of the first entry whose answers cannot be read, or -1. Every head is
+      read before any answer is counted on: told after them."""
+    days: dict[int, int] = {}
+    changes: list[tuple[Any, ...]] = []
+    months: dict[tuple[int, int], list[int]] = {}
+    followups: list[tuple[str, Any]] = []
+    damaged = -1
+    needs, alternatives, reasons, traps = tallies
+    for at, entry in enumerate(batch, start):
+        (number, created, pack_id, day, before, after, needed, chosen, told, read, reason,
+         trap) = _facts(entry)
+        if day != date.min:
+            ordinal = day.toordinal()
+            days[ordinal] = days.get(ordinal, 0) + 1
+        else:
+            ordinal = _NO_DAY
+        if type(before) is int:  # a rating is an int: not True, not "7"
+            if type(after) is int:
+                changes.append((number, created, ordinal, pack_id, before, after))
+            if ordinal != _NO_DAY:
+                month = months.get((day.year, day.month))
+                if month is None:
+                    months[(day.year, day.month)] = [before, 1]
+                else:
+                    month[0] += before
+                    month[1] += 1
+        if told:
+            followups.append((pack_id, told))
+        needs.add(pack_id, needed, at)
+        alternatives.add(pack_id, chosen, at)
+        if read:
+            reasons.add(pack_id, reason, at)
+            traps.add(pack_id, trap, at)
+        elif damaged < 0:
+            damaged = at
+    return (days, changes, months, [tally.take() for tally in tallies], followups, damaged)
+
+
+def _a_summary(done: Any, count: int) -> bool:
+    """Whether what came back from the second process has the shape of a _summary."""
+    return isinstance(done, tuple) and len(done) == 6
+
+
 def _facts(entry: Entry) -> tuple[Any, ...]:
-    """What compute() reads of one entry, as plain values (a second process may read it):
-    its number, date, pack, day (as an ordinal), ratings before and after, needs, other
-    ways, follow-ups, whether its answers could be read, and its reasons and traps."""
+    """What compute() reads of one entry: its number, date, pack, day, ratings before and
+    after, needs, other ways, follow-ups, whether its answers could be read, and its
+    reasons and traps."""
     head = entry.peek_head()
     derived = head["derived"]
     try:
@@ -281,7 +330,7 @@ def _facts(entry: Entry) -> tuple[Any, ...]:
         read = False
     else:
         read = True
-    return (entry.number, entry.created, head["pack_id"], entry_day(entry).toordinal(),
+    return (entry.number, entry.created, head["pack_id"], entry_day(entry),
             derived.get("intensity_before"), derived.get("intensity_after"),
             derived.get("needs"), derived.get("alternatives"), head["followups"], read,
             answers.get(REASONS_STEP), answers.get(TRAPS_STEP))
@@ -289,9 +338,10 @@ def _facts(entry: Entry) -> tuple[Any, ...]:
 
 # How often ----------------------------------------------------------------------------
 
-def activity(days: Sequence[date]) -> tuple[str, tuple[Period, ...]]:
+def activity(days: dict[date, int]) -> tuple[str, tuple[Period, ...]]:
     """Reflections per week, or per month when they spread over more than ~4 months,
-    from the first reflection's period to the last one's, empty periods included."""
+    from the first reflection's period to the last one's, empty periods included, from
+    how many were written on each day."""
     if not days:
         return "week", ()
     first, last = min(days), max(days)
@@ -300,12 +350,12 @@ def activity(days: Sequence[date]) -> tuple[str, tuple[Period, ...]]:
     return "week", _weeks(days, first, last)
 
 
-def _weeks(days: Sequence[date], first: date, last: date) -> tuple[Period, ...]:
+def _weeks(days: dict[date, int], first: date, last: date) -> tuple[Period, ...]:
     monday = first - timedelta(days=first.weekday())
     counts: dict[date, int] = {}
-    for day in days:
+    for day, count in days.items():
         start = day - timedelta(days=day.weekday())
-        counts[start] = counts.get(start, 0) + 1
+        counts[start] = counts.get(start, 0) + count
     with_year = first.year != last.year or monday.year != last.year
     periods = []
     while monday <= last:
@@ -317,10 +367,10 @@ def _weeks(days: Sequence[date], first: date, last: date) -> tuple[Period, ...]:
     return tuple(periods)
 
 
-def _months(days: Sequence[date], first: date, last: date) -> tuple[Period, ...]:
+def _months(days: dict[date, int], first: date, last: date) -> tuple[Period, ...]:
     counts: dict[tuple[int, int], int] = {}
-    for day in days:
-        counts[(day.year, day.month)] = counts.get((day.year, day.month), 0) + 1
+    for day, count in days.items():
+        counts[(day.year, day.month)] = counts.get((day.year, day.month), 0) + count
     periods = []
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
@@ -376,13 +426,15 @@ class _Tally:
     Give `role` for a derived field (needs, alternatives), or `step` for an answer.
     Words of one's own ("other") are counted as written; capitals and spacing aside, the
     same words written twice count together. The same value from two packs counts once.
+    A value's label comes from the latest entry that had one, and the words of one's own
+    from the first that wrote them.
 
-    The same few answers come up in reflection after reflection, so each entry's answer is
-    only counted as it comes (`add`): what it adds to each value (its folded key, label,
-    and whether it was written at a known step) is worked out once per pack and answer,
-    and the counts per value are made from those in `ranking`, as if each entry had been
-    counted in turn. A label then comes from the latest entry that had one, and the words
-    of one's own from the first that wrote them."""
+    Counted a batch of entries at a time (a second process may count some batches): each
+    entry's answer is counted as it comes (`add`), then `take` sums up the batch by value,
+    and `merge` adds such sums, batch after batch in order, towards the `ranking`. The
+    same few answers come up in reflection after reflection, so what an answer adds to
+    each value (its folded key, label, and whether it was written at a known step) is
+    worked out once per pack and answer, in whichever process meets it."""
 
     def __init__(self, reader: Reader, role: str | None = None, step: str | None = None,
                  leave_out: frozenset[str] = frozenset()) -> None:
@@ -395,11 +447,14 @@ class _Tally:
         of strings are kept, as nothing else equals them (1 and True are equal)."""
         self._adds: list[tuple[tuple[str, str | None, str, bool], ...]] = []
         """For each slot: (key, label or None, value, written) for each value counted."""
-        self._counts: list[int] = []
-        self._latest: list[int] = []
-        """For each slot, the latest entry (by its place in the pass) counted in it."""
+        self._batch: dict[int, list[int]] = {}
+        """The slots counted in this batch, in the order first met: [count, latest place]."""
         self._about: dict[tuple[str, str | None, str], tuple[str, str | None, bool]] = {}
         self._steps: dict[str, str | None] = {}
+        self._answered = 0
+        self._values: dict[str, list[Any]] = {}
+        """What the merged batches counted of each value, in the order first chosen:
+        [count, latest place with a label, label, value, first value without, own words]."""
 
     def add(self, pack_id: str, answer: Any, at: int) -> None:
         """Count one entry's answer; `at` is the entry's place, counting up."""
@@ -419,8 +474,12 @@ class _Tally:
             if key and all(type(item) is str for item in key):
                 self._known[key] = slot
         if slot >= 0:
-            self._counts[slot] += 1
-            self._latest[slot] = at
+            counted = self._batch.get(slot)
+            if counted is None:
+                self._batch[slot] = [1, at]
+            else:
+                counted[0] += 1
+                counted[1] = at
 
     def _slot(self, pack_id: str, answer: Any) -> int:
         """A new slot for what the answer adds; -1 when nothing was chosen or written."""
@@ -451,36 +510,56 @@ class _Tally:
             seen.add(key)
             adds.append((key, label, value, written))
         self._adds.append(tuple(adds))
-        self._counts.append(0)
-        self._latest.append(-1)
         return len(self._adds) - 1
 
-    def ranking(self) -> Ranking:
-        answered = sum(self._counts)
-        counts: dict[str, int] = {}
-        labels: dict[str, str] = {}
-        values: dict[str, str] = {}
-        own: dict[str, bool] = {}
-        labelled: dict[str, int] = {}
-        # Slots in the order they were first seen, so each value comes in where it did.
-        for adds, count, latest in zip(self._adds, self._counts, self._latest,
-                                              strict=True):
-            if not count:
-                continue
-            for key, label, value, written in adds:
-                counts[key] = counts.get(key, 0) + count
+    def take(self) -> tuple[int, list[tuple[Any, ...]]]:
+        """What this batch counted, and a fresh start for the next: how many entries
+        answered, and for each value in the order first chosen (key, count, latest place
+        with a label, that label, its value, the first value without one, own words)."""
+        answered = 0
+        found: dict[str, list[Any]] = {}
+        for slot, (count, latest) in self._batch.items():
+            answered += count
+            for key, label, value, written in self._adds[slot]:
+                kept = found.get(key)
+                if kept is None:
+                    kept = found[key] = [key, 0, -1, None, None, None, True]
+                kept[1] += count
                 if label is not None:
-                    if latest > labelled.get(key, -1):
-                        labelled[key] = latest
-                        labels[key] = label
-                        values[key] = value
-                    own[key] = False
+                    if latest > kept[2]:
+                        kept[2], kept[3], kept[4] = latest, label, value
+                    kept[6] = False
                 else:
-                    labels.setdefault(key, value)
-                    values.setdefault(key, value)
-                    own[key] = own.get(key, True) and written
-        items = [Ranked(values[key], labels[key], count, round(count / answered, 3),
-                        own[key]) for key, count in counts.items()]
+                    if kept[5] is None:
+                        kept[5] = value
+                    kept[6] = kept[6] and written
+        self._batch = {}
+        return answered, [tuple(kept) for kept in found.values()]
+
+    def merge(self, taken: tuple[int, list[tuple[Any, ...]]]) -> None:
+        """Add what `take` gave for the next batch."""
+        answered, found = taken
+        self._answered += answered
+        values = self._values
+        for key, count, labelled_at, label, value, unlabelled, own in found:
+            kept = values.get(key)
+            if kept is None:
+                values[key] = [count, labelled_at, label, value, unlabelled, own]
+                continue
+            kept[0] += count
+            if labelled_at > kept[1]:
+                kept[1], kept[2], kept[3] = labelled_at, label, value
+            if kept[4] is None:
+                kept[4] = unlabelled
+            kept[5] = kept[5] and own
+
+    def ranking(self) -> Ranking:
+        answered = self._answered
+        items = []
+        for count, labelled_at, label, value, unlabelled, own in self._values.values():
+            if labelled_at < 0:
+                label = value = unlabelled
+            items.append(Ranked(value, label, count, round(count / answered, 3), own))
         items.sort(key=lambda item: (-item.count, item.label.casefold(), item.label))
         return Ranking(answered, tuple(items))
 

@@ -5,7 +5,9 @@ their time in Python, entry by entry, on one core. Once the journal is read, a c
 this process (os.fork: it starts with every entry already in memory, so nothing is read
 or sent twice) works through every other batch of entries and passes what it made back
 through a pipe (marshal: strings, numbers, lists and dicts); this process does the rest,
-and hands each result on in order.
+and hands each result on in order. An export gets a piece for each entry (in_order);
+stats gets a summary of each batch (by_batch), so that adding up what came back costs
+this process little.
 
 The copy is only a helper. If it fails in any way (an entry it cannot read, a bug, it is
 killed), this process does the batches it did not send back itself, so the outcome, and
@@ -46,7 +48,11 @@ def in_order(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T
     """work(entry) for each entry, in order, what was decoded of each let go once it is
     done: a large journal is never held all decoded at once. What work returns must be
     something marshal can send (as anything made of strings, numbers, lists and dicts)."""
-    helper = _start(entries, work) if _worth_it(len(entries)) else None
+
+    def each(batch: Sequence[Entry], start: int) -> list[T]:
+        return list(alone(batch, work))
+
+    helper = _start(entries, each) if _worth_it(len(entries)) else None
     if helper is None:
         yield from alone(entries, work)
         return
@@ -58,8 +64,9 @@ def in_order(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T
             if (start // BATCH) % 2 == 0 or pipe is None:
                 yield from alone(batch, work)
                 continue
-            done = _received(pipe, len(batch))
-            if done is None:  # the helper stopped: the rest is done here
+            done = _received(pipe)
+            if not (isinstance(done, list) and len(done) == len(batch)):
+                # the helper stopped: the rest is done here
                 pipe.close()
                 pipe = None
                 yield from alone(batch, work)
@@ -67,6 +74,30 @@ def in_order(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T
             yield from done
     finally:
         _stop(pid, pipe)
+
+
+def by_batch(entries: Sequence[Entry], work: Callable[[Sequence[Entry], int], T],
+             fits: Callable[[Any, int], bool]) -> Iterator[T]:
+    """work(batch, start) for each batch of entries in turn (start: the place of its first
+    entry), for work that sums up a batch more briefly than entry by entry. fits(result,
+    count) says whether what came back is a whole result for a batch of that many; what
+    work returns must be something marshal can send."""
+    helper = _start(entries, work) if _worth_it(len(entries)) else None
+    pipe: IO[bytes] | None = None if helper is None else helper[1]
+    try:
+        for start in range(0, len(entries), BATCH):
+            batch = entries[start:start + BATCH]
+            if (start // BATCH) % 2 == 1 and pipe is not None:
+                done = _received(pipe)
+                if fits(done, len(batch)):
+                    yield done
+                    continue
+                pipe.close()  # the helper stopped: the rest is done here
+                pipe = None
+            yield work(batch, start)
+    finally:
+        if helper is not None:
+            _stop(helper[0], pipe)
 
 
 def alone(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T]:
@@ -89,7 +120,7 @@ def _worth_it(count: int) -> bool:
 
 
 def _start(entries: Sequence[Entry],
-           work: Callable[[Entry], Any]) -> tuple[int, IO[bytes]] | None:
+           work: Callable[[Sequence[Entry], int], Any]) -> tuple[int, IO[bytes]] | None:
     """The helper's process id and the pipe its batches come through; None when it cannot
     be started (too many processes, too little memory), and all is done here."""
     try:
@@ -121,7 +152,8 @@ def _widen(fd: int) -> None:
         pass
 
 
-def _help(entries: Sequence[Entry], work: Callable[[Entry], Any], fd: int) -> None:
+def _help(entries: Sequence[Entry], work: Callable[[Sequence[Entry], int], Any],
+          fd: int) -> None:
     """In the helper: every odd batch, worked through and sent back in order; then exit."""
     import signal
 
@@ -130,7 +162,7 @@ def _help(entries: Sequence[Entry], work: Callable[[Entry], Any], fd: int) -> No
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         with os.fdopen(fd, "wb") as pipe:
             for start in range(BATCH, len(entries), 2 * BATCH):
-                batch = marshal.dumps(list(alone(entries[start:start + BATCH], work)))
+                batch = marshal.dumps(work(entries[start:start + BATCH], start))
                 pipe.write(len(batch).to_bytes(_SIZE, "little"))
                 pipe.write(batch)
                 pipe.flush()
@@ -139,9 +171,9 @@ def _help(entries: Sequence[Entry], work: Callable[[Entry], Any], fd: int) -> No
         os._exit(code)
 
 
-def _received(pipe: IO[bytes], count: int) -> list[Any] | None:
-    """The next batch from the helper, of `count` results; None if it stopped before
-    sending it whole."""
+def _received(pipe: IO[bytes]) -> Any:
+    """What the helper made of its next batch; None if it stopped before sending it
+    whole."""
     try:
         size = pipe.read(_SIZE)
         if len(size) < _SIZE:
@@ -152,7 +184,7 @@ def _received(pipe: IO[bytes], count: int) -> list[Any] | None:
         done = marshal.loads(batch)  # noqa: S302 - made by our own copy, in a pipe of our own
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    return done if isinstance(done, list) and len(done) == count else None
+    return done
 
 
 def _stop(pid: int, pipe: IO[bytes] | None) -> None:

@@ -118,6 +118,48 @@ def test_an_entry_that_cannot_be_written_stops_the_work_where_it_would_alone(sma
     assert no_children_left()
 
 
+def summed(batch: list[Item], start: int) -> tuple[int, list[int], int]:
+    """A batch summed up: its start, its numbers, and who summed it."""
+    return start, [item.number for item in batch], os.getpid()
+
+
+def whole(done: object, count: int) -> bool:
+    return isinstance(done, tuple) and len(done) == 3 and len(done[1]) == count
+
+
+def test_batches_are_summed_in_order_every_other_one_by_a_second_process(small_batches):
+    done = list(split.by_batch([Item(n) for n in range(30)], summed, whole))
+    assert [start for start, _, _ in done] == list(range(0, 30, 4))
+    assert [number for _, numbers, _ in done for number in numbers] == list(range(30))
+    assert [pid == os.getpid() for _, _, pid in done] == [True, False] * 3 + [True, False]
+    assert no_children_left()
+    done = list(split.by_batch([Item(n) for n in range(9)], summed, whole))
+    assert {pid for _, _, pid in done} == {os.getpid()}  # too few for a second process
+
+
+def test_a_batch_the_helper_cannot_sum_up_whole_is_summed_here(small_batches):
+    parent = os.getpid()
+
+    def fails_in_the_helper(batch: list[Item], start: int) -> tuple[int, list[int], int]:
+        if os.getpid() != parent and start >= 12:
+            raise RuntimeError("a bug only the helper meets")
+        return summed(batch, start)
+
+    done = list(split.by_batch([Item(n) for n in range(30)], fails_in_the_helper, whole))
+    assert [number for _, numbers, _ in done for number in numbers] == list(range(30))
+    assert [pid == parent for _, _, pid in done] == [True, False, True, True, True, True,
+                                                     True, True]
+    assert no_children_left()
+
+    def short_in_the_helper(batch: list[Item], start: int) -> tuple[int, list[int], int]:
+        return summed(batch[:1] if os.getpid() != parent else batch, start)
+
+    done = list(split.by_batch([Item(n) for n in range(30)], short_in_the_helper, whole))
+    assert [number for _, numbers, _ in done for number in numbers] == list(range(30))
+    assert {pid for _, _, pid in done} == {parent}
+    assert no_children_left()
+
+
 def test_stopping_early_ends_the_helper_at_once(small_batches):
     pieces = split.in_order([Item(n) for n in range(3000)], by_whom)
     assert [next(pieces), next(pieces)] == [by_whom(Item(0)), by_whom(Item(1))]

@@ -4,6 +4,7 @@ worked out by hand here, `reflect stats` (view, filters, --json) and the HTML ex
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import replace
 from datetime import date
@@ -645,16 +646,21 @@ ODD_ANSWERS: list[Any] = [
 ]
 
 
+def with_mine(shipped_packs: dict[str, Pack]) -> dict[str, Pack]:
+    """The shipped packs and "mine": the full pack, with closeness labelled "Being close"."""
+    mine = replace(shipped_packs["hearing-no"], id="mine")
+    mine_steps = tuple(replace(step, choices=tuple(
+        replace(c, label="Being close") if c.value == "closeness" else c for c in step.choices))
+        if step.id == "need" else step for step in mine.steps)
+    return {**shipped_packs, "mine": replace(mine, steps=mine_steps)}
+
+
 def odd_entries(shipped_packs: dict[str, Pack]) -> tuple[list[Entry], dict[str, Pack]]:
     """Entries from four packs (one relabelling a need, one gone) whose answers are odd:
     the same words folded alike, numbers and True (equal to 1), lists in lists, hostile
     text, a choice and words of one's own that fold alike, in an order that makes the
     latest label the one that counts. Made out of order, some at the same moment."""
-    mine = replace(shipped_packs["hearing-no"], id="mine")
-    mine_steps = tuple(replace(step, choices=tuple(
-        replace(c, label="Being close") if c.value == "closeness" else c for c in step.choices))
-        if step.id == "need" else step for step in mine.steps)
-    shipped_packs = {**shipped_packs, "mine": replace(mine, steps=mine_steps)}
+    shipped_packs = with_mine(shipped_packs)
     packs = ["hearing-no", "mine", "hearing-no", "gone-pack", "hearing-no-quick"]
     entries = []
     for number, answer in enumerate(ODD_ANSWERS * 3, start=1):
@@ -674,13 +680,29 @@ def odd_entries(shipped_packs: dict[str, Pack]) -> tuple[list[Entry], dict[str, 
     return [*entries[::2], *entries[1::2]], shipped_packs
 
 
-def test_one_pass_counts_odd_answers_as_counting_every_value_in_turn(shipped_packs):
+@pytest.mark.parametrize(("batch", "helper"), [(256, False), (1, False), (3, True),
+                                               (7, True)], ids=str)
+def test_one_pass_counts_odd_answers_as_counting_every_value_in_turn(
+        shipped_packs, monkeypatch, batch, helper):
     """The rankings stats makes in one pass, each distinct answer worked out once, are
-    those of counting every value of every entry in turn; stored entries give the same
-    and keep nothing decoded."""
+    those of counting every value of every entry in turn, however the entries are cut
+    into batches and whichever process sums up each batch (split.py); stored entries
+    give the same and keep nothing decoded."""
+    from reflect import split
+
+    monkeypatch.setattr(split, "BATCH", batch)
+    if helper:
+        if not hasattr(os, "fork"):
+            pytest.skip("no fork on this system")
+        monkeypatch.setattr(split, "SPLIT_FROM", 2)
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    started: list[int] = []
+    start = split._start
+    monkeypatch.setattr(split, "_start", lambda *args: started.append(1) or start(*args))
     entries, packs = odd_entries(shipped_packs)
     reader = Reader(packs.values())
     found = insights.compute(entries, reader)
+    assert len(started) == helper
     assert found.needs == _reference_ranking(entries, reader, role="needs")
     assert found.alternatives == _reference_ranking(entries, reader, role="alternatives")
     assert found.reasons == _reference_ranking(entries, reader, step=insights.REASONS_STEP)
@@ -703,6 +725,29 @@ def test_one_pass_counts_odd_answers_as_counting_every_value_in_turn(shipped_pac
     stored = _stored(entries)
     assert insights.compute(stored, reader) == found
     assert all("derived" not in e.__dict__ and "answers" not in e.__dict__ for e in stored)
+
+
+@pytest.mark.parametrize("helper", [False, True], ids=["alone", "helper"])
+def test_a_label_comes_from_the_latest_reflection_whatever_batch_it_is_in(
+        shipped_packs, monkeypatch, helper):
+    """Closeness, chosen with two packs that label it differently, one reflection to a
+    batch: the newest reflection's label is the one shown, with all four counted."""
+    from reflect import split
+
+    monkeypatch.setattr(split, "BATCH", 1)
+    if helper:
+        if not hasattr(os, "fork"):
+            pytest.skip("no fork on this system")
+        monkeypatch.setattr(split, "SPLIT_FROM", 2)
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    packs = with_mine(shipped_packs)
+    reader = Reader(packs.values())
+    for order, shown in ((["mine", "hearing-no", "mine", "hearing-no"], "Closeness"),
+                         (["hearing-no", "mine", "hearing-no", "mine"], "Being close")):
+        entries = [make(packs, n, f"2026-03-0{n}", pack=pack, **full(need=["closeness"]))
+                   for n, pack in enumerate(order, start=1)]
+        found = insights.compute(entries[::-1], reader)
+        assert [(item.label, item.count) for item in found.needs.items] == [(shown, 4)]
 
 
 def _stored(entries: list[Entry]) -> list[Entry]:
