@@ -329,15 +329,12 @@ def _note(words: str) -> Padding:
     return Padding(safe(words, "dim"), (0, 0, 0, 2), expand=False)
 
 
-def _ranked(title: str, ranking: Ranking, answered_words: str) -> list[Any]:
+def _ranked(title: str, ranking: Ranking, answered_words: str, room: int) -> list[Any]:
     if not ranking.items:
         return []
-    table = Table.grid(padding=(0, 2))
-    table.add_column(max_width=56, overflow="fold")
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(justify="right", no_wrap=True, style="dim")
-    for item in ranking.items[:TOP]:
-        table.add_row(safe(item.label), str(item.count), f"{round(item.share * 100)}%")
+    rows = [(safe(item.label), str(item.count), f"{round(item.share * 100)}%")
+            for item in ranking.items[:TOP]]
+    table = _columns(rows, room, gap=2, right=(1, 2), styles={2: "dim"}, widest={0: 56})
     parts: list[Any] = [Text(""), _heading(title), Padding(table, (0, 0, 0, 2), expand=False)]
     more = len(ranking.items) - TOP
     notes = [f"Out of {ranking.answered} {answered_words}."]
@@ -347,13 +344,11 @@ def _ranked(title: str, ranking: Ranking, answered_words: str) -> list[Any]:
     return parts
 
 
-def _followed_up(found: Insights) -> list[Any]:
+def _followed_up(found: Insights, room: int) -> list[Any]:
     """What you said later about the other ways you tried."""
     if not found.follow_ups:
         return []
-    table = Table.grid(padding=(0, 2))
-    table.add_column(max_width=40, overflow="fold")
-    table.add_column(no_wrap=True)
+    rows = []
     for item in found.follow_ups[:TOP]:
         said = []
         if item.tried:
@@ -363,33 +358,27 @@ def _followed_up(found: Insights) -> list[Any]:
             said.append(f"offered, declined and okay: {item.declined_okay}")
         if item.not_yet:
             said.append(f"not yet: {item.not_yet}")
-        table.add_row(safe(item.label), Text("; ".join(said), style="dim"))
+        rows.append((safe(item.label), Text("; ".join(said), style="dim")))
+    table = _columns(rows, room, gap=2, widest={0: 40})
     return [Text(""), _heading("How the other ways went, as you said later"),
             Padding(table, (0, 0, 0, 2), expand=False)]
 
 
-def _changes(found: Insights) -> list[Any]:
+def _changes(found: Insights, room: int) -> list[Any]:
     from reflect.insights import change_words
-
 
     if not found.changes:
         return []
     shown = found.changes[-SHOWN_CHANGES:]
     with_year = len({change.day.year for change in found.changes}) > 1
-    table = Table.grid(padding=(0, 1))
-    table.add_column(justify="right", style="cyan", no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True, style="dim")
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(no_wrap=True)
+    rows = []
     for change in shown:
         day = f"{change.day.day} {change.day:%b}" + (f" {change.day.year}" if with_year
                                                      else "")
-        table.add_row(f"#{change.number}", day, str(change.before),
-                      _bar(change.before, change.out_of, 10).ljust(10), "->",
-                      str(change.after), _bar(change.after, change.out_of, 10))
+        rows.append((f"#{change.number}", day, str(change.before),
+                     _bar(change.before, change.out_of, 10).ljust(10), "->",
+                     str(change.after), _bar(change.after, change.out_of, 10)))
+    table = _columns(rows, room, gap=1, right=(0, 2, 5), styles={0: "cyan", 4: "dim"})
     scales = {change.out_of for change in found.changes}
     out_of = f" (out of {scales.pop()})" if len(scales) == 1 else ""
     parts: list[Any] = [Text(""), _heading(f"How strong, at the start and at the end{out_of}"),
@@ -454,6 +443,67 @@ def _chart(rows: list[tuple[str, ...]], right: int, dim: int = -1) -> Padding:
     return Padding(chart, (0, 0, 0, 2), expand=False)
 
 
+def _columns(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int,
+             right: Sequence[int] = (), styles: dict[int, str] | None = None,
+             widest: dict[int, int] | None = None) -> Text | Table:
+    """The rows in columns `gap` cells apart, those in `right` aligned to the right, styled
+    by `styles`; a column in `widest` wraps (folding long words) beyond its width, the
+    others never wrap. Laid out by _grid where it can, else by rich's Table."""
+    styles = styles or {}
+    widest = widest or {}
+    grid = _grid(rows, room, gap, right, styles, widest)
+    if grid is not None:
+        return grid
+    table = Table.grid(padding=(0, gap))
+    for column in range(len(rows[0])):
+        if column in widest:
+            table.add_column(max_width=widest[column], overflow="fold")
+        else:
+            table.add_column(justify="right" if column in right else "left",
+                             style=styles.get(column), no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _grid(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int,
+          right: Sequence[int] = (), styles: dict[int, str] | None = None,
+          widest: dict[int, int] | None = None) -> Text | None:
+    """The rows as a Table.grid(padding=(0, gap)) of them shows them, columns in `right`
+    aligned to the right, styled by `styles` (a column's style takes in the space after
+    it, as in the table), when each cell fits on one line: no wider than `widest` says
+    for its column, and the whole within `room` cells. Laid out here, as one text, since
+    a table measures every cell several times; None when a table is needed after all."""
+    from rich.cells import cell_len
+
+    cells = [[cell if isinstance(cell, Text) else Text(cell) for cell in row] for row in rows]
+    columns = len(cells[0])
+    widths = [max(cell_len(row[column].plain) for row in cells) for column in range(columns)]
+    if (sum(widths) + gap * (columns - 1) > room
+            or any(widths[column] > most for column, most in (widest or {}).items())
+            or any("\n" in cell.plain for row in cells for cell in row)):
+        return None
+    styles = styles or {}
+    grid = Text(no_wrap=True, overflow="ellipsis")
+    for number, row in enumerate(cells):
+        if number:
+            grid.append("\n")
+        for column, cell in enumerate(row):
+            pad = " " * (widths[column] - cell_len(cell.plain))
+            after = " " * gap if column < columns - 1 else ""
+            style = styles.get(column, "")
+            start = len(grid)
+            if column in right:
+                grid.append(pad)
+            grid.append_text(cell)
+            if column not in right:
+                grid.append(pad)
+            if style:  # over the cell as the table pads it, and then the space after it
+                grid.stylize(style, start, len(grid))
+            grid.append(after, style)
+    return grid
+
+
 def _few(found: Insights) -> list[Any]:
     from reflect.insights import few_words
 
@@ -477,23 +527,24 @@ def stats(found: Insights) -> None:
 
     head: list[Any] = [Text("Your reflections at a glance", style="bold"),
                        safe(span_words(found), "dim"), Text("")]
+    out = console()
+    width = min(out.width, STATS_WIDTH)
+    room = width - 2  # each table is indented by two
     if not found.enough:
         body = _few(found)
     else:
-        body = [*_activity(found), *_changes(found), *_months(found),
+        body = [*_activity(found), *_changes(found, room), *_months(found),
                 *_ranked("The needs underneath", found.needs,
-                         "reflections that named a need"),
+                         "reflections that named a need", room),
                 *_ranked("What else it might have been about", found.reasons,
-                         "reflections that looked for other reasons"),
+                         "reflections that looked for other reasons", room),
                 *_ranked("Thinking traps you noticed", found.traps,
-                         "reflections that looked at thinking traps"),
+                         "reflections that looked at thinking traps", room),
                 *_ranked("Other ways you chose", found.alternatives,
-                         "reflections that chose one"),
-                *_followed_up(found)]
+                         "reflections that chose one", room),
+                *_followed_up(found, room)]
     body += [Text(""), safe(NOT_A_FORECAST, "dim")]
-    out = console()
     group = Group(*head, *body)
-    width = min(out.width, STATS_WIDTH)
     # Counting the lines means laying them all out once more: only a terminal pages.
     lines = len(out.render_lines(group, out.options.update(width=width), pad=False)
                 ) if out.is_terminal else 0

@@ -445,6 +445,47 @@ def test_the_stats_view_fits_80_columns(filled, shipped_packs, monkeypatch):
     assert "on purpose Feeling that" in " ".join(out.split())
 
 
+@pytest.mark.parametrize("columns", ["100", "80", "44"])
+@pytest.mark.parametrize("colour", [False, True], ids=["plain", "colour"])
+def test_the_tables_of_stats_read_as_rich_tables_would_show_them(
+        filled, shipped_packs, monkeypatch, columns, colour):
+    """The rankings, ratings and follow-ups are laid out as one text where every cell
+    fits on its line (render._grid): the same characters, and the same styles, as rich's
+    Table.grid gives, which still lays out the rest (a long answer that wraps, a narrow
+    terminal). Own words: short, long, wide characters, markup and escape codes."""
+    from reflect import render
+
+    owns = ["Rest", "東京の友達に電話する 🙂", HOSTILE_TEXT,
+            "A long walk by the river, where I can think about the day and breathe"]
+    for n, own in enumerate(owns * 2):
+        entry_id = new_id()
+        filled.add(shipped_packs["hearing-no"], {
+            **FULL_ANSWERS, "need": ["closeness", own], "alternatives": ["hold-hands", own],
+            "not_about_me": ["tired", own], "intensity": n, "intensity_now": 9 - n},
+            entry_id, f"2026-0{1 + n % 8}-1{n}T10:00:00+00:00")
+        filled.record_followups({entry_id: {
+            "hold-hands": {"outcome": ["helped", "didnt-help"][n % 2], "at": "x"},
+            own: {"outcome": ["declined-okay", "not-yet"][n % 2], "at": "x"}}})
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setenv("LINES", "5000")  # no pager
+    if colour:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        monkeypatch.setenv("TERM", "xterm-256color")
+    grid = render._grid
+    laid: list[bool] = []
+    monkeypatch.setattr(render, "_grid", lambda *args, **kwargs: laid.append(
+        (found := grid(*args, **kwargs)) is not None) or found)
+    render.console.cache_clear()
+    by_hand = invoke("stats").stdout
+    monkeypatch.setattr(render, "_grid", lambda *args, **kwargs: None)
+    render.console.cache_clear()
+    assert invoke("stats").stdout == by_hand
+    assert ("\x1b[" in by_hand) == colour
+    assert "How the other ways went" in by_hand
+    assert True in laid  # some tables were laid out by hand,
+    assert False in laid  # and some (the long words, the narrow screen) were not
+
+
 def test_the_stats_view_shows_markup_and_escape_codes_as_data(filled, journal_file):
     """Own words holding markup, a clear-screen, an OSC title and a bidi override."""
     data = journal_data(journal_file)
