@@ -9,7 +9,7 @@ def main() -> int | None:
     """The quick commands straight away (see launch.py); everything else through typer."""
     from reflect.launch import run
 
-    code = run(sys.argv[1:])
+    code = run(sys.argv[1:], at_once=True)
     if code is not None:
         return code
     from reflect.cli import app

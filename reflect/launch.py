@@ -38,8 +38,11 @@ HELP_FILE = "help.txt"
 HELP_COLUMNS = 80
 
 
-def run(args: Sequence[str]) -> int | None:
-    """Serve the command line if it is one of the quick ones: its exit code, else None."""
+def run(args: Sequence[str], at_once: bool = False) -> int | None:
+    """Serve the command line if it is one of the quick ones: its exit code, else None.
+
+    at_once (for the `reflect` command itself, never in tests): a read command ends the
+    process straight after its output is written out (leave_at_once)."""
     if list(args) == ["--version"]:
         from reflect import __version__
 
@@ -56,8 +59,29 @@ def run(args: Sequence[str]) -> int | None:
     read = _read_options(args)
     if read is not None:
         journal, command, *given = read
-        return _guarded(_read, journal, command, *given)
+        code = _guarded(_read, journal, command, *given)
+        if at_once:
+            leave_at_once(code)
+        return code
     return None
+
+
+def leave_at_once(code: int) -> None:
+    """End the process now, once standard output and error are written out.
+
+    A read command holds every entry of the journal, many small objects, and Python
+    frees them one by one on the way out: 0.05 s for 10,000 reflections, 0.08 s for
+    list at 100,000. Nothing else is left to do by then: the read commands write files
+    only inside `with` blocks, which close them, and any second process (split.py) has
+    been ended and waited for."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away (`| head`)
+            code = code or 1
+        except (OSError, ValueError):  # closed: nothing more can be written anyway
+            pass
+    os._exit(code)
 
 
 def _guarded(command: Callable[..., int | None], journal: Path | None,

@@ -347,12 +347,30 @@ def test_a_piped_export_loads_neither_typer_nor_rich(filled):
         done = reflect("export", "--format", fmt)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip()
+        if fmt == "json":  # all of it written out before the process ends at once
+            assert json.loads(done.stdout)["count"] == len(filled.entries())
         assert not imported(done.stderr) & {"typer", "pydantic", "rich", "tinydb"}, fmt
         assert "reflect.insights" not in done.stderr, fmt
     done = reflect("export", "--format", "html")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("<!DOCTYPE html>")
     assert not imported(done.stderr) & {"typer", "pydantic"}
+
+
+def test_a_read_command_ends_at_once_with_everything_written(filled, tmp_path):
+    """The read commands end without Python's long clean-up (launch.leave_at_once), yet
+    each writes all it has: to a pipe, to a file on its way out, and a long list whose
+    reader stops early still ends with code 1 and nothing on stderr."""
+    done = reflect("list", "--all", "--json")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == len(filled.entries())
+    target = tmp_path / "notes.md"
+    done = reflect("export", "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8").count("\n## ") == len(filled.entries())
+    done = reflect("export", "-o", str(target))  # exists: an error, said in full
+    assert done.returncode == 2
+    assert "already exists" in done.stderr
 
 
 def test_stats_load_no_typer_and_piped_json_no_rich(filled):
