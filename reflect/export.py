@@ -634,8 +634,10 @@ def html_export(entries: Sequence[Entry], reader: Reader,
            f"reflect on {_h(_exported_on(today))}.</p>\n"
            f'<p class="private soft">{_h(PRIVATE_NOTE)}</p>\n</header>\n<main>\n')
     from reflect.insights import compute
+    from reflect.prepare import is_preparation
 
-    yield _html_stats(compute(entries, reader))
+    # As in `reflect stats`: preparations are made before an ask, not after a no.
+    yield _html_stats(compute([e for e in entries if not is_preparation(e)], reader))
     yield '<section id="reflections">\n'
     pieces = Pieces(reader, _html_answer)
     yield from in_order(entries, lambda entry: _html_entry(entry, reader, pieces))

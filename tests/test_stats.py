@@ -583,6 +583,27 @@ def test_html_export_has_the_patterns_then_every_reflection(filled):
     assert text.count("How often you reflected, week by week") == 1
 
 
+def test_html_patterns_leave_out_preparations_as_stats_does(filled, shipped_packs):
+    """A preparation is exported with the reflections but, as in `reflect stats`, adds
+    nothing to the patterns: the page's "at a glance" is what it was without it."""
+    from reflect.prepare import PREPARE_PACK
+
+    def at_a_glance(page: str) -> str:
+        return page[page.index('id="at-a-glance"'):page.index('id="reflections"')]
+
+    before = invoke("export", "--format", "html").stdout
+    filled.add(shipped_packs[PREPARE_PACK], {
+        "hoping": "To feel close tonight.", "need": ["affection", "fun"],
+        "how_ask": "Ask once, lightly, and mean it when I say no is fine.",
+        "plan_b": ["call-friend", "warm-shower"]}, new_id(), "2026-11-01T10:00:00+00:00")
+    after = invoke("export", "--format", "html").stdout
+    assert len(re.findall(r'<article id="reflection-', after)) == 7
+    assert "To feel close tonight." in after
+    assert at_a_glance(after) == at_a_glance(before)
+    assert "6 reflections" in re.sub(r"<[^>]+>", " ", at_a_glance(after))
+    assert json.loads(invoke("stats", "--json").stdout)["count"] == 6
+
+
 def test_html_export_escapes_every_word_a_person_wrote(filled, journal_file):
     """A script, markup, quotes and escape codes in answers, titles and own words."""
     data = journal_data(journal_file)
