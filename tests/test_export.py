@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import stat
+import subprocess
+import sys
 import textwrap
 import uuid
 from datetime import date, datetime
@@ -456,3 +459,39 @@ def test_json_text_refuses_what_json_dumps_refuses(value):
         json.dumps(value)
     with pytest.raises(TypeError):
         json_text(value)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no terminals here")
+def test_an_export_piped_from_a_terminal_warns_that_the_copy_is_not_encrypted(filled):
+    """`reflect export > notes.md` typed in a terminal: the whole export goes to the file,
+    and the terminal gets a word that the copy is readable and `--output` is private.
+    Where standard error is no terminal either (a script), nothing is said."""
+    controller, terminal = os.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "reflect", "export"],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=terminal, timeout=30, check=False)
+        os.close(terminal)
+        said = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal's other end is closed and all of it read
+                break
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        os.close(controller)
+    assert done.returncode == 0
+    assert done.stdout.decode("utf-8").count("\n## ") == len(filled.entries())
+    words = " ".join(said.decode("utf-8", "replace").split())
+    assert "The export went to standard output" in words
+    assert "not encrypted" in words
+    assert "--output FILE" in words
+    piped = subprocess.run([sys.executable, "-m", "reflect", "export"],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                           check=False)
+    assert piped.returncode == 0
+    assert piped.stderr == b""
