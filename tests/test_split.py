@@ -241,6 +241,8 @@ def test_exports_and_stats_are_the_same_to_the_byte_with_or_without_a_helper(
             **FULL_ANSWERS, "what_happened": words[n % len(words)] + f" ({n})",
             "intensity": n % 11, "need": ["closeness", "rest", "comfort"][: 1 + n % 3],
             "story": words[(n + 3) % len(words)]}, new_id(), days_ago(40 - n))
+    # One moment for both exports: the JSON export says when it was made, to the second.
+    monkeypatch.setattr("reflect.entry.now", lambda: "2026-11-21T10:00:00+00:00")
     started = []
     start = split._start
     monkeypatch.setattr(split, "_start", lambda *args: started.append(1) or start(*args))
