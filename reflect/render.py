@@ -466,9 +466,8 @@ def _columns(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int,
     return table
 
 
-def _grid(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int,
-          right: Sequence[int] = (), styles: dict[int, str] | None = None,
-          widest: dict[int, int] | None = None) -> Text | None:
+def _grid(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int, right: Sequence[int],
+          styles: dict[int, str], widest: dict[int, int]) -> Text | None:
     """The rows as a Table.grid(padding=(0, gap)) of them shows them, columns in `right`
     aligned to the right, styled by `styles` (a column's style takes in the space after
     it, as in the table), when each cell fits on one line: no wider than `widest` says
@@ -480,10 +479,9 @@ def _grid(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int,
     columns = len(cells[0])
     widths = [max(cell_len(row[column].plain) for row in cells) for column in range(columns)]
     if (sum(widths) + gap * (columns - 1) > room
-            or any(widths[column] > most for column, most in (widest or {}).items())
+            or any(widths[column] > most for column, most in widest.items())
             or any("\n" in cell.plain for row in cells for cell in row)):
         return None
-    styles = styles or {}
     grid = Text(no_wrap=True, overflow="ellipsis")
     for number, row in enumerate(cells):
         if number:

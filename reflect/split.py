@@ -26,7 +26,7 @@ import contextlib
 import marshal
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -47,41 +47,33 @@ T = TypeVar("T")
 def in_order(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T]:
     """work(entry) for each entry, in order, what was decoded of each let go once it is
     done: a large journal is never held all decoded at once. What work returns must be
-    something marshal can send (as anything made of strings, numbers, lists and dicts)."""
+    something marshal can send (as anything made of strings, numbers, lists and dicts).
+    The entries of this process's own batches are handed on one by one as they are done."""
 
-    def each(batch: Sequence[Entry], start: int) -> list[T]:
+    def sent(batch: Sequence[Entry], start: int) -> list[T]:
         return list(alone(batch, work))
 
-    helper = _start(entries, each) if _worth_it(len(entries)) else None
-    if helper is None:
-        yield from alone(entries, work)
-        return
-    pid = helper[0]
-    pipe: IO[bytes] | None = helper[1]  # None once the helper has stopped
-    try:
-        for start in range(0, len(entries), BATCH):
-            batch = entries[start:start + BATCH]
-            if (start // BATCH) % 2 == 0 or pipe is None:
-                yield from alone(batch, work)
-                continue
-            done = _received(pipe)
-            if not (isinstance(done, list) and len(done) == len(batch)):
-                # the helper stopped: the rest is done here
-                pipe.close()
-                pipe = None
-                yield from alone(batch, work)
-                continue
+    def here(batch: Sequence[Entry], start: int) -> Iterator[T]:
+        return alone(batch, work)
+
+    def whole(done: Any, count: int) -> bool:
+        return isinstance(done, list) and len(done) == count
+
+    with contextlib.closing(by_batch(entries, sent, whole, here)) as batches:
+        for done in batches:
             yield from done
-    finally:
-        _stop(pid, pipe)
 
 
 def by_batch(entries: Sequence[Entry], work: Callable[[Sequence[Entry], int], T],
-             fits: Callable[[Any, int], bool]) -> Iterator[T]:
+             fits: Callable[[Any, int], bool],
+             here: Callable[[Sequence[Entry], int], T] | None = None,
+             ) -> Generator[T, None, None]:
     """work(batch, start) for each batch of entries in turn (start: the place of its first
-    entry), for work that sums up a batch more briefly than entry by entry. fits(result,
-    count) says whether what came back is a whole result for a batch of that many; what
-    work returns must be something marshal can send."""
+    entry); what work returns must be something marshal can send. fits(result, count)
+    says whether what came back from the helper is a whole result for a batch of that
+    many. `here`, if given, stands in for work in this process (as a generator that hands
+    on each entry's result as it is done)."""
+    do_here = here or work
     helper = _start(entries, work) if _worth_it(len(entries)) else None
     pipe: IO[bytes] | None = None if helper is None else helper[1]
     try:
@@ -94,7 +86,7 @@ def by_batch(entries: Sequence[Entry], work: Callable[[Sequence[Entry], int], T]
                     continue
                 pipe.close()  # the helper stopped: the rest is done here
                 pipe = None
-            yield work(batch, start)
+            yield do_here(batch, start)
     finally:
         if helper is not None:
             _stop(helper[0], pipe)

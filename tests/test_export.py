@@ -469,10 +469,12 @@ def test_an_export_piped_from_a_terminal_warns_that_the_copy_is_not_encrypted(fi
     Where standard error is no terminal either (a script), nothing is said."""
     controller, terminal = os.openpty()
     try:
-        done = subprocess.run([sys.executable, "-m", "reflect", "export"],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=terminal, timeout=30, check=False)
-        os.close(terminal)
+        try:
+            done = subprocess.run([sys.executable, "-m", "reflect", "export"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=terminal, timeout=30, check=False)
+        finally:
+            os.close(terminal)
         said = b""
         while True:
             try:
