@@ -16,9 +16,9 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from reflect.errors import ReflectError
 from reflect.files import ensure_private_folder, read_if_present, write_private
@@ -39,8 +39,7 @@ def local_now() -> datetime:
     return datetime.now()
 
 
-@dataclass(frozen=True)
-class Backup:
+class Backup(NamedTuple):
     """One copy of the journal."""
 
     path: Path

@@ -11,17 +11,15 @@ is never silently ignored.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reflect.backups import DEFAULT_KEEP, MAX_KEEP
 from reflect.errors import ReflectError
 from reflect.files import read_if_present
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     keep_backups: int = DEFAULT_KEEP
 
 

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reflect.errors import ReflectError
 
@@ -59,8 +58,7 @@ class DamagedEnvelope(CryptoError):
     """The encrypted file is cut short or altered."""
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(NamedTuple):
     """The parts of an encrypted file."""
 
     version: int

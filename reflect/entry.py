@@ -6,7 +6,6 @@ import bisect
 import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,8 @@ _HEAD_STORED = _STORED_FIELDS - {"answers"}
 _HEAD_FIELDS = ("id", "number", "created", "updated", "pack_id", "pack_version", "derived",
                 "followups", "links")
 """The fields an entry's record holds besides its answers."""
+_ALL_FIELDS = (*_HEAD_FIELDS[:6], "answers", *_HEAD_FIELDS[6:])
+"""Every field, in the order Entry() takes them."""
 _HIDDEN_ESCAPES = (b"u", b"b", b"f", b"r")
 """What makes stored JSON read otherwise once decoded: an escaped character (\\u...), and
 the control characters printable() takes out, which join the text around them (\\b, \\f,
@@ -104,9 +105,11 @@ def _any_between(places: list[int], start: int, end: int) -> bool:
     return after < len(places) and places[after] < end
 
 
-@dataclass
 class Entry:
-    """One reflection. `number` is the short number people use; `id` never changes."""
+    """One reflection. `number` is the short number people use; `id` never changes.
+
+    Written out rather than a dataclass, which would take a millisecond or more to define
+    on every command; compared, and shown by repr(), field by field as one would be."""
 
     id: str
     number: int
@@ -115,11 +118,38 @@ class Entry:
     pack_id: str
     pack_version: int
     answers: dict[str, Any]
-    derived: dict[str, Any] = field(default_factory=dict)
-    followups: dict[str, dict[str, str]] = field(default_factory=dict)
+    derived: dict[str, Any]
+    followups: dict[str, dict[str, str]]
     """How each alternative went, asked later: {value: {"outcome": ..., "at": time}}."""
-    links: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str]
     """Other entries this one belongs with: {"preparation": the id of one made before}."""
+
+    def __init__(self, id: str, number: int, created: str, updated: str,
+                 pack_id: str, pack_version: int, answers: dict[str, Any],
+                 derived: dict[str, Any] | None = None,
+                 followups: dict[str, dict[str, str]] | None = None,
+                 links: dict[str, str] | None = None) -> None:
+        self.id = id
+        self.number = number
+        self.created = created
+        self.updated = updated
+        self.pack_id = pack_id
+        self.pack_version = pack_version
+        self.answers = answers
+        self.derived = {} if derived is None else derived
+        self.followups = {} if followups is None else followups
+        self.links = {} if links is None else links
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _ALL_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # changed in place, so not hashable
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _ALL_FIELDS)
+        return f"Entry({shown})"
 
     def to_record(self) -> dict[str, Any]:
         # What is not decoded yet is decoded for the record alone and not kept, as what

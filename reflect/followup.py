@@ -10,9 +10,8 @@ an answer. Terminal-free: questions go through an Asker.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from reflect.entry import Entry, now
 from reflect.packs import Choice
@@ -36,8 +35,7 @@ WAIT = timedelta(hours=12)
 """How old a reflection must be before its alternatives are asked about."""
 
 
-@dataclass(frozen=True)
-class Open:
+class Open(NamedTuple):
     """One alternative of one entry that has no outcome yet."""
 
     entry: Entry

@@ -31,10 +31,9 @@ import os
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from reflect import backups, codec, crypto, migrations
 from reflect.crypto import DamagedEnvelope, Keyring, PassphraseSource
@@ -802,8 +801,7 @@ class Journal:
         return raw
 
 
-@dataclass(frozen=True)
-class Converted:
+class Converted(NamedTuple):
     """What encrypting or decrypting did."""
 
     entries: int
@@ -811,8 +809,7 @@ class Converted:
     backups_left: int
 
 
-@dataclass(frozen=True)
-class Restored:
+class Restored(NamedTuple):
     """What a restore did: the backup put back, and where the file it replaced went."""
 
     backup: Path

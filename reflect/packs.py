@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from types import MappingProxyType
+from typing import Any, NamedTuple, TypeVar
 
 from reflect.errors import ReflectError
 from reflect.safe_text import has_control_characters
@@ -66,15 +66,15 @@ class PackError(ReflectError):
         super().__init__(f"{', '.join(where)}: {problem}")
 
 
-@dataclass(frozen=True)
-class Choice:
+# The records of a pack are NamedTuples, not dataclasses: every command defines them, and
+# a dataclass takes a millisecond or more to define (it writes and compiles its methods).
+class Choice(NamedTuple):
     value: str
     label: str
     hint: str = ""
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     step: str
     operator: str
     operand: Any
@@ -105,8 +105,7 @@ class Condition:
         return bool(answer <= self.operand)  # at_most
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     id: str
     kind: str
     question: str
@@ -116,7 +115,7 @@ class Step:
     when: Condition | None = None
     choices: tuple[Choice, ...] = ()
     choices_from: str | None = None
-    choices_by: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+    choices_by: Mapping[str, tuple[Choice, ...]] = MappingProxyType({})
     other: str = ""
     other_question: str = ""
     min: int = 0
@@ -147,8 +146,7 @@ class Step:
             yield from group
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(NamedTuple):
     id: str
     version: int
     title: str

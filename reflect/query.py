@@ -10,9 +10,9 @@ import calendar
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from operator import attrgetter
+from typing import NamedTuple
 
 from reflect.entry import Entry
 from reflect.errors import ReflectError
@@ -106,8 +106,7 @@ Labeller = Callable[[Entry, str, str], str]
 """(entry, role, value) -> the words a person saw for that value."""
 
 
-@dataclass
-class Filters:
+class Filters(NamedTuple):
     """What narrows a read command. Empty filters let every entry through."""
 
     since: date | None = None
@@ -116,7 +115,7 @@ class Filters:
     emotions: Sequence[str] = ()
     kinds: Sequence[str] = ()
     packs: Sequence[str] = ()
-    labeller: Labeller | None = field(default=None, repr=False)
+    labeller: Labeller | None = None
 
     @classmethod
     def parse(cls, since: str | None = None, until: str | None = None,
@@ -139,7 +138,7 @@ class Filters:
 
     def labelled(self, labeller: Labeller) -> Filters:
         """These filters, matching a value by its label too (as a pack words it)."""
-        return replace(self, labeller=labeller)
+        return self._replace(labeller=labeller)
 
     def matches(self, entry: Entry) -> bool:
         return self._matcher()(entry)
@@ -220,8 +219,7 @@ def find(entries: Sequence[Entry], ref: str) -> Entry:
     return found[0]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """Where a search word was found: one answer of one entry."""
 
     entry: Entry

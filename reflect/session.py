@@ -7,8 +7,7 @@ puts each Prompt to the person and hands back the answer, or BACK, or SKIP.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from reflect.packs import Choice, Pack, Step
 
@@ -46,8 +45,7 @@ class Paused(Exception):
         self.next_step = next_step
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(NamedTuple):
     """One question as an Asker sees it, with everything needed to put it."""
 
     key: str

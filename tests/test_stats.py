@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -710,11 +709,11 @@ ODD_ANSWERS: list[Any] = [
 
 def with_mine(shipped_packs: dict[str, Pack]) -> dict[str, Pack]:
     """The shipped packs and "mine": the full pack, with closeness labelled "Being close"."""
-    mine = replace(shipped_packs["hearing-no"], id="mine")
-    mine_steps = tuple(replace(step, choices=tuple(
-        replace(c, label="Being close") if c.value == "closeness" else c for c in step.choices))
+    mine = shipped_packs["hearing-no"]._replace(id="mine")
+    mine_steps = tuple(step._replace(choices=tuple(
+        c._replace(label="Being close") if c.value == "closeness" else c for c in step.choices))
         if step.id == "need" else step for step in mine.steps)
-    return {**shipped_packs, "mine": replace(mine, steps=mine_steps)}
+    return {**shipped_packs, "mine": mine._replace(steps=mine_steps)}
 
 
 def odd_entries(shipped_packs: dict[str, Pack]) -> tuple[list[Entry], dict[str, Pack]]:
