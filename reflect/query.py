@@ -6,7 +6,6 @@ Terminal-free: it works on Entry objects and plain values.
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -36,11 +35,18 @@ class BadQuery(ReflectError):
         super().__init__(message, exit_code=2)
 
 
+def _days_in(year: int, month: int) -> int:
+    """How many days the month has (what calendar.monthrange tells, without loading it)."""
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - timedelta(days=1)).day
+
+
 def _months_back(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)
     month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, _days_in(year, month)))
 
 
 def period(text: str, today: date) -> tuple[date, date]:
@@ -64,7 +70,7 @@ def period(text: str, today: date) -> tuple[date, date]:
         first = today.replace(day=1)
         if spoken == "last month":
             first = _months_back(first, 1)
-        return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        return first, first.replace(day=_days_in(first.year, first.month))
     if spoken in ("this year", "last year"):
         year = today.year - (spoken == "last year")
         return date(year, 1, 1), date(year, 12, 31)
@@ -83,7 +89,7 @@ def period(text: str, today: date) -> tuple[date, date]:
     try:
         if re.fullmatch(r"\d{4}-\d{2}", spoken):
             first = date.fromisoformat(spoken + "-01")
-            return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+            return first, first.replace(day=_days_in(first.year, first.month))
         if re.fullmatch(r"\d{4}", spoken):
             return date(int(spoken), 1, 1), date(int(spoken), 12, 31)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", spoken):
@@ -252,14 +258,29 @@ def search(entries: Iterable[Entry], needle: str,
             if not _may_hold(raw, pieces):
                 continue
             text = " ".join(printable(" ".join(raw.split())).split())
-            folded = text.casefold()
-            if len(folded) != len(text):  # casefold changed lengths (ß -> ss): use lower
-                folded = text.lower()
+            folded, places = _folded(text)
             start = folded.find(wanted)
             if start < 0:
                 continue
-            hits.append(_hit(entry, step_id, text, folded, wanted, start))
+            hits.append(_hit(entry, step_id, text, folded, places, wanted, start))
     return hits
+
+
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """The text case-folded, and where each of its characters came from in the text: None
+    when each came from the one in its place, as for nearly all text. Folding may make
+    one character several (ß is ss, ﬁ is fi), so that `strasse` finds Straße and
+    `Straße` finds STRASSE."""
+    folded = text.casefold()
+    if len(folded) == len(text):  # folding never makes a character nothing
+        return folded, None
+    parts: list[str] = []
+    places: list[int] = []
+    for place, character in enumerate(text):
+        part = character.casefold()
+        parts.append(part)
+        places += [place] * len(part)
+    return "".join(parts), places
 
 
 def worth_reading(entries: Sequence[Entry], needle: str, vocabulary: str) -> list[Entry]:
@@ -296,22 +317,39 @@ def _may_hold(text: str, pieces: tuple[bytes, ...]) -> bool:
     return all(piece in folded for piece in pieces)
 
 
-def _hit(entry: Entry, step_id: str, text: str, folded: str, wanted: str,
-         first: int) -> Hit:
-    begin = max(0, first - SNIPPET_AROUND)
-    end = min(len(text), first + len(wanted) + SNIPPET_AROUND)
+def _hit(entry: Entry, step_id: str, text: str, folded: str, places: list[int] | None,
+         wanted: str, first: int) -> Hit:
+    """The hit for the needle found at `first` in the folded text: a snippet of the text
+    around it, and where each match in the snippet is (a match that starts or ends inside
+    a character folding made several takes that character in whole)."""
+
+    def in_text(at: int) -> tuple[int, int]:
+        """Where the match at this place of the folded text is in the text."""
+        if places is None:
+            return at, at + len(wanted)
+        return places[at], places[at + len(wanted) - 1] + 1
+
+    start, stop = in_text(first)
+    begin = max(0, start - SNIPPET_AROUND)
+    end = min(len(text), stop + SNIPPET_AROUND)
     if begin > 0:
-        space = text.find(" ", begin, first)
+        space = text.find(" ", begin, start)
         begin = space + 1 if space >= 0 else begin
     if end < len(text):
-        space = text.rfind(" ", first + len(wanted), end)
+        space = text.rfind(" ", stop, end)
         end = space if space >= 0 else end
     prefix = "…" if begin > 0 else ""
     suffix = "…" if end < len(text) else ""
-    spans = []
-    at = folded.find(wanted, begin)
-    while at >= 0 and at + len(wanted) <= end:
-        offset = at - begin + len(prefix)
-        spans.append((offset, offset + len(wanted)))
+    shift = len(prefix) - begin  # from a place in the text to the same in the snippet
+    spans: list[tuple[int, int]] = []
+    shown_to = begin
+    at = first
+    while at >= 0:
+        start, stop = in_text(at)
+        if stop > end:
+            break
+        if start >= shown_to:  # not the same character again (s, then s, of ß)
+            spans.append((start + shift, stop + shift))
+            shown_to = stop
         at = folded.find(wanted, at + len(wanted))
     return Hit(entry, step_id, prefix + text[begin:end] + suffix, tuple(spans))

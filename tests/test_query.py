@@ -189,6 +189,28 @@ def test_search_reads_past_control_characters_and_letters_beyond_ascii():
     assert found("über") == []
 
 
+def test_search_folds_a_letter_that_folds_to_several():
+    """ß folds to ss, as ﬁ to fi: each spelling finds the others, and a match points at
+    the letters as written (the whole ß, even for a match of one of its s)."""
+    entries = [entry_with({"story": "Die Straße war leer, die STRASSE still"}, number=1),
+               entry_with({"story": "eine Strasse"}, number=2),
+               entry_with({"story": "ﬁne, just fine"}, number=3)]
+
+    def found(needle):
+        return [(hit.entry.number, [hit.snippet[a:b] for a, b in hit.spans]) for hit in
+                search(entries, needle, lambda e: e.answers.items())]
+
+    assert found("strasse") == [(1, ["Straße", "STRASSE"]), (2, ["Strasse"])]
+    assert found("STRAßE") == found("strasse")
+    assert found("fine") == [(3, ["ﬁne", "fine"])]
+    assert found("ss") == [(1, ["ß", "SS"]), (2, ["ss"])]
+    [hit] = search([entry_with({"story": "x " * 60 + "Straße" + " y" * 60})], "strasse",
+                   lambda e: e.answers.items())
+    assert hit.snippet.startswith("…")
+    assert hit.snippet.endswith("…")
+    assert [hit.snippet[a:b] for a, b in hit.spans] == ["Straße"]
+
+
 def test_choices_that_are_equal_but_read_differently_are_each_read_as_written(shipped_packs):
     """1 and True are equal in Python but read "1" and "True": a search tells them apart,
     however many entries hold each (a journal edited by hand)."""

@@ -369,6 +369,9 @@ def test_search_finds_what_reading_a_hand_edited_answer_would(filled, journal_fi
     (b"Caf\\u00e9 \\u2014 late at night", "café — late"),
     (b"a light\x7fhouse late at night", "lighthouse"),
     (b"\xc3\x9cber late at night", "über late"),
+    (b"Stra\xc3\x9fe late at night", "strasse late"),
+    (b"STRASSE late at night", "Stra\u00dfe"),
+    (b"Stra\\u00dfe late at night", "STRASSE"),
 ])
 def test_search_finds_words_that_read_otherwise_once_decoded(filled, journal_file, stored,
                                                              needle):
