@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.padding import Padding
-from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from reflect.present import Reader, intensity, long_date, short_date
 from reflect.safe_text import printable
 
 if TYPE_CHECKING:  # what only some commands need is imported where it is used
+    from rich.table import Table
+
     from reflect.backups import Backup
     from reflect.entry import Entry
     from reflect.insights import Insights, Ranking
@@ -81,6 +81,9 @@ def _labels(pack: Pack, role: str, values: Any) -> list[str]:
 
 def summary(entry: Entry, pack: Pack, journal: Path) -> None:
     """The panel shown after a reflection is saved, and where it went."""
+    from rich.panel import Panel
+    from rich.table import Table
+
     from reflect.prepare import PREPARE_PACK
 
     derived = entry.derived
@@ -120,6 +123,8 @@ def paused(kept: bool) -> None:
 
 
 def resources() -> None:
+    from rich.table import Table
+
     from reflect.resources import LINES, TALK_TO, WHEN_TO_REACH_OUT
 
 
@@ -155,6 +160,8 @@ def where(rows: Iterable[tuple[str, Path, bool, str]]) -> None:
 
 def packs(available: Sequence[Pack], problems: Sequence[PackError],
           user_dir: Path, default: str) -> None:
+    from rich.table import Table
+
     table = Table(box=None, padding=(0, 2), show_edge=False)
     table.add_column("Pack", style="bold", no_wrap=True)
     table.add_column("Steps", justify="right")
@@ -229,6 +236,8 @@ def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
 def entry(entry: Entry, reader: Reader,
           related: Sequence[tuple[str, Entry]] = ()) -> None:
     """One whole reflection, question by question, and any entry that belongs with it."""
+    from rich.table import Table
+
     pack = reader.pack_of(entry)
     head = Text(f"#{entry.number}  ", style="bold cyan")
     head.append(printable(str(entry.derived.get("title") or ""), keep_newlines=False),
@@ -448,12 +457,15 @@ def _columns(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int,
              widest: dict[int, int] | None = None) -> Text | Table:
     """The rows in columns `gap` cells apart, those in `right` aligned to the right, styled
     by `styles`; a column in `widest` wraps (folding long words) beyond its width, the
-    others never wrap. Laid out by _grid where it can, else by rich's Table."""
+    others never wrap. Laid out by _grid where it can, else by rich's Table (loaded only
+    then: with what it loads, it takes about as long as the patterns to lay out)."""
     styles = styles or {}
     widest = widest or {}
     grid = _grid(rows, room, gap, right, styles, widest)
     if grid is not None:
         return grid
+    from rich.table import Table
+
     table = Table.grid(padding=(0, gap))
     for column in range(len(rows[0])):
         if column in widest:
@@ -652,6 +664,8 @@ def followed_up(count: int) -> None:
 
 def backups(copies: Sequence[Backup], folder: Path) -> None:
     """The journal's backups, newest first, numbered as `reflect restore` takes them."""
+    from rich.table import Table
+
     if not copies:
         say(f"There are no backups yet. They will be kept in {folder}")
         return
