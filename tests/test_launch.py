@@ -384,3 +384,7 @@ def test_stats_load_no_typer_and_piped_json_no_rich(filled):
     assert done.returncode == 0, done.stderr
     assert "reflections" in done.stdout.lower()
     assert not imported(done.stderr) & {"typer", "pydantic", "tinydb"}
+    # Every cell fits its line here, so no rich Table (nor the fractions it loads).
+    modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines()}
+    assert "reflect.render" in modules
+    assert not modules & {"rich.table", "fractions"}
