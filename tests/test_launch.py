@@ -323,6 +323,23 @@ def test_list_show_and_search_load_neither_typer_nor_rich_nor_tinydb_when_piped(
         assert not imported(done.stderr) & quick_without, args
 
 
+@pytest.mark.parametrize("args", [["list"], ["show", "2"], ["search", "partner"],
+                                  ["export", "--format", "md"]], ids=" ".join)
+def test_the_read_commands_define_no_dataclass_of_reflect(filled, args):
+    """Every class reflect defines on the way to reading is plain (or a NamedTuple): each
+    dataclass costs a millisecond or more to define, at every start."""
+    script = ("import sys\nfrom reflect import launch\nlaunch.run(sys.argv[1:])\n"
+              "print(sorted(f'{m.__name__}.{n}' for m in list(sys.modules.values())"
+              " if m.__name__.startswith('reflect') for n, k in vars(m).items()"
+              " if isinstance(k, type) and '__dataclass_fields__' in vars(k)),"
+              " file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
+    assert done.stderr.strip() == "[]"
+
+
 def test_a_reader_that_stops_early_ends_the_list_quietly(filled):
     """`reflect list --all | head -1`: exit code 1, as under typer, and no traceback."""
     data = journal_data(filled.path)
