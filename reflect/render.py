@@ -458,7 +458,7 @@ def _columns(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int,
     """The rows in columns `gap` cells apart, those in `right` aligned to the right, styled
     by `styles`; a column in `widest` wraps (folding long words) beyond its width, the
     others never wrap. Laid out by _grid where it can, else by rich's Table (loaded only
-    then: with what it loads, it takes about as long as the patterns to lay out)."""
+    then, as it brings fractions and decimal with it)."""
     styles = styles or {}
     widest = widest or {}
     grid = _grid(rows, room, gap, right, styles, widest)

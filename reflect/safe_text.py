@@ -13,13 +13,13 @@ import re
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROLS_NO_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-# The same characters within ASCII, where most text is, as bytes: bytes.translate finds
-# them several times quicker than the patterns above.
 # The characters beyond ASCII that printable() takes out (C1 controls, the bidirectional
 # overrides and isolates), as UTF-8 bytes: for telling, without decoding, whether stored or
 # written JSON holds any.
 UTF8_CONTROLS = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 
+# The same characters within ASCII, where most text is, as bytes: bytes.translate finds
+# them several times quicker than the patterns above.
 _ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 _ASCII_CONTROLS_NO_NEWLINE = bytes([*range(0x00, 0x20), 0x7F])
 

@@ -289,6 +289,15 @@ def test_launch_reads_the_read_commands_the_way_typer_does(args, monkeypatch):
     assert through_launch == through_typer
 
 
+def test_the_quick_export_takes_the_formats_typer_takes_and_the_same_default():
+    """launch keeps its own list of formats (to start without typer): the same ones, in
+    the same order, the first being typer's default."""
+    from reflect.cli import Format
+
+    assert tuple(fmt.value for fmt in Format) == launch.EXPORT_FORMATS
+    assert launch._read_options(["export"])[2] == Format.md.value
+
+
 @pytest.mark.parametrize("args", [
     ["list", "--since", "2w"], ["list", "--need", "closeness"], ["list", "-n", "0"],
     ["list", "-n", "x"], ["list", "-n"], ["list", "-n5"], ["list", "-n", "-1"],
