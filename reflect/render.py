@@ -21,11 +21,10 @@ from reflect.present import Reader, intensity, long_date, short_date
 from reflect.safe_text import printable
 
 if TYPE_CHECKING:  # what only some commands need is imported where it is used
-    from rich.table import Table
-
     from reflect.backups import Backup
     from reflect.entry import Entry
-    from reflect.insights import Insights, Ranking
+    from reflect.insights import Insights
+    from reflect.overview import Block
     from reflect.packs import Pack, PackError
     from reflect.query import Hit
 
@@ -317,244 +316,43 @@ def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
 
 # Patterns ----------------------------------------------------------------------------
 
-STATS_WIDTH = 80
-BAR = "█"
-TOP = 5
-SHOWN_CHANGES = 20
+def _drawn(block: Block) -> Any:
+    """A block of the stats overview as rich draws it."""
+    from reflect.overview import Rows, Words
 
+    if isinstance(block, Words):
+        text = Text(block.text, style=block.style)
+        return Padding(text, (0, 0, 0, 2), expand=block.full) if block.indented else text
+    if isinstance(block, Rows):
+        laid = Text(no_wrap=True, overflow="ellipsis")
+        for number, line in enumerate(block.lines):
+            if number:
+                laid.append("\n")
+            for words, style in line:
+                laid.append(words, style)
+        return Padding(laid, (0, 0, 0, 2), expand=False)
+    from rich.table import Table  # loaded only here: it brings fractions and decimal
 
-def _bar(value: float, most: float, cells: int) -> str:
-    """A bar of block characters; anything above nothing gets at least one."""
-    if value <= 0 or most <= 0:
-        return ""
-    return BAR * max(1, round(value / most * cells))
-
-
-def _heading(words: str) -> Text:
-    return Text(words, style="bold cyan")
-
-
-def _note(words: str) -> Padding:
-    return Padding(safe(words, "dim"), (0, 0, 0, 2), expand=False)
-
-
-def _ranked(title: str, ranking: Ranking, answered_words: str, room: int) -> list[Any]:
-    if not ranking.items:
-        return []
-    rows = [(safe(item.label), str(item.count), f"{round(item.share * 100)}%")
-            for item in ranking.items[:TOP]]
-    table = _columns(rows, room, gap=2, right=(1, 2), styles={2: "dim"}, widest={0: 56})
-    parts: list[Any] = [Text(""), _heading(title), Padding(table, (0, 0, 0, 2), expand=False)]
-    more = len(ranking.items) - TOP
-    notes = [f"Out of {ranking.answered} {answered_words}."]
-    if more > 0:
-        notes.append(f"{more} more in `reflect stats --json`.")
-    parts.append(_note(" ".join(notes)))
-    return parts
-
-
-def _followed_up(found: Insights, room: int) -> list[Any]:
-    """What you said later about the other ways you tried."""
-    if not found.follow_ups:
-        return []
-    rows = []
-    for item in found.follow_ups[:TOP]:
-        said = []
-        if item.tried:
-            said.append(f"helped {item.helped} of {item.tried} time"
-                        f"{'s' if item.tried != 1 else ''} tried")
-        if item.declined_okay:
-            said.append(f"offered, declined and okay: {item.declined_okay}")
-        if item.not_yet:
-            said.append(f"not yet: {item.not_yet}")
-        rows.append((safe(item.label), Text("; ".join(said), style="dim")))
-    table = _columns(rows, room, gap=2, widest={0: 40})
-    return [Text(""), _heading("How the other ways went, as you said later"),
-            Padding(table, (0, 0, 0, 2), expand=False)]
-
-
-def _changes(found: Insights, room: int) -> list[Any]:
-    from reflect.insights import change_words
-
-    if not found.changes:
-        return []
-    shown = found.changes[-SHOWN_CHANGES:]
-    with_year = len({change.day.year for change in found.changes}) > 1
-    rows = []
-    for change in shown:
-        day = f"{change.day.day} {change.day:%b}" + (f" {change.day.year}" if with_year
-                                                     else "")
-        rows.append((f"#{change.number}", day, str(change.before),
-                     _bar(change.before, change.out_of, 10).ljust(10), "->",
-                     str(change.after), _bar(change.after, change.out_of, 10)))
-    table = _columns(rows, room, gap=1, right=(0, 2, 5), styles={0: "cyan", 4: "dim"})
-    scales = {change.out_of for change in found.changes}
-    out_of = f" (out of {scales.pop()})" if len(scales) == 1 else ""
-    parts: list[Any] = [Text(""), _heading(f"How strong, at the start and at the end{out_of}"),
-                        Padding(table, (0, 0, 0, 2), expand=False)]
-    if len(found.changes) > len(shown):
-        parts.append(_note(f"The latest {len(shown)} of {len(found.changes)}; "
-                           "`reflect stats --json` has every one."))
-    said = change_words(found)
-    if said:
-        parts.append(Padding(safe(said), (0, 0, 0, 2), expand=False))
-    return parts
-
-
-def _months(found: Insights) -> list[Any]:
-    from reflect.insights import number_words, trend_words
-
-
-    if not found.months:
-        return []
-    chart = _chart([(f"{month.start:%b %Y}", _bar(month.average, 10, 10).ljust(10),
-                     number_words(month.average),
-                     f"(average of {month.count})" if month.count > 1 else "(1 reflection)")
-                    for month in found.months], right=2, dim=3)
-    parts: list[Any] = [Text(""), _heading("How strong at the start, month by month"), chart]
-    said = trend_words(found)
-    parts.append(Padding(safe(said or "One month so far; a comparison needs two."),
-                         (0, 0, 0, 2)))
-    return parts
-
-
-def _activity(found: Insights) -> list[Any]:
-    if not found.periods:
-        return []
-    most = max(period.count for period in found.periods)
-    chart = _chart([(period.name, _bar(period.count, max(most, 1), min(most, 40)),
-                     str(period.count) if period.count else "")
-                    for period in found.periods], right=2)
-    heading = ("How often you reflected, week by week (weeks start on Monday)"
-               if found.unit == "week" else "How often you reflected, month by month")
-    return [_heading(heading), chart]
-
-
-def _chart(rows: list[tuple[str, ...]], right: int, dim: int = -1) -> Padding:
-    """Rows of reflect's own words in columns a space apart, indented by two, column
-    `right` aligned to the right and column `dim` dimmed: laid out here, as one text,
-    since a chart has a row per week or month (hundreds, over years) and a table lays out
-    each cell on its own."""
-    from rich.cells import cell_len
-
-    widths = [max(cell_len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    chart = Text(no_wrap=True, overflow="ellipsis")
-    for number, row in enumerate(rows):
-        if number:
-            chart.append("\n")
-        for column, cell in enumerate(row):
-            pad = " " * (widths[column] - cell_len(cell))
-            cell = pad + cell if column == right else cell + pad
-            if column:
-                chart.append(" ")
-            chart.append(cell, "dim" if column == dim else None)
-        chart.rstrip()
-    return Padding(chart, (0, 0, 0, 2), expand=False)
-
-
-def _columns(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int,
-             right: Sequence[int] = (), styles: dict[int, str] | None = None,
-             widest: dict[int, int] | None = None) -> Text | Table:
-    """The rows in columns `gap` cells apart, those in `right` aligned to the right, styled
-    by `styles`; a column in `widest` wraps (folding long words) beyond its width, the
-    others never wrap. Laid out by _grid where it can, else by rich's Table (loaded only
-    then, as it brings fractions and decimal with it)."""
-    styles = styles or {}
-    widest = widest or {}
-    grid = _grid(rows, room, gap, right, styles, widest)
-    if grid is not None:
-        return grid
-    from rich.table import Table
-
-    table = Table.grid(padding=(0, gap))
-    for column in range(len(rows[0])):
-        if column in widest:
-            table.add_column(max_width=widest[column], overflow="fold")
+    table = Table.grid(padding=(0, block.gap))
+    for column in range(len(block.rows[0])):
+        if column in block.widest:
+            table.add_column(max_width=block.widest[column], overflow="fold")
         else:
-            table.add_column(justify="right" if column in right else "left",
-                             style=styles.get(column), no_wrap=True)
-    for row in rows:
-        table.add_row(*row)
-    return table
-
-
-def _grid(rows: Sequence[tuple[str | Text, ...]], room: int, gap: int, right: Sequence[int],
-          styles: dict[int, str], widest: dict[int, int]) -> Text | None:
-    """The rows as a Table.grid(padding=(0, gap)) of them shows them, columns in `right`
-    aligned to the right, styled by `styles` (a column's style takes in the space after
-    it, as in the table), when each cell fits on one line: no wider than `widest` says
-    for its column, and the whole within `room` cells. Laid out here, as one text, since
-    a table measures every cell several times; None when a table is needed after all."""
-    from rich.cells import cell_len
-
-    cells = [[cell if isinstance(cell, Text) else Text(cell) for cell in row] for row in rows]
-    columns = len(cells[0])
-    widths = [max(cell_len(row[column].plain) for row in cells) for column in range(columns)]
-    if (sum(widths) + gap * (columns - 1) > room
-            or any(widths[column] > most for column, most in widest.items())
-            or any("\n" in cell.plain for row in cells for cell in row)):
-        return None
-    grid = Text(no_wrap=True, overflow="ellipsis")
-    for number, row in enumerate(cells):
-        if number:
-            grid.append("\n")
-        for column, cell in enumerate(row):
-            pad = " " * (widths[column] - cell_len(cell.plain))
-            after = " " * gap if column < columns - 1 else ""
-            style = styles.get(column, "")
-            start = len(grid)
-            if column in right:
-                grid.append(pad)
-            grid.append_text(cell)
-            if column not in right:
-                grid.append(pad)
-            if style:  # over the cell as the table pads it, and then the space after it
-                grid.stylize(style, start, len(grid))
-            grid.append(after, style)
-    return grid
-
-
-def _few(found: Insights) -> list[Any]:
-    from reflect.insights import few_words
-
-
-    parts: list[Any] = [safe(few_words(found.count))]
-    for change in found.changes:
-        parts.append(safe(f"  #{change.number}: how strong, {change.before} at the start "
-                          f"and {change.after} at the end (out of {change.out_of})."))
-    if found.needs.items:
-        needs = ", ".join(item.label for item in found.needs.items)
-        parts.append(safe(f"  The need underneath: {needs}."))
-    if found.alternatives.items:
-        ways = ", ".join(item.label for item in found.alternatives.items)
-        parts.append(safe(f"  Other ways you chose: {ways}."))
-    return parts
+            table.add_column(justify="right" if column in block.right else "left",
+                             style=block.styles.get(column), no_wrap=True)
+    for row in block.rows:
+        table.add_row(*(Text(words, style=style) for words, style in row))
+    return Padding(table, (0, 0, 0, 2), expand=False)
 
 
 def stats(found: Insights) -> None:
-    """`reflect stats`: how often, how strong before and after, and what was chosen most."""
-    from reflect.insights import NOT_A_FORECAST, span_words
+    """`reflect stats`: how often, how strong before and after, and what was chosen most,
+    as overview.blocks lays it out."""
+    from reflect.overview import WIDTH, blocks
 
-    head: list[Any] = [Text("Your reflections at a glance", style="bold"),
-                       safe(span_words(found), "dim"), Text("")]
     out = console()
-    width = min(out.width, STATS_WIDTH)
-    room = width - 2  # each table is indented by two
-    if not found.enough:
-        body = _few(found)
-    else:
-        body = [*_activity(found), *_changes(found, room), *_months(found),
-                *_ranked("The needs underneath", found.needs,
-                         "reflections that named a need", room),
-                *_ranked("What else it might have been about", found.reasons,
-                         "reflections that looked for other reasons", room),
-                *_ranked("Thinking traps you noticed", found.traps,
-                         "reflections that looked at thinking traps", room),
-                *_ranked("Other ways you chose", found.alternatives,
-                         "reflections that chose one", room),
-                *_followed_up(found, room)]
-    body += [Text(""), safe(NOT_A_FORECAST, "dim")]
-    group = Group(*head, *body)
+    width = min(out.width, WIDTH)
+    group = Group(*(_drawn(block) for block in blocks(found, width)))
     # Counting the lines means laying them all out once more: only a terminal pages.
     lines = len(out.render_lines(group, out.options.update(width=width), pad=False)
                 ) if out.is_terminal else 0

@@ -449,10 +449,10 @@ def test_the_stats_view_fits_80_columns(filled, shipped_packs, monkeypatch):
 def test_the_tables_of_stats_read_as_rich_tables_would_show_them(
         filled, shipped_packs, monkeypatch, columns, colour):
     """The rankings, ratings and follow-ups are laid out as one text where every cell
-    fits on its line (render._grid): the same characters, and the same styles, as rich's
-    Table.grid gives, which still lays out the rest (a long answer that wraps, a narrow
-    terminal). Own words: short, long, wide characters, markup and escape codes."""
-    from reflect import render
+    fits on its line (overview._columns): the same characters, and the same styles, as
+    rich's Table.grid gives, which still lays out the rest (a long answer that wraps, a
+    narrow terminal). Own words: short, long, wide characters, markup and escape codes."""
+    from reflect import overview, render
 
     owns = ["Rest", "東京の友達に電話する 🙂", HOSTILE_TEXT,
             "A long walk by the river, where I can think about the day and breathe"]
@@ -470,13 +470,17 @@ def test_the_tables_of_stats_read_as_rich_tables_would_show_them(
     if colour:
         monkeypatch.setenv("FORCE_COLOR", "1")
         monkeypatch.setenv("TERM", "xterm-256color")
-    grid = render._grid
+    columns_of = overview._columns
     laid: list[bool] = []
-    monkeypatch.setattr(render, "_grid", lambda *args, **kwargs: laid.append(
-        (found := grid(*args, **kwargs)) is not None) or found)
+    monkeypatch.setattr(overview, "_columns", lambda *args, **kwargs: laid.append(
+        isinstance(found := columns_of(*args, **kwargs), overview.Rows)) or found)
     render.console.cache_clear()
     by_hand = invoke("stats").stdout
-    monkeypatch.setattr(render, "_grid", lambda *args, **kwargs: None)
+
+    def tables(rows, room, gap, right=(), styles=None, widest=None):
+        return overview.Columns(tuple(rows), gap, right, styles or {}, widest or {})
+
+    monkeypatch.setattr(overview, "_columns", tables)
     render.console.cache_clear()
     assert invoke("stats").stdout == by_hand
     assert ("\x1b[" in by_hand) == colour
