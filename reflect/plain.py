@@ -9,7 +9,9 @@ same cells.
 from __future__ import annotations
 
 import os
+import re
 import sys
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from reflect.present import intensity, short_date
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from reflect.entry import Entry
+    from reflect.insights import Insights
+    from reflect.overview import Block
     from reflect.present import Reader
 
 HEADINGS = ("#", "When", "Moment", "Need", "Strength", "What happened")
@@ -59,8 +63,9 @@ def width() -> int:
 
 def _narrow(text: str) -> bool:
     """Whether each character of the (printable) text takes one terminal cell, as rich
-    counts them, told quickly: ASCII, and the ellipsis that ends a long title."""
-    return text.isascii() or text.replace("…", "").isascii()
+    counts them, told quickly: ASCII, the ellipsis that ends a long title, and the block
+    that draws the bars of `reflect stats`."""
+    return text.isascii() or text.replace("…", "").replace("█", "").isascii()
 
 
 def cells(text: str) -> int:
@@ -134,19 +139,34 @@ def more_words(hidden: int) -> str:
             "`--limit N` more or fewer.")
 
 
+_WORD = re.compile(r"\s*\S+\s*")
+"""A word as rich's wrap sees it: with the spaces before it (at the start) and after it."""
+
+
 def wrapped(words: str, columns: int) -> list[str]:
-    """Words of ASCII text with single spaces, in lines of at most `columns` cells, broken
-    as rich breaks them: before a word that does not fit, each line keeping the space after
-    its last word if that still fits. (Every word here is shorter than a line.)"""
-    lines = []
-    line = ""
-    for word in words.split(" "):
-        if line and len(line) + len(word) > columns:
-            lines.append(line[:columns])
-            line = ""
-        line += word + " "
-    lines.append(line[:-1])
-    return lines
+    """Printable ASCII text on one line, in lines of at most `columns` cells, broken as
+    rich breaks it (rich._wrap.divide_line): before a word that does not fit, a word
+    longer than a line folded across lines, each line keeping the spaces after its last
+    word as far as they fit."""
+    breaks = []
+    used = 0
+    for found in _WORD.finditer(words):
+        start, word = found.start(), found.group()
+        size = len(word.rstrip())
+        if columns - used >= size:
+            used += len(word)
+        elif size > columns:  # on lines of its own, the last of them shared
+            pieces = [word[at:at + columns] for at in range(0, len(word), columns)]
+            for piece in pieces:
+                if start:
+                    breaks.append(start)
+                start += len(piece)
+            used = len(pieces[-1])
+        elif used and start:
+            breaks.append(start)
+            used = len(word)
+    edges = [0, *breaks, len(words)]
+    return [words[begin:end][:columns] for begin, end in pairwise(edges)]
 
 
 def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
@@ -157,3 +177,49 @@ def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
         write(cropped("  ".join(cell for _, cell in row), columns) + "\n")
     if hidden:
         write("\n".join(wrapped(more_words(hidden), columns)) + "\n")
+
+
+def overview_lines(blocks: Sequence[Block], columns: int) -> list[str] | None:
+    """The stats overview's blocks as rich writes them `columns` cells wide (rich.padding
+    pads every line of an indented block to its width); None where only rich can tell:
+    a table, text beyond ASCII to wrap, a line cut on a screen too narrow for it."""
+    from reflect.overview import Rows, Words
+
+    if columns < 10:
+        return None
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Words):
+            if not (block.text.isascii() and block.text.isprintable()):
+                return None
+            if not block.indented:
+                lines += wrapped(block.text, columns)
+                continue
+            room = columns - 2 if block.full else min(len(block.text), columns - 2)
+            lines += ["  " + line.ljust(room) for line in wrapped(block.text, room)]
+        elif isinstance(block, Rows):
+            laid = ["".join(words for words, _ in line) for line in block.lines]
+            sizes = [cells(line) for line in laid]
+            room = min(max(sizes), columns - 2)
+            for line, size in zip(laid, sizes, strict=True):
+                if size > room:  # cut, as rich cuts it, where every character is one cell
+                    if not line.isascii():
+                        return None
+                    line, size = line[:room - 1] + "…", room
+                lines.append("  " + line + " " * (room - size))
+        else:
+            return None
+    return lines
+
+
+def stats(found: Insights) -> bool:
+    """`reflect stats` for a pipe or a file: True once written, False (nothing written)
+    where overview_lines leaves it to rich."""
+    from reflect.overview import WIDTH, blocks
+
+    columns = min(width(), WIDTH)
+    lines = overview_lines(blocks(found, columns), columns)
+    if lines is None:
+        return False
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    return True

@@ -212,6 +212,11 @@ def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> 
     if as_json:
         print_json(found.to_json())
         return
+    if chosen:
+        from reflect import plain
+
+        if plain.wanted() and plain.stats(found):
+            return
     from reflect import render
 
     if not entries:
