@@ -24,12 +24,15 @@ REFRESH_HELP = ("COLUMNS=80 python -c \"from reflect.cli import app; "
                 "app(['--help'], prog_name='reflect')\" > reflect/help.txt")
 
 
-def reflect(*args: str, columns: int | None = None, **kwargs) -> subprocess.CompletedProcess[str]:
-    """`python -m reflect ARGS`, with the modules it imports listed on stderr."""
+def reflect(*args: str, columns: int | None = None, more: dict[str, str] | None = None,
+            **kwargs) -> subprocess.CompletedProcess[str]:
+    """`python -m reflect ARGS`, with the modules it imports listed on stderr; `more`
+    sets more of the environment."""
     env = dict(os.environ)
     env.pop("COLUMNS", None)
     if columns is not None:
         env["COLUMNS"] = str(columns)
+    env.update(more or {})
     return subprocess.run([sys.executable, "-X", "importtime", "-m", "reflect", *args],
                           capture_output=True, text=True, env=env, timeout=30, **kwargs)
 
@@ -399,16 +402,22 @@ def test_a_read_command_ends_at_once_with_everything_written(filled, tmp_path):
     assert "already exists" in done.stderr
 
 
-def test_stats_load_no_typer_and_piped_json_no_rich(filled):
-    """`reflect stats` draws its charts with rich but needs no typer; `stats --json` on a
-    pipe needs neither."""
+def test_stats_load_no_typer_and_piped_no_rich(filled):
+    """`reflect stats` needs no typer, and on a pipe no rich (plain.py writes it, as it
+    writes `stats --json`); on a terminal, rich draws it."""
     done = reflect("stats", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["count"] == len(filled.entries())
     assert not imported(done.stderr) & {"typer", "pydantic", "rich", "tinydb"}
-    done = reflect("stats")
+    done = reflect("stats", columns=80)
     assert done.returncode == 0, done.stderr
-    assert "reflections" in done.stdout.lower()
+    assert "How often you reflected" in done.stdout
+    assert not imported(done.stderr) & {"typer", "pydantic", "rich", "tinydb"}
+    done = reflect("stats", columns=80,
+                   more={"FORCE_COLOR": "1", "TERM": "xterm-256color", "LINES": "5000"})
+    assert done.returncode == 0, done.stderr
+    assert "How often you reflected" in done.stdout
+    assert "\x1b[" in done.stdout
     assert not imported(done.stderr) & {"typer", "pydantic", "tinydb"}
     # Every cell fits its line here, so no rich Table (nor the fractions it loads).
     modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines()}

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 from rich.console import Console
 from rich.text import Text
 
-from reflect import plain, render
+from reflect import insights, overview, plain, render
 from reflect.entry import new_id
+from reflect.overview import Words
 from reflect.present import Reader
+
+from conftest import FULL_ANSWERS, HOSTILE_TEXT
 
 ODD_TITLES = [
     "心が痛い。パートナーに断られて、一人で考えている夜です",
@@ -77,3 +81,124 @@ def test_plain_output_only_where_rich_would_not_style(monkeypatch):
     monkeypatch.delenv("FORCE_COLOR")
     monkeypatch.setenv("TTY_COMPATIBLE", "1")
     assert not plain.wanted()
+
+
+# reflect stats ------------------------------------------------------------------------
+
+def _through_rich(columns: int, monkeypatch, draw) -> str:
+    """What render writes away from a terminal `columns` cells wide."""
+    through_rich = Console(file=io.StringIO(), width=columns, highlight=False,
+                           force_terminal=False)
+    monkeypatch.setattr(render, "console", lambda: through_rich)
+    draw()
+    return through_rich.file.getvalue()
+
+
+def _journals(filled, shipped_packs) -> dict[str, tuple[list, Reader]]:
+    """Insights to draw: the filled journal; its first two (no charts yet); a longer one
+    (more than 20 ratings, more than five needs) whose own words are short, wide or
+    hostile; two of those (no charts, Japanese to wrap); and one whose own words are
+    longer than a column takes, or on two lines."""
+    reader = Reader(list(shipped_packs.values()))
+    kinds = {"filled": filled.entries(), "two": filled.entries()[:2]}
+
+    def add(owns: list[str], count: int, year: int) -> list:
+        for n in range(count):
+            own = owns[n % len(owns)]
+            entry_id = new_id()
+            filled.add(shipped_packs["hearing-no"], {
+                **FULL_ANSWERS, "need": ["closeness", own, f"need {n % 7}"],
+                "alternatives": ["hold-hands", own], "not_about_me": ["tired", own],
+                "intensity": n % 11, "intensity_now": (n * 3) % 11},
+                entry_id, f"{year + n // 12}-{1 + n % 12:02d}-1{n % 10}T10:00:00+00:00")
+            filled.record_followups({entry_id: {
+                "hold-hands": {"outcome": ["helped", "didnt-help"][n % 2], "at": "x"},
+                own: {"outcome": ["declined-okay", "not-yet"][n % 2], "at": "x"}}})
+        return filled.entries()[-count:]
+
+    kinds["long"] = add(["Rest", "東京の友達に電話する 🙂", HOSTILE_TEXT, "Walk by the river"],
+                        30, 2023)
+    kinds["two own"] = kinds["long"][:2]
+    kinds["odd"] = add(["x" * 70, "Zwei Zeilen:\nß"], 4, 2020)
+    return {name: (entries, reader) for name, entries in kinds.items()}
+
+
+@pytest.mark.parametrize("columns", [10, 12, 20, 31, 44, 60, 79, 80, 81, 120])
+def test_piped_stats_are_what_rich_writes(filled, shipped_packs, columns, monkeypatch,
+                                          capsys):
+    """Wrapped notes and padded lines, tables that only rich lays out (then rich writes
+    them): the same characters as rich's, or none."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    written = {}
+    for name, (entries, reader) in _journals(filled, shipped_packs).items():
+        found = insights.compute(entries, reader)
+        if plain.stats(found):
+            written[name] = capsys.readouterr().out
+            assert written[name] == _through_rich(columns, monkeypatch,
+                                                  lambda f=found: render.stats(f))
+        else:
+            assert capsys.readouterr().out == ""
+    # Written here: reflect's own words, and own words in cells that fit on their line.
+    assert ("filled" in written) == (columns >= 60)
+    assert ("long" in written) == (columns >= 79)
+    assert "two" in written
+    assert "two own" not in written  # Japanese to wrap: rich's to do
+    assert "odd" not in written  # a cell that wraps: a table's to do
+    if "long" in written:
+        assert "The latest 20 of 30" in written["long"]
+        assert "more in `reflect stats --json`" in written["long"]
+
+
+_SPACES = [" ", "  ", "   "]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_words_wrap_as_rich_wraps_them(seed, monkeypatch):
+    """Random words, some longer than a line, spaces single and many, at the start and
+    the end: wrapped at the left, indented, and indented to the whole width."""
+    chance = random.Random(seed)
+    words = [chance.choice("abcdefghij") * chance.choice([1, 2, 3, 5, 8, 13, 30])
+             for _ in range(chance.randint(0, 25))]
+    text = (chance.choice(["", " ", "  "])
+            + "".join(word + chance.choice(_SPACES) for word in words)).rstrip(
+        chance.choice(["", " "]))
+    for columns in (10, 11, 13, 17, 29, 44, 80):
+        for block in (Words(text), Words(text, "dim", indented=True),
+                      Words(text, indented=True, full=True)):
+            lines = plain.overview_lines([block], columns)
+            assert lines is not None
+            assert "".join(line + "\n" for line in lines) == _through_rich(
+                columns, monkeypatch,
+                lambda b=block: render.console().print(render._drawn(b)))
+            assert all(len(line) <= columns for line in lines)
+
+
+def test_the_one_cell_characters_plain_counts_quickly_are_one_cell_for_rich():
+    from rich.cells import cell_len
+
+    for text in ("…", overview.BAR, "a…b█"):
+        assert plain.cells(text) == cell_len(text) == len(text)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_laid_out_rows_are_padded_and_cut_as_rich_does(seed, monkeypatch):
+    """Lines of a chart, of different lengths, some wider than the screen, some with
+    characters two cells wide: padded to the longest, cut with an ellipsis where rich
+    cuts them; where only rich can cut a line (one beyond ASCII), nothing."""
+    chance = random.Random(seed)
+    pieces = ["Nov 2026", overview.BAR * 7, "(average of 3)", "  ", "12", "東京"]
+    lines = tuple(tuple((chance.choice(pieces), chance.choice(["", "dim"]))
+                        for _ in range(chance.randint(1, 9)))
+                  for _ in range(chance.randint(1, 6)))
+    block = overview.Rows(lines)
+    for columns in (10, 14, 23, 40, 80):
+        written = plain.overview_lines([block], columns)
+        wide = max(plain.cells("".join(words for words, _ in line)) for line in lines)
+        cut_wide = any(not "".join(words for words, _ in line).isascii()
+                       and plain.cells("".join(words for words, _ in line)) > columns - 2
+                       for line in lines)
+        assert (written is None) == cut_wide
+        if written is not None:
+            assert "".join(line + "\n" for line in written) == _through_rich(
+                columns, monkeypatch, lambda: render.console().print(render._drawn(block)))
+            assert {plain.cells(line) for line in written} == {2 + min(wide, columns - 2)}
