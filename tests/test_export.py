@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from typer.testing import CliRunner
 
 from reflect.cli import app
 from reflect.export import fill, md_escape
-from reflect.insights import Ranked
 
 runner = CliRunner()
 
@@ -449,8 +449,13 @@ def test_json_text_is_what_json_dumps_writes(value):
     assert json_text(value) == json.dumps(value, ensure_ascii=True, indent=2)
 
 
+@dataclass
+class _Record:
+    value: str
+
+
 @pytest.mark.parametrize("value", [Path("x"), {1, 2}, {"on": date(2026, 3, 2)},
-                                   [datetime(2026, 3, 2, 12, 0)], Ranked("v", "l", 1, 1.0, False)])
+                                   [datetime(2026, 3, 2, 12, 0)], _Record("v")])
 def test_json_text_refuses_what_json_dumps_refuses(value):
     """A value JSON has no word for (a date, a dataclass...) is an error, not written."""
     from reflect.export import json_text

@@ -336,7 +336,7 @@ def test_list_show_and_search_load_neither_typer_nor_rich_nor_tinydb_when_piped(
 
 
 @pytest.mark.parametrize("args", [["list"], ["show", "2"], ["search", "partner"],
-                                  ["export", "--format", "md"]], ids=" ".join)
+                                  ["export", "--format", "md"], ["stats"]], ids=" ".join)
 def test_the_read_commands_define_no_dataclass_of_reflect(filled, args):
     """Every class reflect defines on the way to reading is plain (or a NamedTuple): each
     dataclass costs a millisecond or more to define, at every start."""
