@@ -101,11 +101,11 @@ def _few(found: Insights) -> list[Block]:
     return [Words(printable(words)) for words in said]
 
 
-def _bar(value: float, most: float, cells: int) -> str:
-    """A bar of block characters; anything above nothing gets at least one."""
+def _bar(value: float, most: float, size: int) -> str:
+    """A bar of up to `size` block characters; anything above nothing gets at least one."""
     if value <= 0 or most <= 0:
         return ""
-    return BAR * max(1, round(value / most * cells))
+    return BAR * max(1, round(value / most * size))
 
 
 def _heading(words: str) -> Words:

@@ -196,6 +196,8 @@ def overview_lines(blocks: Sequence[Block], columns: int) -> list[str] | None:
                 lines += wrapped(block.text, columns)
                 continue
             room = columns - 2 if block.full else min(len(block.text), columns - 2)
+            if room < 1:
+                return None
             lines += ["  " + line.ljust(room) for line in wrapped(block.text, room)]
         elif isinstance(block, Rows):
             laid = ["".join(words for words, _ in line) for line in block.lines]
@@ -203,7 +205,7 @@ def overview_lines(blocks: Sequence[Block], columns: int) -> list[str] | None:
             room = min(max(sizes), columns - 2)
             for line, size in zip(laid, sizes, strict=True):
                 if size > room:  # cut, as rich cuts it, where every character is one cell
-                    if not line.isascii():
+                    if not _narrow(line):
                         return None
                     line, size = line[:room - 1] + "…", room
                 lines.append("  " + line + " " * (room - size))
