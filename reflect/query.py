@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from reflect.entry import Entry
 from reflect.errors import ReflectError
-from reflect.safe_text import printable
+from reflect.safe_text import ASCII_CONTROLS, printable
 
 DATE_HELP = ("a date like 2026-11-02 or 2026-11, or a relative one: today, yesterday, "
              "7d, 2w, 3m, 1y, '3 days ago', 'this week', 'last week', 'this month', "
@@ -299,10 +299,6 @@ def worth_reading(entries: Sequence[Entry], needle: str, vocabulary: str) -> lis
     return [entry for entry in entries if entry.answers_may_hold(runs)]
 
 
-_ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
-"""The characters printable() takes out of text that is all ASCII."""
-
-
 def _may_hold(text: str, pieces: tuple[bytes, ...]) -> bool:
     """False when the text surely does not hold the needle, told quickly for ASCII text
     (most of it): every word of the needle must be in it, capitals and the control
@@ -313,7 +309,7 @@ def _may_hold(text: str, pieces: tuple[bytes, ...]) -> bool:
         return True
     if not pieces:
         return False
-    folded = text.encode().translate(None, _ASCII_CONTROLS).lower()
+    folded = text.encode().translate(None, ASCII_CONTROLS).lower()
     return all(piece in folded for piece in pieces)
 
 

@@ -20,7 +20,7 @@ UTF8_CONTROLS = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-
 
 # The same characters within ASCII, where most text is, as bytes: bytes.translate finds
 # them several times quicker than the patterns above.
-_ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 _ASCII_CONTROLS_NO_NEWLINE = bytes([*range(0x00, 0x20), 0x7F])
 
 
@@ -38,7 +38,7 @@ def has_control_characters(text: str, *, allow_newlines: bool = True) -> bool:
     """Whether the text holds anything printable() would remove."""
     if text.isascii():
         raw = text.encode()
-        unwanted = _ASCII_CONTROLS if allow_newlines else _ASCII_CONTROLS_NO_NEWLINE
+        unwanted = ASCII_CONTROLS if allow_newlines else _ASCII_CONTROLS_NO_NEWLINE
         return len(raw.translate(None, unwanted)) != len(raw)
     pattern = _CONTROLS if allow_newlines else _CONTROLS_NO_NEWLINE
     return pattern.search(text) is not None
