@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from reflect.errors import ReflectError
     from reflect.journal import Journal
     from reflect.packs import Pack
     from reflect.session import Asker
@@ -110,6 +111,16 @@ def _read(journal_file: Path, command: str, *given: Any) -> int:
         let_output_go()
         return 1
     return 0
+
+
+def unwritable(error: OSError) -> ReflectError:
+    """What to say when standard output cannot take the output (a full disk, a device that
+    failed), with what is left of it let go."""
+    from reflect.errors import ReflectError
+    from reflect.files import describe
+
+    let_output_go()
+    return ReflectError(f"Cannot write the output: {describe(error)}.")
 
 
 def let_output_go() -> None:
