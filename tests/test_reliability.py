@@ -720,3 +720,39 @@ def test_nothing_leaves_the_machine(reflect_home, scripted, monkeypatch):
         assert result.output.strip()
     assert f"reflect {__version__}" in runner.invoke(cli.app, ["--version"]).output
     assert attempts == []
+
+
+OUTPUT_COMMANDS = [["--version"], ["--help"], ["list"], ["list", "--need", "closeness"],
+                   ["show", "1"], ["search", "couch"], ["export"], ["stats"],
+                   ["stats", "--json"], ["resources"], ["packs"]]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no full device here")
+@pytest.mark.parametrize("args", OUTPUT_COMMANDS, ids=" ".join)
+def test_output_to_a_full_disk_is_said_plainly(filled, args):
+    """`reflect ... > file` on a full disk: one line that says so, exit code 1, no
+    traceback, and the journal as it was."""
+    before = filled.path.read_bytes()
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "reflect", *args], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert " ".join(done.stderr.split()) == (
+        "Error: Cannot write the output: No space left on device (the disk is full; free "
+        "some space and try again).")
+    assert filled.path.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", OUTPUT_COMMANDS, ids=" ".join)
+def test_a_reader_gone_before_the_output_ends_it_quietly(filled, args):
+    """`reflect ... | head -0`: the reader has gone before a byte is written. Exit code
+    1, as typer gives, and nothing on standard error."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run([sys.executable, "-m", "reflect", *args], stdout=writer,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (1, "")
