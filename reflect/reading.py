@@ -9,43 +9,16 @@ standard output.
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
-from typing import TYPE_CHECKING, Any, ParamSpec
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
     from reflect.entry import Entry
     from reflect.present import Reader
     from reflect.query import Filters
-
-
-Given = ParamSpec("Given")
-
-
-def _writes_out(command: Callable[Given, None]) -> Callable[Given, None]:
-    """The command, then its output written out in full: or, where standard output cannot
-    take it (a full disk, a device that failed), a ReflectError that says so rather than a
-    traceback, and what is left of the output let go. A reader that went away (`| head`,
-    BrokenPipeError) is for the caller to handle."""
-
-    @functools.wraps(command)
-    def run(*args: Given.args, **kwargs: Given.kwargs) -> None:
-        try:
-            command(*args, **kwargs)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            if error.filename is not None:  # a file's, not standard output's
-                raise
-            from reflect.launch import unwritable
-
-            raise unwritable(error) from None
-
-    return run
 
 
 def read(journal_file: Path) -> tuple[list[Entry], Reader]:
@@ -79,7 +52,6 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json_text(data) + "\n")
 
 
-@_writes_out
 def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,
                  filters: Filters | None = None) -> None:
     """`reflect list`: the newest reflections (or every one), one line each."""
@@ -109,7 +81,6 @@ def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,
             render.entry_list(shown, reader, hidden=len(chosen) - len(shown))
 
 
-@_writes_out
 def show(journal_file: Path, ref: str, as_json: bool) -> None:
     """`reflect show N`: one whole reflection, and any entry linked with it."""
     from reflect import render
@@ -128,7 +99,6 @@ def show(journal_file: Path, ref: str, as_json: bool) -> None:
         render.entry(entry, reader, related(entries, entry))
 
 
-@_writes_out
 def search(journal_file: Path, words: Sequence[str], as_json: bool,
            filters: Filters | None = None) -> None:
     """`reflect search WORDS`: every answer holding the words, newest first."""
@@ -155,7 +125,6 @@ def search(journal_file: Path, words: Sequence[str], as_json: bool,
         render.search_hits(hits, reader, needle)
 
 
-@_writes_out
 def export(journal_file: Path, fmt: str, output: Path | None, force: bool,
            filters: Filters | None = None) -> None:
     """`reflect export`: the chosen reflections oldest first, to standard output or FILE."""
@@ -226,7 +195,6 @@ def _check_output(output: Path, journal_file: Path, force: bool) -> None:
                            "to replace it.", exit_code=2)
 
 
-@_writes_out
 def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> None:
     """`reflect stats`: patterns across the chosen reflections, preparations left out
     (they are made before an ask, not after a no)."""
