@@ -11,11 +11,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from reflect.entry import Entry
 from reflect.packs import CHOICE_KINDS, Choice, Pack, Step
 from reflect.safe_text import printable
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from reflect.query import Hit
 
 
 class Answer(NamedTuple):
@@ -407,6 +412,42 @@ def short_date(created: str, today: date | None = None) -> str:
     if moment.year == today.year:
         return f"{moment.day} {moment:%b}"
     return f"{moment.day} {moment:%b %Y}"
+
+
+def entry_head(entry: Entry) -> tuple[str, str]:
+    """The first line of a shown reflection: its number (with the space after it), and
+    its title."""
+    return (f"#{entry.number}  ",
+            printable(str(entry.derived.get("title") or ""), keep_newlines=False))
+
+
+def entry_about(entry: Entry, reader: Reader) -> str:
+    """The line under it: when, with which pack, and how strong the feeling was."""
+    words = long_date(entry.created)
+    pack = reader.pack_of(entry)
+    if pack is not None:
+        words += f"  ·  {printable(pack.title)}"
+    strength = intensity(entry)
+    if strength:
+        words += f"  ·  how strong: {strength}"
+    return words
+
+
+SHOWN_WIDTH = 100
+"""The most cells a shown reflection takes across, for lines that read well."""
+
+LATER = "Later: how the other ways went"
+"""The heading over how the other ways a reflection chose went, asked about later."""
+
+
+def found_words(needle: str, hits: Sequence[Hit]) -> tuple[str, str, str]:
+    """The line under a search's hits, in three parts: the needle (in the middle) is
+    shown apart."""
+    answers = len(hits)
+    reflections = len({id(hit.entry) for hit in hits})
+    return ("Found ", printable(needle, keep_newlines=False),
+            f" in {answers} answer{'s' if answers != 1 else ''} of {reflections} "
+            f"reflection{'s' if reflections != 1 else ''}.")
 
 
 def intensity(entry: Entry) -> str:

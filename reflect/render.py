@@ -17,7 +17,16 @@ from rich.console import Console, Group
 from rich.padding import Padding
 from rich.text import Text
 
-from reflect.present import Reader, intensity, long_date, short_date
+from reflect.present import (
+    LATER,
+    SHOWN_WIDTH,
+    Reader,
+    entry_about,
+    entry_head,
+    found_words,
+    long_date,
+    short_date,
+)
 from reflect.safe_text import printable
 
 if TYPE_CHECKING:  # what only some commands need is imported where it is used
@@ -232,32 +241,31 @@ def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
             out.print(safe(more_words(hidden), "dim"))
 
 
+def _bullets(items: Sequence[Text]) -> Any:
+    """Items one under another, each after a bullet, wrapped clear of it."""
+    from rich.table import Table
+
+    bullets = Table.grid(padding=(0, 1))
+    bullets.add_column(width=3, justify="right")
+    bullets.add_column()
+    for item in items:
+        bullets.add_row("•", item)
+    return bullets
+
+
 def entry(entry: Entry, reader: Reader,
           related: Sequence[tuple[str, Entry]] = ()) -> None:
     """One whole reflection, question by question, and any entry that belongs with it."""
-    from rich.table import Table
-
-    pack = reader.pack_of(entry)
-    head = Text(f"#{entry.number}  ", style="bold cyan")
-    head.append(printable(str(entry.derived.get("title") or ""), keep_newlines=False),
-                style="bold")
-    about = Text(long_date(entry.created), style="dim")
-    if pack is not None:
-        about.append(f"  ·  {printable(pack.title)}")
-    strength = intensity(entry)
-    if strength:
-        about.append(f"  ·  how strong: {strength}")
+    number, title = entry_head(entry)
+    head = Text(number, style="bold cyan")
+    head.append(title, style="bold")
+    about = Text(entry_about(entry, reader), style="dim")
     body: list[Any] = [head, about]
     for answer in reader.answers(entry):
         body.append(Text(""))
         body.append(safe(answer.question, "bold cyan"))
         if answer.listed:
-            bullets = Table.grid(padding=(0, 1))
-            bullets.add_column(width=3, justify="right")
-            bullets.add_column()
-            for line in answer.lines:
-                bullets.add_row("•", safe(line))
-            body.append(bullets)
+            body.append(_bullets([safe(line) for line in answer.lines]))
         else:
             body.append(Padding(safe(answer.text), (0, 0, 0, 2), expand=False))
     for heading, other in related:
@@ -271,33 +279,27 @@ def entry(entry: Entry, reader: Reader,
     later = reader.followups(entry)
     if later:
         body.append(Text(""))
-        body.append(Text("Later: how the other ways went", style="bold cyan"))
-        bullets = Table.grid(padding=(0, 1))
-        bullets.add_column(width=3, justify="right")
-        bullets.add_column()
-        for what, how in later:
-            bullets.add_row("•", Text.assemble(safe(what), ": ", safe(how, "italic")))
-        body.append(bullets)
+        body.append(Text(LATER, style="bold cyan"))
+        body.append(_bullets([Text.assemble(safe(what), ": ", safe(how, "italic"))
+                              for what, how in later]))
     out = console()
     with _paged(sum(2 + len(a.lines) for a in reader.answers(entry)) + 2 + len(later)):
-        out.print(Group(*body), width=min(out.width, 100))
+        out.print(Group(*body), width=min(out.width, SHOWN_WIDTH))
 
 
 def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
     """Each entry with a hit, and under it each answer's snippet, the words highlighted."""
     lines: list[Any] = []
     seen = None
-    entries = 0
     for hit in hits:
         if hit.entry is not seen:
             seen = hit.entry
-            entries += 1
             if lines:
                 lines.append(Text(""))
-            head = Text(f"#{hit.entry.number}  ", style="bold cyan")
+            number, title = entry_head(hit.entry)
+            head = Text(number, style="bold cyan")
             head.append(short_date(hit.entry.created) + "  ", style="dim")
-            head.append(printable(str(hit.entry.derived.get("title") or ""),
-                                  keep_newlines=False), style="bold")
+            head.append(title, style="bold")
             lines.append(head)
         question = reader.answer(hit.entry, hit.step).question
         lines.append(safe("    " + printable(question, keep_newlines=False), "cyan"))
@@ -305,10 +307,10 @@ def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
         for begin, end in hit.spans:
             snippet.stylize("bold reverse", begin, end)
         lines.append(Padding(snippet, (0, 0, 0, 6)))
-    found = Text("Found ", style="dim")
-    found.append(printable(needle, keep_newlines=False), style="dim italic")
-    found.append(f" in {len(hits)} answer{'s' if len(hits) != 1 else ''} of {entries} "
-                 f"reflection{'s' if entries != 1 else ''}.", style="dim")
+    before, words, after = found_words(needle, hits)
+    found = Text(before, style="dim")
+    found.append(words, style="dim italic")
+    found.append(after, style="dim")
     with _paged(len(lines) + 2):
         # One print for them all: each print of its own costs rich more than the line.
         console().print(Group(*lines, Text(""), found))
