@@ -83,26 +83,34 @@ def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,
 
 def show(journal_file: Path, ref: str, as_json: bool) -> None:
     """`reflect show N`: one whole reflection, and any entry linked with it."""
-    from reflect import render
     from reflect.query import find
 
     entries, reader = read(journal_file)
     if not entries:
+        from reflect import render
+
         render.empty_journal()
         return
     entry = find(entries, ref)
     if as_json:
         print_json(entry.to_record())
-    else:
-        from reflect.prepare import related
+        return
+    from reflect import plain
+    from reflect.prepare import related
+    from reflect.present import SHOWN_WIDTH
 
-        render.entry(entry, reader, related(entries, entry))
+    linked = related(entries, entry)
+    if plain.wanted() and plain.written(
+            plain.entry_lines(entry, reader, linked, min(plain.width(), SHOWN_WIDTH))):
+        return
+    from reflect import render
+
+    render.entry(entry, reader, linked)
 
 
 def search(journal_file: Path, words: Sequence[str], as_json: bool,
            filters: Filters | None = None) -> None:
     """`reflect search WORDS`: every answer holding the words, newest first."""
-    from reflect import render
     from reflect.query import search as find_words
     from reflect.query import worth_reading
 
@@ -117,7 +125,16 @@ def search(journal_file: Path, words: Sequence[str], as_json: bool,
             "question": reader.answer(hit.entry, hit.step).question,
             "snippet": hit.snippet, "matches": [list(span) for span in hit.spans],
         } for hit in hits])
-    elif not entries:
+        return
+    if hits:
+        from reflect import plain
+
+        if plain.wanted() and plain.written(
+                plain.search_lines(hits, reader, needle, plain.width())):
+            return
+    from reflect import render
+
+    if not entries:
         render.empty_journal()
     elif not hits:
         render.no_hits(needle)

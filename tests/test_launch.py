@@ -327,8 +327,8 @@ def test_list_show_and_search_load_neither_typer_nor_rich_nor_tinydb_when_piped(
     # Nor what only encryption needs, for a plain journal.
     for args, quick_without in ((["list"], {"typer", "rich", "pydantic", "hashlib",
                                             "base64", "cryptography", "tinydb"}),
-                                (["show", "2"], {"typer", "pydantic", "tinydb"}),
-                                (["search", "partner"], {"typer", "pydantic", "tinydb"})):
+                                (["show", "2"], {"typer", "rich", "pydantic", "tinydb"}),
+                                (["search", "partner"], {"typer", "rich", "pydantic", "tinydb"})):
         done = reflect(*args)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip()

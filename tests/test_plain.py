@@ -203,3 +203,126 @@ def test_laid_out_rows_are_padded_and_cut_as_rich_does(seed, monkeypatch):
             assert "".join(line + "\n" for line in written) == _through_rich(
                 columns, monkeypatch, lambda: render.console().print(render._drawn(block)))
             assert {plain.cells(line) for line in written} == {2 + min(wide, columns - 2)}
+
+
+# reflect show and reflect search --------------------------------------------------------
+
+FITTING_WORDS = [
+    "Curly ‘quotes’ and “more” — dashes, café, naïve, Ελληνικά, русский…",
+    "Two lines:\nthe second  with  spaces   \n\n   and an indented third after a blank",
+    "a" * 130 + " then a word longer than any line",
+    "   ",
+    HOSTILE_TEXT,
+]
+"""Own words plain lays out: every character one cell."""
+WIDE_WORDS = ["心が痛い。パートナーに断られて", "an emoji 🙂 here"]
+UNFITTING_WORDS = [*WIDE_WORDS, "a\ttab"]
+"""Own words only rich lays out: characters two cells wide; a tab (which search, and a
+title, make a space)."""
+
+
+@pytest.fixture
+def shown(filled, shipped_packs):
+    """The filled journal, a preparation linked from #6, how #1's other ways went, and
+    reflections holding odd words: as answers, as own words among choices, as a title."""
+    from reflect.prepare import LINK
+
+    from test_prepare import prepare
+
+    prepared = prepare(filled, shipped_packs, 1)
+    filled.link(filled.get("6").id, LINK, prepared.id)
+    first = filled.get("1")
+    filled.record_followups({first.id: {
+        key: {"outcome": "helped", "at": "x"} for key in first.derived["alternatives"]}})
+    odd = {}
+    for words in FITTING_WORDS + UNFITTING_WORDS:
+        entry = filled.add(shipped_packs["hearing-no"], {
+            **FULL_ANSWERS, "what_happened": words, "story": f"{words}\n{words}",
+            "alternatives": ["hold-hands", words], "not_about_me": ["tired", words]},
+            new_id(), "2026-02-03T04:05:06+00:00")
+        odd[entry.number] = words
+    return filled.entries(), Reader(list(shipped_packs.values())), odd
+
+
+@pytest.mark.parametrize("columns", [10, 12, 20, 37, 60, 80, 99, 100, 132])
+def test_piped_show_is_what_rich_writes(shown, columns, monkeypatch):
+    """Every reflection, with bullets, answers on several lines, words longer than a
+    line, a linked preparation and how other ways went: the same characters as rich's;
+    where a tab or a wide character needs rich, nothing."""
+    from reflect.prepare import related
+
+    entries, reader, odd = shown
+    laid_out = set()
+    for entry in entries:
+        linked = related(entries, entry)
+        lines = plain.entry_lines(entry, reader, linked, min(columns, 100))
+        if lines is not None:
+            laid_out.add(entry.number)
+            assert "".join(line + "\n" for line in lines) == _through_rich(
+                columns, monkeypatch, lambda e=entry, r=linked: render.entry(e, reader, r))
+    assert laid_out == {entry.number for entry in entries
+                        if odd.get(entry.number) not in UNFITTING_WORDS}
+    assert len(laid_out) > 10
+
+
+@pytest.mark.parametrize("columns", [10, 13, 31, 60, 80, 120])
+def test_piped_search_is_what_rich_writes(shown, columns, monkeypatch):
+    from reflect.query import search
+
+    entries, reader, odd = shown
+    searched = set()
+    for needle in ("a", "partner", "quotes", "tab", "心", "a" * 60, "asked", "they said",
+                   "none at all"):
+        hits = search(entries, needle, reader.answer_texts)
+        lines = plain.search_lines(hits, reader, needle, columns)
+        wide = any(odd.get(hit.entry.number) in WIDE_WORDS for hit in hits)
+        assert (lines is None) == wide, needle
+        if lines is not None:
+            searched.add(needle)
+            assert "".join(line + "\n" for line in lines) == _through_rich(
+                columns, monkeypatch, lambda h=hits, n=needle: render.search_hits(h, reader, n))
+    assert searched == {"quotes", "tab", "a" * 60, "asked", "they said", "none at all"}
+
+
+_LETTERS = "abcdeé‘’—…ж"
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_indented_words_and_bullets_are_laid_out_as_rich_does(seed, monkeypatch):
+    """Random one-cell words on random lines, some blank or all spaces: indented to
+    their longest line or to the whole width, and as bullets."""
+    from rich.padding import Padding
+
+    chance = random.Random(seed)
+
+    def words() -> str:
+        lines = []
+        for _ in range(chance.randint(1, 4)):
+            line = "".join(chance.choice(_LETTERS) * chance.choice([1, 2, 4, 9, 25])
+                           + chance.choice(_SPACES) for _ in range(chance.randint(0, 12)))
+            lines.append(chance.choice(_SPACES[:2] + [""]) + line.rstrip(chance.choice("x ")))
+        return "\n".join(lines)
+
+    items = [words() for _ in range(chance.randint(1, 4))]
+    for columns in (10, 11, 17, 30, 61, 100):
+        for indent, whole in ((2, False), (2, True), (6, True)):
+            if not any(items[0].split("\n")) and not whole:
+                continue  # nothing to measure: not something reflect shows
+            lines = plain._indented(items[0], columns, indent, whole)
+            assert "".join(line + "\n" for line in lines) == _through_rich(
+                columns, monkeypatch, lambda i=indent, w=whole: render.console().print(
+                    Padding(Text(items[0]), (0, 0, 0, i), expand=w)))
+        if any(part for item in items for part in item.split("\n")):
+            lines = plain._bullets(items, columns)
+            assert "".join(line + "\n" for line in lines) == _through_rich(
+                columns, monkeypatch,
+                lambda: render.console().print(render._bullets([Text(i) for i in items])))
+
+
+def test_every_character_plain_takes_for_one_cell_is_one_for_rich():
+    from rich.cells import cell_len
+
+    one_cell = [chr(code) for code in range(0x10000) if plain._ONE_CELL.fullmatch(chr(code))]
+    assert len(one_cell) > 1000
+    assert {character for character in one_cell if cell_len(character) != 1} == set()
+    assert plain.cells("".join(one_cell)) == cell_len("".join(one_cell)) == len(one_cell)
