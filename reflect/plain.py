@@ -168,6 +168,8 @@ def wrapped(words: str, columns: int, fold: bool = True) -> list[str]:
     keeping the spaces after its last word as far as they fit. A word longer than a line
     is folded across lines; or, where rich ends an overflowing line with an ellipsis (in
     a table's cell), it has a line of its own, cut."""
+    if len(words) <= columns:
+        return [words]
     breaks = []
     used = 0
     for found in _WORD.finditer(words):
