@@ -208,7 +208,7 @@ def test_laid_out_rows_are_padded_and_cut_as_rich_does(seed, monkeypatch):
 # reflect show and reflect search --------------------------------------------------------
 
 FITTING_WORDS = [
-    "Curly ‘quotes’ and “more” — dashes, café, naïve, Ελληνικά, русский…",
+    "Curly \u2018quotes\u2019 and \u201cmore\u201d — dashes, café, naïve, Ελληνικά, русский…",
     "Two lines:\nthe second  with  spaces   \n\n   and an indented third after a blank",
     "a" * 130 + " then a word longer than any line",
     "   ",
@@ -225,9 +225,9 @@ title, make a space)."""
 def shown(filled, shipped_packs):
     """The filled journal, a preparation linked from #6, how #1's other ways went, and
     reflections holding odd words: as answers, as own words among choices, as a title."""
-    from reflect.prepare import LINK
-
     from test_prepare import prepare
+
+    from reflect.prepare import LINK
 
     prepared = prepare(filled, shipped_packs, 1)
     filled.link(filled.get("6").id, LINK, prepared.id)
@@ -284,7 +284,7 @@ def test_piped_search_is_what_rich_writes(shown, columns, monkeypatch):
     assert searched == {"quotes", "tab", "a" * 60, "asked", "they said", "none at all"}
 
 
-_LETTERS = "abcdeé‘’—…ж"
+_LETTERS = "abcdeé\u2018\u2019—…ж"
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -300,7 +300,7 @@ def test_indented_words_and_bullets_are_laid_out_as_rich_does(seed, monkeypatch)
         for _ in range(chance.randint(1, 4)):
             line = "".join(chance.choice(_LETTERS) * chance.choice([1, 2, 4, 9, 25])
                            + chance.choice(_SPACES) for _ in range(chance.randint(0, 12)))
-            lines.append(chance.choice(_SPACES[:2] + [""]) + line.rstrip(chance.choice("x ")))
+            lines.append(chance.choice([*_SPACES[:2], ""]) + line.rstrip(chance.choice("x ")))
         return "\n".join(lines)
 
     items = [words() for _ in range(chance.randint(1, 4))]
