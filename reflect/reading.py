@@ -12,6 +12,8 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING, Any
 
+from reflect import codec
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from pathlib import Path
@@ -117,6 +119,7 @@ def search(journal_file: Path, words: Sequence[str], as_json: bool,
     needle = " ".join(words)
     entries, reader = read(journal_file)
     chosen = worth_reading(_chosen(entries, reader, filters), needle, reader.vocabulary())
+    codec.expect(2 * len(chosen) + 1)
     hits = find_words(chosen, needle, reader.answer_texts)
     if as_json:
         print_json([{
@@ -149,6 +152,7 @@ def export(journal_file: Path, fmt: str, output: Path | None, force: bool,
     from reflect.export import render as export_render
 
     entries, reader = read(journal_file)
+    codec.expect(2 * len(entries) + 1)
     chosen = sorted(_selected(entries, reader, filters), key=lambda e: (e.created, e.number))
     if not chosen:
         from reflect import render
@@ -219,6 +223,7 @@ def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> 
     from reflect.prepare import is_preparation
 
     entries, reader = read(journal_file)
+    codec.expect(2 * len(entries) + 1)
     chosen = [e for e in _selected(entries, reader, filters) if not is_preparation(e)]
     found = compute(chosen, reader)
     if as_json:
