@@ -63,10 +63,17 @@ _to_decode = SWITCH_AFTER
 _to_encode = SWITCH_AFTER
 
 
+_loaded = False
+"""Whether orjson is loaded (as the module's global `orjson`)."""
+
+
 def _fast() -> None:
-    """Load orjson (the first time it is needed: then it is quick)."""
-    global orjson
-    import orjson
+    """Load orjson, if it is not loaded yet."""
+    global orjson, _loaded
+    if not _loaded:
+        import orjson
+
+        _loaded = True
 
 
 def expect(documents: int) -> None:
@@ -92,7 +99,8 @@ def loads(data: bytes | str) -> Any:
                 return _DECODER.decode(data.decode())
             except (ValueError, RecursionError, _Unusual):  # not JSON, or not json's
                 pass
-    _fast()
+    if not _loaded:  # looked at here, not in _fast, for the many documents of large work
+        _fast()
     return orjson.loads(data)
 
 

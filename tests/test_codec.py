@@ -159,6 +159,7 @@ class _StandIn:
 def test_orjson_takes_over_after_a_few_hundred_documents(monkeypatch, json_first):
     asked = []
     monkeypatch.setattr(codec, "_fast", lambda: asked.append(True))
+    monkeypatch.setattr(codec, "_loaded", False)
     monkeypatch.setattr(codec, "orjson", _StandIn, raising=False)
     for _ in range(codec.SWITCH_AFTER):
         assert codec.loads(b'{"a": [1, "b"]}') == {"a": [1, "b"]}
