@@ -59,8 +59,8 @@ _DECODER = json.JSONDecoder(parse_float=_unusual, parse_int=_integer,
                             parse_constant=_unusual)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _to_decode = SWITCH_AFTER
-"""How many more documents json decodes."""
 _to_encode = SWITCH_AFTER
+"""How many more documents json decodes, and encodes, before orjson takes over."""
 
 
 _loaded = False

@@ -12,8 +12,6 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING, Any
 
-from reflect import codec
-
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from pathlib import Path
@@ -38,6 +36,14 @@ def read(journal_file: Path) -> tuple[list[Entry], Reader]:
 def _selected(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
     """The entries the filters (if any) let through, in journal order."""
     return entries if filters is None else filters.labelled(reader.label).select(entries)
+
+
+def _decoding(entries: int) -> None:
+    """Tell the JSON codec how much is about to be decoded: each entry's head and answers,
+    at most."""
+    from reflect import codec
+
+    codec.expect(2 * entries)
 
 
 def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
@@ -119,7 +125,7 @@ def search(journal_file: Path, words: Sequence[str], as_json: bool,
     needle = " ".join(words)
     entries, reader = read(journal_file)
     chosen = worth_reading(_chosen(entries, reader, filters), needle, reader.vocabulary())
-    codec.expect(2 * len(chosen) + 1)
+    _decoding(len(chosen))
     hits = find_words(chosen, needle, reader.answer_texts)
     if as_json:
         print_json([{
@@ -152,7 +158,7 @@ def export(journal_file: Path, fmt: str, output: Path | None, force: bool,
     from reflect.export import render as export_render
 
     entries, reader = read(journal_file)
-    codec.expect(2 * len(entries) + 1)
+    _decoding(len(entries))
     chosen = sorted(_selected(entries, reader, filters), key=lambda e: (e.created, e.number))
     if not chosen:
         from reflect import render
@@ -223,7 +229,7 @@ def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> 
     from reflect.prepare import is_preparation
 
     entries, reader = read(journal_file)
-    codec.expect(2 * len(entries) + 1)
+    _decoding(len(entries))
     chosen = [e for e in _selected(entries, reader, filters) if not is_preparation(e)]
     found = compute(chosen, reader)
     if as_json:
