@@ -326,3 +326,26 @@ def test_every_character_plain_takes_for_one_cell_is_one_for_rich():
     assert len(one_cell) > 1000
     assert {character for character in one_cell if cell_len(character) != 1} == set()
     assert plain.cells("".join(one_cell)) == cell_len("".join(one_cell)) == len(one_cell)
+
+
+def test_piped_show_and_search_leave_to_rich_what_only_rich_lays_out(shown):
+    """A piped `reflect show` or `search` whose words hold a tab or wide characters is
+    still written whole: by rich, which expands the tab and measures the characters."""
+    from typer.testing import CliRunner
+
+    from reflect.cli import app
+
+    _, _, odd = shown
+    runner = CliRunner()
+    for number, words in odd.items():
+        if words not in UNFITTING_WORDS:
+            continue
+        shown_out = runner.invoke(app, ["show", str(number)], catch_exceptions=False)
+        assert shown_out.exit_code == 0
+        expected = words.replace("\t", "       ")  # to the next stop of eight
+        assert expected in shown_out.stdout
+        assert "\t" not in shown_out.stdout
+    found = runner.invoke(app, ["search", "心が痛い"], catch_exceptions=False)
+    assert found.exit_code == 0
+    assert "心が痛い。パートナーに断られて" in found.stdout
+    assert "Found 心が痛い in" in " ".join(found.stdout.split())
