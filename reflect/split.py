@@ -32,9 +32,14 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from reflect.entry import Entry
 
-SPLIT_FROM = 2000
-"""The fewest entries worth a second process: fork costs a few milliseconds; 2,000
-entries take a tenth of a second or more to write out."""
+SPLIT_FROM = 500
+"""The fewest entries an export (in_order) shares with a second process: fork and the
+pipe cost a few milliseconds; 500 entries take 50 ms or more to write out as Markdown,
+text or HTML. Half of that done alongside saves more than it costs."""
+
+SUMS_FROM = 2000
+"""The fewest entries summed up (stats: by_batch) with a second process: an entry costs
+far less to sum up than to write out, and below this the fork does not pay for itself."""
 
 BATCH = 256
 """Entries in a batch: enough that passing one back is a small part of writing it."""
@@ -59,7 +64,7 @@ def in_order(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T
     def whole(done: Any, count: int) -> bool:
         return isinstance(done, list) and len(done) == count
 
-    with contextlib.closing(by_batch(entries, sent, whole, here)) as batches:
+    with contextlib.closing(by_batch(entries, sent, whole, here, SPLIT_FROM)) as batches:
         for done in batches:
             yield from done
 
@@ -67,14 +72,16 @@ def in_order(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T
 def by_batch(entries: Sequence[Entry], work: Callable[[Sequence[Entry], int], T],
              fits: Callable[[Any, int], bool],
              here: Callable[[Sequence[Entry], int], T] | None = None,
-             ) -> Generator[T, None, None]:
+             least: int | None = None) -> Generator[T, None, None]:
     """work(batch, start) for each batch of entries in turn (start: the place of its first
     entry); what work returns must be something marshal can send. fits(result, count)
     says whether what came back from the helper is a whole result for a batch of that
     many. `here`, if given, stands in for work in this process (as a generator that hands
-    on each entry's result as it is done)."""
+    on each entry's result as it is done). `least`: the fewest entries shared with a
+    second process (SUMS_FROM unless told)."""
     do_here = here or work
-    helper = _start(entries, work) if _worth_it(len(entries)) else None
+    least = SUMS_FROM if least is None else least
+    helper = _start(entries, work) if _worth_it(len(entries), least) else None
     pipe: IO[bytes] | None = None if helper is None else helper[1]
     try:
         for start in range(0, len(entries), BATCH):
@@ -100,8 +107,8 @@ def alone(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T]:
         entry.forget()
 
 
-def _worth_it(count: int) -> bool:
-    if count < SPLIT_FROM or not hasattr(os, "fork"):
+def _worth_it(count: int, least: int) -> bool:
+    if count < least or not hasattr(os, "fork"):
         return False
     cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
              else os.cpu_count() or 1)

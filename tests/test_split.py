@@ -37,6 +37,7 @@ class Item:
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(split, "SPLIT_FROM", 10)
+    monkeypatch.setattr(split, "SUMS_FROM", 10)
     monkeypatch.setattr(split, "BATCH", 4)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
 
@@ -257,6 +258,7 @@ def test_exports_and_stats_are_the_same_to_the_byte_with_or_without_a_helper(
     # json: alone (see json_export); html: a helper for its patterns, one for its entries
     assert helpers == {"json": 0, "html": 2}.get(command[-1], 1)
     monkeypatch.setattr(split, "SPLIT_FROM", 10**9)
+    monkeypatch.setattr(split, "SUMS_FROM", 10**9)
     assert exported() == shared
     assert len(started) == helpers
     assert no_children_left()
@@ -291,9 +293,43 @@ def test_stats_on_damaged_entries_stop_with_the_error_one_process_gives(
     assert "#14 in the journal is damaged: its details cannot be read" in shared[1]
     assert no_children_left()
     monkeypatch.setattr(split, "SPLIT_FROM", 10**9)
+    monkeypatch.setattr(split, "SUMS_FROM", 10**9)
     assert stats() == shared
     lines[14] = lines[14].replace(b'"updated":1,"x":"', b'"updated":"', 1)
     journal_file.write_bytes(b"\n".join(lines))
     assert "#7 in the journal is damaged: its answers cannot be read" in stats()[1]
     monkeypatch.setattr(split, "SPLIT_FROM", 10)
+    monkeypatch.setattr(split, "SUMS_FROM", 10)
     assert "#7 in the journal is damaged: its answers cannot be read" in stats()[1]
+
+
+@pytest.mark.parametrize(("command", "helpers"), [
+    (["export", "--format", "md"], 1), (["export", "--format", "csv"], 1), (["stats"], 0)],
+    ids=["md", "csv", "stats"])
+def test_an_export_shares_its_entries_sooner_than_stats_does(
+        command, helpers, small_batches, monkeypatch, shipped_packs, journal_file):
+    """Writing an entry out costs far more than summing it up, so an export takes a second
+    process from SPLIT_FROM entries, stats only from SUMS_FROM."""
+    from typer.testing import CliRunner
+
+    from reflect.cli import app
+    from reflect.entry import new_id
+    from reflect.journal import Journal
+
+    from conftest import FULL_ANSWERS, days_ago
+
+    monkeypatch.setattr(split, "SUMS_FROM", 31)
+    journal = Journal(journal_file)
+    for n in range(30):
+        journal.add(shipped_packs["hearing-no"], FULL_ANSWERS, new_id(), days_ago(40 - n))
+    started = []
+    start = split._start
+    monkeypatch.setattr(split, "_start", lambda *args: started.append(1) or start(*args))
+
+    result = CliRunner().invoke(app, command, catch_exceptions=False)
+    assert result.exit_code == 0
+    assert len(started) == helpers
+    assert no_children_left()
+    journal.add(shipped_packs["hearing-no"], FULL_ANSWERS, new_id(), days_ago(1))
+    assert CliRunner().invoke(app, command, catch_exceptions=False).exit_code == 0
+    assert len(started) == 2 * helpers + (1 if command == ["stats"] else 0)

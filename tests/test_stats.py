@@ -759,7 +759,7 @@ def test_one_pass_counts_odd_answers_as_counting_every_value_in_turn(
     if helper:
         if not hasattr(os, "fork"):
             pytest.skip("no fork on this system")
-        monkeypatch.setattr(split, "SPLIT_FROM", 2)
+        monkeypatch.setattr(split, "SUMS_FROM", 2)
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
     started: list[int] = []
     start = split._start
@@ -803,7 +803,7 @@ def test_a_label_comes_from_the_latest_reflection_whatever_batch_it_is_in(
     if helper:
         if not hasattr(os, "fork"):
             pytest.skip("no fork on this system")
-        monkeypatch.setattr(split, "SPLIT_FROM", 2)
+        monkeypatch.setattr(split, "SUMS_FROM", 2)
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
     packs = with_mine(shipped_packs)
     reader = Reader(packs.values())
