@@ -392,8 +392,16 @@ def long_date(created: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _long_day(day: date) -> str:
-    """'Monday 2 November 2026' (the same for every entry of a day, so it is kept)."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """'Monday 2 November 2026' (the same for every entry of a day, so it is kept). The
+    names are English whatever the locale, as strftime's are in a program that never sets
+    one (reflect does not): by name rather than through strftime, which takes 4.7 µs here
+    against 0.3, and an export names a day for every entry."""
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
 
 
 def short_date(created: str, today: date | None = None) -> str:

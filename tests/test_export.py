@@ -502,3 +502,18 @@ def test_an_export_piped_from_a_terminal_warns_that_the_copy_is_not_encrypted(fi
                            check=False)
     assert piped.returncode == 0
     assert piped.stderr == b""
+
+
+def test_every_day_is_named_in_english_as_strftime_names_it():
+    """The long dates of an export (and of `show`) name the day and month; reflect sets no
+    locale, so they read as strftime's do, from the first day of 1970 to the end of 2100."""
+    from datetime import timedelta
+
+    from reflect.present import long_date
+
+    day = date(1970, 1, 1)
+    while day.year <= 2100:
+        moment = datetime(day.year, day.month, day.day, 21, 4)
+        assert long_date(moment.isoformat()) == moment.strftime("%A %-d %B %Y, %H:%M")
+        day += timedelta(days=1)
+    assert long_date("2026-11-02T21:14:00+00:00") == "Monday 2 November 2026, 21:14"
