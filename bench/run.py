@@ -14,10 +14,13 @@ the peak memory (maximum resident set) of that process. The table and a JSON cop
 bench/results/ (a timestamped file and latest.json). Commands this reflect does not have
 yet show as n/a.
 
-Two rows are floors, not commands: what a figure cannot go below with reflect's libraries
+Four rows are floors, not commands: what a figure cannot go below with reflect's libraries
 and its journal as it is. "floor: questionary" imports the library that draws the first
 question; "floor: read journal" starts reflect's reading code, reads every line of the
-journal and loads the packs, as list, show and search do before they print anything.
+journal and loads the packs, as list, show and search do before they print anything;
+"floor: scan all" adds one case-blind pass over every byte for the searched word (search);
+"floor: decode all" adds decoding every entry once with orjson on two cores (the exports
+and stats, which read what every reflection holds).
 """
 
 from __future__ import annotations
@@ -454,12 +457,41 @@ reader = Reader(discover(paths.user_packs_dir())[0])
 """
 """What list, show and search each do before they print anything: reflect's reading code
 started, every line of the journal read, the packs loaded. A floor for those figures."""
+FLOOR_SCAN_SCRIPT = FLOOR_READ_SCRIPT + f"""\
+data = entries[0].__dict__["_stored"][0].data if entries else b""
+data.lower().count({SEARCH_WORD.encode()!r})
+"""
+"""The read floor, then every byte of the journal lower-cased and looked through once for
+the searched word, in one pass: the least a search without an index does."""
+FLOOR_DECODE_SCRIPT = FLOOR_READ_SCRIPT + """\
+import os
+import orjson
+def decode(part):
+    for entry in part:
+        lines, start, tab, end = entry.__dict__["_stored"]
+        view = memoryview(lines.data)
+        orjson.loads(view[start:tab])
+        orjson.loads(view[tab + 1:end])
+helper = os.fork() if len(entries) > 1 else -1
+if helper == 0:
+    decode(entries[1::2])
+    os._exit(0)
+decode(entries[0::2] if helper > 0 else entries)
+if helper > 0:
+    os.waitpid(helper, 0)
+"""
+"""The read floor, then every entry's details and answers decoded by orjson once, half of
+them in a second process, as an export or stats shares its work: the least a command does
+that reads what every reflection holds."""
 FLOOR_PROMPT_SCRIPT = "import questionary"
 """The library that draws reflect's questions, loaded: a floor for the first question."""
 
 FIRST_QUESTION = rb"(?<![\d/])1/\d+"
 """reflect's first question is on screen: its step marker, like 1/15."""
 JRNL_PROMPT = rb"Writing Entry"
+
+FLOOR_SCRIPTS = {"floor_read": FLOOR_READ_SCRIPT, "floor_scan": FLOOR_SCAN_SCRIPT,
+                 "floor_decode": FLOOR_DECODE_SCRIPT}
 
 # (key, label, reflect subcommand it needs or None, sized)
 FIGURES = (
@@ -471,7 +503,9 @@ FIGURES = (
     ("floor_read", "floor: read journal", None, True),
     ("list", "list (last 20)", "list", True),
     ("show", "show N", "show", True),
+    ("floor_scan", "floor: scan all", None, True),
     ("search", f"search {SEARCH_WORD}", "search", True),
+    ("floor_decode", "floor: decode all", None, True),
     ("export_md", "export md", "export", True),
     ("export_json", "export json", "export", True),
     ("save", "save one entry", None, True),
@@ -484,6 +518,10 @@ JRNL_MAP = {
     "first_question": "jrnl (no editor): time to its 'Writing Entry' prompt",
     "floor_prompt": "none: reflect's own floor (python -c 'import questionary')",
     "floor_read": "none: reflect's own floor (start, read every line, load the packs)",
+    "floor_scan": "none: reflect's own floor (the read floor, then one case-blind pass "
+                  "over every byte for the word)",
+    "floor_decode": "none: reflect's own floor (the read floor, then every entry decoded "
+                    "once by orjson, on two cores)",
     "list": "jrnl -n 20 --short",
     "show": "jrnl -n 1 (jrnl has no entry numbers; it parses the whole journal either way)",
     "search": f"jrnl -contains {SEARCH_WORD}",
@@ -602,8 +640,8 @@ def jobs_for(setup: Setup, key: str, size: int | None,
     needs = next(needs for k, _, needs, _ in FIGURES if k == key)
     if needs and needs not in setup.commands:
         ours: Job | None = None
-    elif key == "floor_read":
-        return (Job([setup.python, "-c", FLOOR_READ_SCRIPT, str(default_journal(home))], env,
+    elif key in FLOOR_SCRIPTS:
+        return (Job([setup.python, "-c", FLOOR_SCRIPTS[key], str(default_journal(home))], env,
                     silent=True), None, "")
     elif key == "first_question":
         ours = Job([r], env, shown=FIRST_QUESTION)
