@@ -250,3 +250,30 @@ def test_a_mistake_in_config_toml_names_the_file_and_setting(tmp_path, text, pro
         load_settings(path)
     assert str(path) in caught.value.message
     assert problem in caught.value.message
+
+
+def test_a_copys_moment_is_read_as_strptime_reads_it():
+    """Every stamp of the copies' shape reads as strptime reads it, and one that is no
+    moment (a 30 February, hour 24, second 60, year 0) is refused by both."""
+    import random
+
+    from reflect.backups import STAMP, stamp_time
+
+    pick = random.Random(5)
+    stamps = ["2026-02-29_10-00-00", "2024-02-29_10-00-00", "2026-13-01_00-00-00",
+              "2026-01-01_24-00-00", "2026-01-01_23-59-60", "0000-01-01_00-00-00",
+              "0001-01-01_00-00-00", "9999-12-31_23-59-59", "2026-00-10_00-00-00",
+              "2026-01-00_00-00-00", "\u0662\u0660\u0662\u0666-01-01_00-00-00"]
+    stamps += [f"{pick.randrange(0, 10000):04d}-{pick.randrange(0, 14):02d}-"
+               f"{pick.randrange(0, 33):02d}_{pick.randrange(0, 26):02d}-"
+               f"{pick.randrange(0, 62):02d}-{pick.randrange(0, 62):02d}" for _ in range(3000)]
+    for stamp in stamps:
+        try:
+            expected: datetime | None = datetime.strptime(stamp, STAMP)
+        except ValueError:
+            expected = None
+        try:
+            got: datetime | None = stamp_time(stamp)
+        except ValueError:
+            got = None
+        assert got == expected, stamp
