@@ -328,7 +328,7 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
         from reflect.guide import reflect_new
         from reflect.packs import discover, find_pack
 
-        available, problems = discover(paths.user_packs_dir())
+        available, problems = discover(paths.user_packs_dir(), paths.cache_dir())
         if problems:
             from reflect import render
 

@@ -11,15 +11,24 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from reflect.errors import ReflectError
 from reflect.safe_text import has_control_characters
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on 3.10
-    import tomli as tomllib
+if TYPE_CHECKING:
+    from reflect.packcache import PackCache
+
+
+def _toml() -> Any:
+    """The TOML parser, loaded when a pack is first parsed (not on every start: a pack
+    already parsed comes from packcache.py)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised only on 3.10
+        import tomli as tomllib
+    return tomllib
+
 
 KINDS = ("text", "long_text", "select", "checkbox", "scale", "confirm")
 CHOICE_KINDS = ("select", "checkbox")
@@ -172,18 +181,31 @@ def builtin_packs_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "prompts"
 
 
-def load_pack(path: Path, *, builtin: bool = False) -> Pack:
-    """Read and validate one pack file; any problem raises PackError naming file, step, field."""
+def load_pack(path: Path, *, builtin: bool = False, cache: PackCache | None = None) -> Pack:
+    """Read and validate one pack file; any problem raises PackError naming file, step, field.
+
+    With a cache, what the TOML of these very bytes was parsed into before is used, and
+    what is parsed now is kept for next time. Either way the pack is checked in full, and
+    a kept copy that does not make a pack is passed over for the TOML itself."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise PackError(path, f"cannot be read ({error.strerror or error})") from None
+    data = None if cache is None else cache.get(raw)
+    if data is not None:
+        try:
+            return parse_pack(data, path, builtin=builtin)
+        except PackError:  # a kept copy that is not what these bytes give: parsed afresh
+            pass
+    tomllib = _toml()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise PackError(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise PackError(path, f"is not valid TOML ({error})") from None
+    if cache is not None:
+        cache.put(raw, data)
     return parse_pack(data, path, builtin=builtin)
 
 
@@ -284,6 +306,7 @@ def check_pack_file(path: Path) -> tuple[Pack | None, list[PackError]]:
         raw = path.read_bytes()
     except OSError as error:
         return None, [PackError(path, f"cannot be read ({error.strerror or error})")]
+    tomllib = _toml()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -538,20 +561,25 @@ class _Checker:
         return tuple(result)
 
 
-def discover(user_dir: Path | None) -> tuple[list[Pack], list[PackError]]:
+def discover(user_dir: Path | None,
+             cache_dir: Path | None = None) -> tuple[list[Pack], list[PackError]]:
     """Every pack available: the shipped ones, then the person's own.
 
     A broken shipped pack raises PackError. A broken pack of the person's own is left out
-    and returned among the problems, so one bad file does not stop a reflection."""
+    and returned among the problems, so one bad file does not stop a reflection.
+    `cache_dir`: where packs parsed before are kept (packcache.py); None for none."""
+    from reflect.packcache import PackCache
+
+    cache = PackCache(cache_dir)
     packs: dict[str, Pack] = {}
     for path in sorted(builtin_packs_dir().glob("*.toml")):
-        pack = load_pack(path, builtin=True)
+        pack = load_pack(path, builtin=True, cache=cache)
         packs[pack.id] = pack
     problems: list[PackError] = []
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.toml")):
             try:
-                pack = load_pack(path)
+                pack = load_pack(path, cache=cache)
                 if pack.id in packs:
                     raise PackError(path, f"the id {pack.id!r} is already used by "
                                           f"{packs[pack.id].path}", field="pack.id")
@@ -567,6 +595,7 @@ def discover(user_dir: Path | None) -> tuple[list[Pack], list[PackError]]:
                 raise missing
             problems.append(missing)
             del packs[pack.id]
+    cache.tidy()
     return list(packs.values()), problems
 
 

@@ -29,7 +29,7 @@ def read(journal_file: Path) -> tuple[list[Entry], Reader]:
     from reflect.present import Reader
 
     entries = open_journal(journal_file).entries()
-    available, _ = discover(paths.user_packs_dir())
+    available, _ = discover(paths.user_packs_dir(), paths.cache_dir())
     return entries, Reader(available)
 
 
