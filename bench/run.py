@@ -436,10 +436,11 @@ def measure(launcher: Launcher, jobs: dict[str, Job], runs: int,
 SAVE_SCRIPT = """\
 import json, sys
 from pathlib import Path
+from reflect import paths
 from reflect.entry import new_id, now
 from reflect.journal import Journal
 from reflect.packs import DEFAULT_PACK, discover, find_pack
-packs, problems = discover(None)
+packs, problems = discover(None, paths.cache_dir())
 pack = find_pack(packs, DEFAULT_PACK, quick=False)
 answers = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
 Journal(Path(sys.argv[2])).add(pack, answers, new_id(), now())
@@ -453,7 +454,7 @@ from reflect.journal import Journal
 from reflect.packs import discover
 from reflect.present import Reader
 entries = Journal(Path(sys.argv[1])).entries()
-reader = Reader(discover(paths.user_packs_dir())[0])
+reader = Reader(discover(paths.user_packs_dir(), paths.cache_dir())[0])
 """
 """What list, show and search each do before they print anything: reflect's reading code
 started, every line of the journal read, the packs loaded. A floor for those figures."""
