@@ -191,11 +191,11 @@ def load_pack(path: Path, *, builtin: bool = False, cache: PackCache | None = No
         raw = path.read_bytes()
     except OSError as error:
         raise PackError(path, f"cannot be read ({error.strerror or error})") from None
-    data = None if cache is None else cache.get(raw)
-    if data is not None:
+    kept = None if cache is None else cache.get(raw)
+    if kept is not None:
         try:
-            return parse_pack(data, path, builtin=builtin)
-        except PackError:  # a kept copy that is not what these bytes give: parsed afresh
+            return parse_pack(kept, path, builtin=builtin)
+        except PackError:  # a damaged copy, or a pack that is broken: parsed afresh
             pass
     tomllib = _toml()
     try:
@@ -204,7 +204,7 @@ def load_pack(path: Path, *, builtin: bool = False, cache: PackCache | None = No
         raise PackError(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise PackError(path, f"is not valid TOML ({error})") from None
-    if cache is not None:
+    if cache is not None and repr(data) != repr(kept):  # a broken pack's copy is kept once
         cache.put(raw, data)
     return parse_pack(data, path, builtin=builtin)
 

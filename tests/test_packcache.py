@@ -26,10 +26,17 @@ def mine(tmp_path: Path) -> Path:
     folder = tmp_path / "packs"
     folder.mkdir()
     text = (builtin_packs_dir() / "hearing-no.toml").read_text(encoding="utf-8")
-    text = text.replace('id = "hearing-no"', 'id = "mine"', 1).replace(
-        'quick = "hearing-no-quick"', 'quick = "hearing-no-quick"', 1)
+    text = text.replace('id = "hearing-no"', 'id = "mine"', 1)
     (folder / "mine.toml").write_text(text, encoding="utf-8")
     return folder
+
+
+def kept_as_toml_gives(cache: Path, mine: Path) -> bool:
+    """Whether every pack's kept copy is what its TOML gives; repr tells 1 from 1.0 and
+    True, so the types come back too."""
+    return all(repr(PackCache(cache).get(raw)) == repr(_toml().loads(raw.decode()))
+               for raw in (path.read_bytes() for path in
+                           [*builtin_packs_dir().glob("*.toml"), mine / "mine.toml"]))
 
 
 def test_every_pack_read_back_is_the_pack_its_toml_gives(mine, tmp_path):
@@ -44,10 +51,7 @@ def test_every_pack_read_back_is_the_pack_its_toml_gives(mine, tmp_path):
     again, _ = discover(mine, cache)  # read back
     assert first == parsed
     assert again == parsed
-    for path in [*builtin_packs_dir().glob("*.toml"), mine / "mine.toml"]:
-        raw = path.read_bytes()
-        # repr tells 1 from 1.0 and True: the types come back too
-        assert repr(PackCache(cache).get(raw)) == repr(_toml().loads(raw.decode()))
+    assert kept_as_toml_gives(cache, mine)
 
 
 def test_a_changed_pack_is_parsed_afresh_and_its_old_copy_goes(mine, tmp_path):
@@ -84,9 +88,26 @@ def test_a_damaged_copy_is_passed_over(damage, mine, tmp_path):
     again, problems = discover(mine, cache)
     assert problems == []
     assert again == parsed
-    for path in [*builtin_packs_dir().glob("*.toml"), mine / "mine.toml"]:
-        raw = path.read_bytes()
-        assert repr(PackCache(cache).get(raw)) == repr(_toml().loads(raw.decode()))
+    assert kept_as_toml_gives(cache, mine)
+
+
+def test_a_broken_pack_of_ones_own_is_reported_and_its_copy_written_once(mine, tmp_path):
+    cache = tmp_path / "cache"
+    pack_file = mine / "mine.toml"
+    pack_file.write_text(pack_file.read_text(encoding="utf-8").replace(
+        'id = "mine"', 'id = "Not An Id"', 1), encoding="utf-8")
+    reports = []
+    for _ in range(2):
+        packs, problems = discover(mine, cache)
+        reports.append([str(problem) for problem in problems])
+        assert "Not An Id" not in {pack.id for pack in packs}
+    [copy] = [p for p in cache.iterdir()
+              if p.name.startswith(f"{len(pack_file.read_bytes())}-")]
+    written = copy.stat().st_ino
+    discover(mine, cache)
+    assert reports[0] == reports[1] != []
+    assert "mine.toml" in reports[0][0]
+    assert copy.stat().st_ino == written  # not written again on every start
 
 
 def test_a_cache_that_cannot_be_written_is_passed_over(mine, tmp_path):
