@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +77,59 @@ class Lines:
             self._hidden = found
         return _any_between(self._hidden, start, end)
 
+    def may_hold(self, start: int, end: int, words: list[str]) -> bool:
+        """False only when the answers stored at data[start:end] cannot hold every one of
+        the words: Entry.answers_may_hold()."""
+        if self.hidden_between(start, end):
+            return True  # may read otherwise once decoded
+        raw = self.data[start:end]
+        if raw.isascii():  # most answers: bytes compare, and casefold is lower
+            lowered = raw.lower()
+            for word in words:  # noqa: SIM110 - all() over a generator costs far more
+                if not (word.isascii() and word.encode() in lowered):
+                    return False
+            return True
+        text = printable(raw.decode("utf-8", "replace"))
+        lower = text.lower()
+        if all(word in lower for word in words):
+            return True
+        folded = text.casefold()  # search folds case this way unless lengths change
+        return all(word in folded for word in words)
+
+    def holding(self, spans: Sequence[tuple[int, int]], words: list[str]) -> list[int]:
+        """Of the stored answers at each (start, end) of `spans` (in order, apart), the
+        ends of those that may hold every one of the words, as may_hold() tells: for many
+        at once, in one loop that calls nothing for answers in plain ASCII."""
+        data = self.data
+        starts = [start for start, _ in spans]
+        asked = set()  # the places in spans of answers that may read otherwise decoded
+        for at in self.hidden_places():
+            k = bisect.bisect_right(starts, at) - 1
+            if k >= 0 and at < spans[k][1]:
+                asked.add(k)
+        pieces = [word.encode() for word in words] if all(map(str.isascii, words)) else []
+        holding: list[int] = []
+        add = holding.append
+        for k, (start, end) in enumerate(spans):
+            raw = data[start:end]
+            if k in asked or not raw.isascii():
+                if self.may_hold(start, end, words):
+                    add(end)
+            elif pieces:
+                lowered = raw.lower()
+                for piece in pieces:
+                    if piece not in lowered:
+                        break
+                else:
+                    add(end)
+        return holding
+
+    def hidden_places(self) -> list[int]:
+        """Every place hidden_between() looks for, in order."""
+        self.hidden_between(0, 0)
+        assert self._hidden is not None
+        return self._hidden
+
     def controls_between(self, start: int, end: int) -> bool:
         """Whether data[start:end] holds anything printable() would take out once decoded:
         what hidden_between finds, or a C1 control or bidirectional character as itself
@@ -97,6 +150,25 @@ class Lines:
                 found.sort()
             self._raw_controls = found
         return _any_between(self._raw_controls, start, end)
+
+
+def answers_may_hold(entries: Iterable[Entry], words: list[str], data: bytes,
+                     ends: Container[int]) -> list[Entry]:
+    """The entries whose answers may hold every one of the words (Entry.answers_may_hold),
+    in order, told beforehand for the lines of `data`: `ends` holds the ends of those
+    whose answers may (Lines.holding). An entry stored there and not decoded since is
+    known by its end, with no call made for it."""
+    kept: list[Entry] = []
+    add = kept.append
+    for entry in entries:
+        fields = entry.__dict__
+        stored = fields.get("_stored")
+        if stored is not None and stored[0].data is data and "answers" not in fields:
+            if stored[3] in ends:
+                add(entry)
+        elif entry.answers_may_hold(words):
+            add(entry)
+    return kept
 
 
 def _any_between(places: list[int], start: int, end: int) -> bool:
@@ -272,22 +344,11 @@ class Entry:
         stored = self.__dict__.get("_stored")
         if stored is None or "answers" in self.__dict__:
             return True  # made here, or decoded already
+        lines: Lines
+        tab: int
+        end: int
         lines, _, tab, end = stored
-        if lines.hidden_between(tab + 1, end):
-            return True  # may read otherwise once decoded
-        raw = lines.data[tab + 1:end]
-        if raw.isascii():  # most answers: bytes compare, and casefold is lower
-            lowered = raw.lower()
-            for word in words:  # noqa: SIM110 - all() over a generator costs far more
-                if not (word.isascii() and word.encode() in lowered):
-                    return False
-            return True
-        text = printable(raw.decode("utf-8", "replace"))
-        lowered = text.lower()
-        if all(word in lowered for word in words):
-            return True
-        folded = text.casefold()  # search folds case this way unless lengths change
-        return all(word in folded for word in words)
+        return lines.may_hold(tab + 1, end, words)
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Entry:

@@ -30,7 +30,7 @@ import io
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -380,13 +380,19 @@ class Journal:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def entries(self) -> list[Entry]:
+    def entries(self, as_read: Callable[[bytes], object] | None = None) -> list[Entry]:
         """Every entry, oldest first. Each is decoded when first used, beyond its id,
-        number and date (Entry.stored): the lines are read in one go and kept as read."""
-        with self._reading() as stream, _no_collection():
+        number and date (Entry.stored): the lines are read in one go and kept as read.
+        `as_read`, if given, is handed the lines once they are read (and the journal let
+        go), before any entry is made of them."""
+        with self._reading() as stream:
             if stream is None:
                 return []
-            entries = stored_entries(stream.read(), self.path)
+            data = stream.read()
+        if as_read is not None:
+            as_read(data)
+        with _no_collection():
+            entries = stored_entries(data, self.path)
         entries.sort(key=lambda entry: entry.number)
         return entries
 

@@ -23,14 +23,20 @@ if TYPE_CHECKING:
 
 def read(journal_file: Path) -> tuple[list[Entry], Reader]:
     """Every entry and a Reader that knows the packs they were written with."""
-    from reflect import paths
     from reflect.launch import open_journal
+
+    entries = open_journal(journal_file).entries()
+    return entries, _reader()
+
+
+def _reader() -> Reader:
+    """A Reader that knows every pack there is."""
+    from reflect import paths
     from reflect.packs import discover
     from reflect.present import Reader
 
-    entries = open_journal(journal_file).entries()
     available, _ = discover(paths.user_packs_dir(), paths.cache_dir())
-    return entries, Reader(available)
+    return Reader(available)
 
 
 def _selected(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
@@ -119,12 +125,15 @@ def show(journal_file: Path, ref: str, as_json: bool) -> None:
 def search(journal_file: Path, words: Sequence[str], as_json: bool,
            filters: Filters | None = None) -> None:
     """`reflect search WORDS`: every answer holding the words, newest first."""
+    from reflect.launch import open_journal
+    from reflect.query import StoredScan, needle_runs, worth_reading
     from reflect.query import search as find_words
-    from reflect.query import worth_reading
 
     needle = " ".join(words)
-    entries, reader = read(journal_file)
-    chosen = worth_reading(_chosen(entries, reader, filters), needle, reader.vocabulary())
+    reader = _reader()  # first, so the lines can be looked through as soon as they are read
+    with contextlib.closing(StoredScan(needle_runs(needle, reader.vocabulary()))) as scan:
+        entries = open_journal(journal_file).entries(scan.start)
+        chosen = worth_reading(_chosen(entries, reader, filters), scan.runs, scan.told())
     _decoding(len(chosen))
     hits = find_words(chosen, needle, reader.answer_texts)
     if as_json:

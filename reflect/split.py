@@ -15,6 +15,10 @@ any error, is what one process alone would give. It never touches the journal, s
 output or standard error, ignores Ctrl-C (this process stops it on the way out), and ends
 with os._exit, so none of this process's buffers or exit handlers run twice.
 
+beside() is the simpler kind: one piece of work started in a copy of this process and
+collected when needed, or done without if the copy fails. A search uses it to look
+through the stored answers while this process makes entries of the lines.
+
 Only used where it pays: many entries, a system with fork, a core to spare, and no
 other thread running (a thread may hold a lock at the moment of the fork, which the copy
 would then wait on forever). Terminal-free.
@@ -107,8 +111,90 @@ def alone(entries: Sequence[Entry], work: Callable[[Entry], T]) -> Iterator[T]:
         entry.forget()
 
 
+class Beside:
+    """Work being done in a second process, for this one to collect once it needs it.
+
+    Unlike the batches, the work is not done here too: if the helper fails in any way,
+    result() is None, and the caller does without it."""
+
+    def __init__(self, pid: int, pipe: IO[bytes]) -> None:
+        self._pid = pid
+        self._pipe: IO[bytes] | None = pipe
+
+    def result(self) -> Any:
+        """What the work returned, waiting for it if need be; None if the helper failed.
+        The helper has ended by then."""
+        pipe, self._pipe = self._pipe, None
+        if pipe is None:
+            return None
+        with pipe:
+            try:
+                sent = pipe.read()
+            except OSError:
+                sent = b""
+        try:
+            _, status = os.waitpid(self._pid, 0)
+        except OSError:
+            return None
+        if status != 0 or not sent:
+            return None
+        try:
+            return marshal.loads(sent)  # noqa: S302 - made by our own copy, in a pipe of our own
+        except (ValueError, EOFError, TypeError):
+            return None
+
+    def close(self) -> None:
+        """The helper ended, whether it finished or not."""
+        if self._pipe is not None:
+            _stop(self._pid, self._pipe)
+            self._pipe = None
+
+
+def beside(work: Callable[[], Any]) -> Beside | None:
+    """work() started in a second process, which has all this one has in memory at this
+    moment; what it returns must be something marshal can send. None where that cannot
+    be done (no fork, one core, another thread running, no process to spare)."""
+    if not _can_share():
+        return None
+    try:
+        reading, writing = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reading)
+        os.close(writing)
+        return None
+    if pid == 0:  # the helper
+        os.close(reading)
+        _help_beside(work, writing)  # never returns
+    os.close(writing)
+    return Beside(pid, os.fdopen(reading, "rb"))
+
+
+def _help_beside(work: Callable[[], Any], fd: int) -> None:
+    """In the helper: the work done and sent back whole; then exit."""
+    import signal
+
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(marshal.dumps(work()))
+        code = 0
+    finally:  # whatever went wrong, the other process does without it
+        os._exit(code)
+
+
 def _worth_it(count: int, least: int) -> bool:
-    if count < least or not hasattr(os, "fork"):
+    return count >= least and _can_share()
+
+
+def _can_share() -> bool:
+    """Whether a second process can take some of the work: fork, a core to spare, and no
+    other thread."""
+    if not hasattr(os, "fork"):
         return False
     cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
              else os.cpu_count() or 1)

@@ -333,3 +333,53 @@ def test_an_export_shares_its_entries_sooner_than_stats_does(
     journal.add(shipped_packs["hearing-no"], FULL_ANSWERS, new_id(), days_ago(1))
     assert CliRunner().invoke(app, command, catch_exceptions=False).exit_code == 0
     assert len(started) == 2 * helpers + (1 if command == ["stats"] else 0)
+
+
+def test_work_done_beside_comes_back_whole_from_a_second_process(small_batches):
+    parent = os.getpid()
+    helper = split.beside(lambda: [os.getpid(), "ünïcode \udcff", list(range(100_000))])
+    assert helper is not None
+    pid, text, numbers = helper.result()
+    assert pid != parent
+    assert text == "ünïcode \udcff"
+    assert numbers == list(range(100_000))  # more than a pipe holds: read as it comes
+    assert helper.result() is None  # once only
+    assert no_children_left()
+
+
+@pytest.mark.parametrize("work", [
+    lambda: 1 / 0,  # a bug only the helper meets
+    lambda: os.kill(os.getpid(), signal.SIGKILL),  # killed
+    lambda: os._exit(0),  # gone without a word
+    lambda: print,  # not something marshal can send
+], ids=["raises", "killed", "silent", "unsendable"])
+def test_work_beside_that_fails_in_any_way_is_none(small_batches, work, capfd):
+    helper = split.beside(work)
+    assert helper is not None
+    assert helper.result() is None
+    assert no_children_left()
+    assert capfd.readouterr() == ("", "")  # the helper says nothing of it
+
+
+def test_work_beside_no_longer_wanted_is_ended_at_once(small_batches):
+    helper = split.beside(lambda: time.sleep(60))
+    assert helper is not None
+    started = time.monotonic()
+    helper.close()  # the search stopped: an error, or Ctrl-C
+    assert time.monotonic() - started < 10
+    assert no_children_left()
+    assert helper.result() is None
+
+
+def test_no_work_beside_on_one_core_or_beside_another_thread(small_batches, monkeypatch):
+    running = threading.Event()
+    thread = threading.Thread(target=running.wait)
+    thread.start()
+    try:
+        assert split.beside(os.getpid) is None
+    finally:
+        running.set()
+        thread.join()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert split.beside(os.getpid) is None
+    assert no_children_left()
