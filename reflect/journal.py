@@ -193,6 +193,9 @@ def _is_current(meta: dict[str, Any]) -> bool:
     return migrations.schema_of({META: meta}) == migrations.current()
 
 
+_NOT_LINE_MARKS = bytes(byte for byte in range(256) if byte not in b"\t\n")
+"""Every byte but the tab and the line break: what a save's check of the lines leaves out."""
+
 _LINE_START = re.compile(
     rb'\{"id":"([ !#-\[\]-~]{1,200})","number":(0|[1-9][0-9]{0,17}),'
     rb'"created":"([ !#-\[\]-~]{1,100})",')
@@ -485,8 +488,11 @@ class Journal:
             for entry in stored_entries(raw, self.path, found + 1, line_end):
                 return entry
         whole = raw.rfind(b"\n") + 1  # anything after is an append a crash cut short
-        if raw.count(b"\t", 0, whole) != raw.count(b"\n", header_end, whole):
-            # Every entry line has one tab: lines run together, or a line lost its tab.
+        # The header's line break, then a tab and a line break for each entry: anything
+        # else is lines run together, or a line that lost its tab or has two. Told from
+        # the tabs and line breaks alone, in one pass (the tail cut short may hold a tab).
+        marks = raw.translate(None, _NOT_LINE_MARKS).rstrip(b"\t")
+        if marks != b"\n" + b"\t\n" * ((len(marks) - 1) // 2):
             _refuse(self.path, "journal", "its lines are not one entry each", damaged=True)
         highest = _kept_last_number(meta.values())
         if whole > header_end:

@@ -647,6 +647,31 @@ def test_a_line_cut_short_is_left_out_then_dropped_with_the_file_kept_aside(
         check_folder(reflect_home, path)
 
 
+def test_a_save_refuses_lines_that_are_not_one_entry_each(reflect_home, shipped_packs):
+    """A save checks every line for its one tab before it appends, so nothing is added to
+    a journal that reading would refuse, even when the tabs and lines still add up (one
+    line with two, another with none)."""
+    path = reflect_home / "journal.json"
+    journal = Journal(path)
+    pack = shipped_packs["hearing-no-quick"]
+    for n in range(3):
+        journal.add(pack, {"what_happened": f"Entry {n}."}, f"id-{n}",
+                    "2026-03-01T21:30:00+01:00")
+    whole = path.read_bytes()
+    header, first, second, third = whole.splitlines(keepends=True)
+    tab_moved = first.replace(b"\t", b"\t\t") + second.replace(b"\t", b" ")
+    for damaged in (header + tab_moved + third,  # counts as many tabs as lines
+                    header + first + second.replace(b"\t", b"") + third,
+                    header + first + second.replace(b"\t", b"\t\t") + third,
+                    header + first + second[:-1] + third):  # two lines run together
+        path.write_bytes(damaged)
+        with pytest.raises(ReflectError, match="its lines are not one entry each"):
+            Journal(path).add(pack, {"what_happened": "New."}, "id-new", "now")
+        assert path.read_bytes() == damaged
+        with pytest.raises(ReflectError, match="one of its lines is not an entry"):
+            Journal(path).entries()
+
+
 def test_encryption_round_trip_and_a_wrong_passphrase(reflect_home, shipped_packs):
     """Encrypting and decrypting (real scrypt settings) keep every entry exactly; a wrong
     passphrase changes no file at all."""
