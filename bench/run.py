@@ -18,7 +18,9 @@ Four rows are floors, not commands: what a figure cannot go below with reflect's
 and its journal as it is. "floor: questionary" imports the library that draws the first
 question; "floor: read journal" starts reflect's reading code, reads every line of the
 journal and loads the packs, as list, show and search do before they print anything;
-"floor: scan all" adds one case-blind pass over every byte for the searched word (search);
+"floor: scan all" adds one case-blind pass over every byte for the searched word, in the
+same process (search, which on a large journal does its looking on a second core while
+the first reads, so it can come in under this one);
 "floor: decode all" adds decoding every entry once with orjson on two cores (the exports
 and stats, which read what every reflection holds).
 """
@@ -463,7 +465,8 @@ data = entries[0].__dict__["_stored"][0].data if entries else b""
 data.lower().count({SEARCH_WORD.encode()!r})
 """
 """The read floor, then every byte of the journal lower-cased and looked through once for
-the searched word, in one pass: the least a search without an index does."""
+the searched word, in one pass: the least a search without an index does in one process
+(a search of a large journal looks on a second core, so it can come in under this)."""
 FLOOR_DECODE_SCRIPT = FLOOR_READ_SCRIPT + """\
 import os
 import orjson
