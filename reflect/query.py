@@ -367,7 +367,9 @@ def _holding_ends(data: bytes, runs: list[str]) -> list[int]:
     find = data.find
     start = 0
     end = find(b"\n")
-    while end >= 0:  # each line's answers: after its tab (entry_spans checks the rest)
+    # A line's answers follow its tab. Unlike entry_spans, nothing is checked here: the
+    # other process checks every line as it makes entries, and refuses a damaged one.
+    while end >= 0:
         add((find(b"\t", start, end) + 1, end))
         start = end + 1
         end = find(b"\n", start)

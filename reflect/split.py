@@ -27,6 +27,7 @@ would then wait on forever). Terminal-free.
 from __future__ import annotations
 
 import contextlib
+import functools
 import marshal
 import os
 import sys
@@ -156,35 +157,8 @@ def beside(work: Callable[[], Any]) -> Beside | None:
     be done (no fork, one core, another thread running, no process to spare)."""
     if not _can_share():
         return None
-    try:
-        reading, writing = os.pipe()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(reading)
-        os.close(writing)
-        return None
-    if pid == 0:  # the helper
-        os.close(reading)
-        _help_beside(work, writing)  # never returns
-    os.close(writing)
-    return Beside(pid, os.fdopen(reading, "rb"))
-
-
-def _help_beside(work: Callable[[], Any], fd: int) -> None:
-    """In the helper: the work done and sent back whole; then exit."""
-    import signal
-
-    code = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        with os.fdopen(fd, "wb") as pipe:
-            pipe.write(marshal.dumps(work()))
-        code = 0
-    finally:  # whatever went wrong, the other process does without it
-        os._exit(code)
+    started = _fork(lambda pipe: pipe.write(marshal.dumps(work())))
+    return None if started is None else Beside(*started)
 
 
 def _worth_it(count: int, least: int) -> bool:
@@ -208,6 +182,23 @@ def _start(entries: Sequence[Entry],
            work: Callable[[Sequence[Entry], int], Any]) -> tuple[int, IO[bytes]] | None:
     """The helper's process id and the pipe its batches come through; None when it cannot
     be started (too many processes, too little memory), and all is done here."""
+    return _fork(functools.partial(_send_batches, entries, work))
+
+
+def _send_batches(entries: Sequence[Entry], work: Callable[[Sequence[Entry], int], Any],
+                  pipe: IO[bytes]) -> None:
+    """In the helper: every odd batch, worked through and sent back in order."""
+    for start in range(BATCH, len(entries), 2 * BATCH):
+        batch = marshal.dumps(work(entries[start:start + BATCH], start))
+        pipe.write(len(batch).to_bytes(_SIZE, "little"))
+        pipe.write(batch)
+        pipe.flush()
+
+
+def _fork(send: Callable[[IO[bytes]], object]) -> tuple[int, IO[bytes]] | None:
+    """A helper started: a copy of this process that calls send(pipe) and exits. Its
+    process id and the reading end of its pipe; None when it cannot be started (too many
+    processes, too little memory)."""
     try:
         reading, writing = os.pipe()
     except OSError:
@@ -221,7 +212,7 @@ def _start(entries: Sequence[Entry],
         return None
     if pid == 0:  # the helper
         os.close(reading)
-        _help(entries, work, writing)  # never returns
+        _help(send, writing)  # never returns
     os.close(writing)
     return pid, os.fdopen(reading, "rb")
 
@@ -237,22 +228,20 @@ def _widen(fd: int) -> None:
         pass
 
 
-def _help(entries: Sequence[Entry], work: Callable[[Sequence[Entry], int], Any],
-          fd: int) -> None:
-    """In the helper: every odd batch, worked through and sent back in order; then exit."""
+def _help(send: Callable[[IO[bytes]], object], fd: int) -> None:
+    """In the helper: send(pipe), Ctrl-C ignored (the other process stops it on the way
+    out); then exit, with os._exit, so none of the other process's buffers or exit
+    handlers run twice. Whatever goes wrong, the other process does the work without
+    what was not sent."""
     import signal
 
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         with os.fdopen(fd, "wb") as pipe:
-            for start in range(BATCH, len(entries), 2 * BATCH):
-                batch = marshal.dumps(work(entries[start:start + BATCH], start))
-                pipe.write(len(batch).to_bytes(_SIZE, "little"))
-                pipe.write(batch)
-                pipe.flush()
+            send(pipe)
         code = 0
-    finally:  # whatever went wrong, the batches not sent are done by the other process
+    finally:
         os._exit(code)
 
 

@@ -168,6 +168,22 @@ QUICK_ANSWERS = {"what_happened": "Texted to ask for a call; they were too tired
                  "intensity": 5, "need": ["release"], "reframe": "one-moment"}
 
 
+def lock_held(journal_file: Path, shared: bool) -> bool:
+    """Whether another process holds the journal's lock so that this one could not take
+    it, shared (as a read does) or not (as a save does), at this moment."""
+    import fcntl
+    import os
+
+    fd = os.open(journal_file.with_name(journal_file.name + ".lock"), os.O_RDWR)
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # a lock taken here goes with it
+    return False
+
+
 @pytest.fixture
 def journal_file(reflect_home: Path) -> Path:
     from reflect import paths

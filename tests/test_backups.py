@@ -4,7 +4,6 @@ taken under the journal's lock, and never of a damaged file."""
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import stat
 import uuid
@@ -18,6 +17,8 @@ from reflect.config import SettingsError, load_settings
 from reflect.entry import now
 from reflect.errors import ReflectError
 from reflect.journal import Journal, JournalError
+
+from conftest import lock_held
 
 ANSWERS = {"what_happened": "They said not tonight.", "intensity": 6, "need": ["closeness"],
            "reframe": "one-moment"}
@@ -135,14 +136,7 @@ def test_a_backup_is_taken_under_the_write_lock(reflect_home, shipped_packs, clo
     real_take = backups.take
 
     def take(*args, **kwargs):
-        fd = os.open(reflect_home / "journal.json.lock", os.O_RDWR)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            held.append(False)
-        except BlockingIOError:
-            held.append(True)
-        finally:
-            os.close(fd)
+        held.append(lock_held(journal.path, shared=True))
         return real_take(*args, **kwargs)
 
     monkeypatch.setattr(backups, "take", take)

@@ -28,7 +28,7 @@ from reflect.drafts import DraftStore
 from reflect.errors import ReflectError
 from reflect.guide import reflect_new
 from reflect.journal import Journal
-from reflect.packs import discover
+from reflect.packs import Pack, discover
 
 from conftest import journal_data
 from test_session import FULL
@@ -56,7 +56,7 @@ from pathlib import Path
 from reflect.drafts import Draft, DraftStore
 from reflect.entry import new_id, now
 from reflect.journal import Journal, decode_lines
-from reflect.packs import discover
+from reflect.packs import Pack, discover
 
 SENTENCES = [
     "We were on the couch after dinner and I asked whether she wanted to go to bed early.",
@@ -594,17 +594,23 @@ def test_a_first_line_far_longer_than_reflect_writes_is_refused(reflect_home,
     assert path.read_bytes() == padded
 
 
+def saved_entries(path: Path, pack: Pack, count: int) -> bytes:
+    """A plain journal of `count` short entries (ids id-0, id-1...), saved one by one; its
+    bytes."""
+    journal = Journal(path)
+    for n in range(count):
+        journal.add(pack, {"what_happened": f"Entry {n}."}, f"id-{n}",
+                    "2026-03-01T21:30:00+01:00")
+    return path.read_bytes()
+
+
 def test_a_damaged_line_inside_a_plain_journal_is_refused_when_read(reflect_home,
                                                                      shipped_packs):
     """A byte changed in a line before the last: reading refuses, naming the damage, and
     the file stays as it was. (A save appends after checking the first and last lines and
     that each line holds one entry, so it finds this only at the next read.)"""
     path = reflect_home / "journal.json"
-    journal = Journal(path)
-    for n in range(3):
-        journal.add(shipped_packs["hearing-no-quick"], {"what_happened": f"Entry {n}."},
-                    f"id-{n}", "2026-03-01T21:30:00+01:00")
-    plain = path.read_bytes()
+    plain = saved_entries(path, shipped_packs["hearing-no-quick"], 3)
     first_line = plain.index(b"\n") + 1
     second_line = plain.index(b"\n", first_line) + 1
     for i in (first_line, first_line + 1, plain.index(b"\t", first_line),
@@ -623,12 +629,8 @@ def test_a_line_cut_short_is_left_out_then_dropped_with_the_file_kept_aside(
     reported, so reading leaves the piece out; the next save keeps the whole file aside,
     then writes the journal without the piece and with the new entry."""
     path = reflect_home / "journal.json"
-    journal = Journal(path)
     pack = shipped_packs["hearing-no-quick"]
-    for n in range(2):
-        journal.add(pack, {"what_happened": f"Entry {n}."}, f"id-{n}",
-                    "2026-03-01T21:30:00+01:00")
-    whole = path.read_bytes()
+    whole = saved_entries(path, pack, 2)
     last_line = whole.rindex(b"\n", 0, len(whole) - 1) + 1
     for cut in (last_line + 1, (last_line + len(whole)) // 2, len(whole) - 1):
         path.write_bytes(whole[:cut])
@@ -652,12 +654,8 @@ def test_a_save_refuses_lines_that_are_not_one_entry_each(reflect_home, shipped_
     a journal that reading would refuse, even when the tabs and lines still add up (one
     line with two, another with none)."""
     path = reflect_home / "journal.json"
-    journal = Journal(path)
     pack = shipped_packs["hearing-no-quick"]
-    for n in range(3):
-        journal.add(pack, {"what_happened": f"Entry {n}."}, f"id-{n}",
-                    "2026-03-01T21:30:00+01:00")
-    whole = path.read_bytes()
+    whole = saved_entries(path, pack, 3)
     header, first, second, third = whole.splitlines(keepends=True)
     tab_moved = first.replace(b"\t", b"\t\t") + second.replace(b"\t", b" ")
     for damaged in (header + tab_moved + third,  # counts as many tabs as lines

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from reflect.cli import app
 from reflect.journal import Journal
 
-from conftest import HOSTILE_TEXT, journal_data, write_journal_data
+from conftest import HOSTILE_TEXT, journal_data, lock_held, write_journal_data
 
 runner = CliRunner()
 
@@ -471,7 +471,6 @@ def test_search_starts_its_second_process_with_the_journal_let_go(filled, journa
                                                                   monkeypatch):
     """The helper is a copy of the process: made while the journal's lock is held, it would
     keep a writer (a save) waiting until it ends."""
-    import fcntl
     import os
 
     from reflect import query
@@ -482,14 +481,7 @@ def test_search_starts_its_second_process_with_the_journal_let_go(filled, journa
     start = query.StoredScan.start
 
     def start_if_free(scan, data):
-        fd = os.open(journal_file.with_name(journal_file.name + ".lock"), os.O_RDWR)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            free.append(True)
-        except BlockingIOError:
-            free.append(False)
-        finally:
-            os.close(fd)
+        free.append(not lock_held(journal_file, shared=False))
         start(scan, data)
 
     monkeypatch.setattr(query.StoredScan, "start", start_if_free)
