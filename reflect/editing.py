@@ -8,6 +8,7 @@ too, and a step that no longer applies is let go, and named, so nothing vanishes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,7 +100,7 @@ def edit_answers(pack: Pack, entry: Entry, asker: Asker, step: Step) -> Edit:
                 dropped.append(later.question)
             continue
         if later.id in answers:
-            if not _fits(later, answers):
+            if not _fits(later, answers, entry.answers):
                 answers.pop(later.id)
                 _ask(pack, later, answers, asker)
         elif not later.optional or later.id not in shown_before:
@@ -107,11 +108,13 @@ def edit_answers(pack: Pack, entry: Entry, asker: Asker, step: Step) -> Edit:
     return Edit(answers, dropped)
 
 
-def _fits(step: Step, answers: dict[str, Any]) -> bool:
+def _fits(step: Step, answers: dict[str, Any], before: Mapping[str, Any]) -> bool:
     """Whether the answer still fits the step, given the answers it depends on.
 
-    A choice offered only for another need does not fit, even on a step that also takes
-    a person's own words: those are the words that match no choice at all."""
+    A choice offered only for another need (or moment) does not fit, even on a step that
+    also takes a person's own words: those are the words that match no choice at all. A
+    retired choice still fits while the answer it followed from is unchanged: it is what
+    the person chose when the pack offered it."""
     offered = step.choices_for(answers)
     try:
         check_answer(step, offered, answers[step.id])
@@ -119,7 +122,10 @@ def _fits(step: Step, answers: dict[str, Any]) -> bool:
         return False
     value = answers[step.id]
     picked = value if isinstance(value, list) else [value]
-    elsewhere = {c.value for c in step.all_choices()} - {c.value for c in offered}
+    source = step.choices_from
+    unchanged = source is None or answers.get(source) == before.get(source)
+    retired = {c.value for c in step.retired} if unchanged else set()
+    elsewhere = {c.value for c in step.all_choices()} - retired - {c.value for c in offered}
     return not any(item in elsewhere for item in picked)
 
 

@@ -78,9 +78,14 @@ class PackError(ReflectError):
 # The records of a pack are NamedTuples, not dataclasses: every command defines them, and
 # a dataclass takes a millisecond or more to define (it writes and compiles its methods).
 class Choice(NamedTuple):
+    """One answer a step offers. `when` shows it only for some earlier answers; `note` is
+    said after a person picks it."""
+
     value: str
     label: str
     hint: str = ""
+    when: Condition | None = None
+    note: str = ""
 
 
 class Condition(NamedTuple):
@@ -125,6 +130,7 @@ class Step(NamedTuple):
     choices: tuple[Choice, ...] = ()
     choices_from: str | None = None
     choices_by: Mapping[str, tuple[Choice, ...]] = MappingProxyType({})
+    retired: tuple[Choice, ...] = ()
     other: str = ""
     other_question: str = ""
     min: int = 0
@@ -134,25 +140,34 @@ class Step(NamedTuple):
     default: Any = None
 
     def choices_for(self, answers: Mapping[str, Any]) -> tuple[Choice, ...]:
-        """The choices to offer, which may follow from an earlier answer."""
-        if self.choices_from is None:
-            return self.choices
-        picked = answers.get(self.choices_from)
-        keys = [str(k) for k in (picked if isinstance(picked, list) else [picked])]
-        groups = [key for key in keys if key in self.choices_by] or ["default"]
+        """The choices to offer: those of the groups the earlier answer picks (with
+        choices_from), then the step's own, each only where its condition holds."""
         offered: list[Choice] = []
-        seen: set[str] = set()
-        for key in groups:
-            for choice in self.choices_by.get(key, ()):
-                if choice.value not in seen:
-                    seen.add(choice.value)
-                    offered.append(choice)
-        return (*offered, *self.choices)
+        if self.choices_from is not None:
+            picked = answers.get(self.choices_from)
+            keys = [str(k) for k in (picked if isinstance(picked, list) else [picked])]
+            groups = [key for key in keys if key in self.choices_by] or ["default"]
+            for key in groups:
+                offered += self.choices_by.get(key, ())
+        offered += self.choices
+        shown: dict[str, Choice] = {}
+        for choice in offered:
+            if choice.value not in shown and (choice.when is None or choice.when.holds(answers)):
+                shown[choice.value] = choice
+        return tuple(shown.values())
 
     def all_choices(self) -> Iterable[Choice]:
+        """Every choice the step has ever had, retired ones last, for reading old answers."""
         yield from self.choices
         for group in self.choices_by.values():
             yield from group
+        yield from self.retired
+
+    def notes_for(self, value: Any, choices: Iterable[Choice]) -> list[str]:
+        """The notes of the choices picked in this answer, in the order they are offered."""
+        picked = set(value) if isinstance(value, list) else {value}
+        notes = [choice.note for choice in choices if choice.note and choice.value in picked]
+        return list(dict.fromkeys(notes))
 
 
 class Pack(NamedTuple):
@@ -228,6 +243,11 @@ def parse_pack(data: Mapping[str, Any], path: Path, *, builtin: bool = False,
             problems.append(problem)
             return fallback
 
+    def report(problem: PackError) -> None:
+        if problems is None:
+            raise problem
+        problems.append(problem)
+
     check = _Checker(path)
     attempt(lambda: check.only_keys(data, {"pack", "steps"}, None), None)
     empty: dict[str, Any] = {}
@@ -255,9 +275,7 @@ def parse_pack(data: Mapping[str, Any], path: Path, *, builtin: bool = False,
         if not isinstance(raw, dict):
             attempt(_fail, None, PackError(path, "must be a table", step=f"#{position}"))
             continue
-        step = attempt(_parse_step, None, check, raw, position, steps)
-        if step is None:
-            step = _stand_in(raw, steps)
+        step = _parse_step(check, raw, position, steps, report)
         if step is not None:
             steps.append(step)
 
@@ -275,15 +293,6 @@ def parse_pack(data: Mapping[str, Any], path: Path, *, builtin: bool = False,
 
 def _fail(problem: PackError) -> None:
     raise problem
-
-
-def _stand_in(raw: Mapping[str, Any], earlier: list[Step]) -> Step | None:
-    """A step that had a problem, kept by id so later steps that name it are not blamed."""
-    step_id, kind = raw.get("id"), raw.get("kind")
-    if not isinstance(step_id, str) or not _ID.match(step_id) or any(
-            s.id == step_id for s in earlier):
-        return None
-    return Step(id=step_id, kind=kind if kind in KINDS else "text", question=step_id)
 
 
 def _derived(path: Path, known: Mapping[str, Step], role: str, target: Any) -> str:
@@ -332,100 +341,133 @@ _ROLE_KINDS: dict[str, tuple[str, ...]] = {
 
 _STEP_KEYS = {
     "id", "kind", "question", "note", "note_when", "optional", "when", "choices",
-    "choices_from", "choices_by", "other", "other_question", "min", "max", "min_label",
+    "choices_from", "choices_by", "retired", "other", "other_question", "min", "max", "min_label",
     "max_label", "default",
 }
 
 
+Report = Callable[[PackError], None]
+
+
 def _parse_step(check: _Checker, raw: dict[str, Any], position: int,
-                earlier: list[Step]) -> Step:
+                earlier: list[Step], report: Report) -> Step | None:
+    """One step, every field checked. Each problem goes to `report` (which may raise) and
+    the step is read on with a stand-in value, so one mistake does not hide the next."""
     path = check.path
+
+    def read(reader: Callable[[], T], fallback: T) -> T:
+        try:
+            return reader()
+        except PackError as problem:
+            report(problem)
+            return fallback
+
+    def problem(text: str, field: str) -> None:
+        report(PackError(path, text, step=label, field=field))
+
     label = f"#{position}"
-    step_id = check.identifier(raw, "id", label)
-    label = f"{step_id!r} (#{position})"
-    if any(step.id == step_id for step in earlier):
-        raise PackError(path, "this id is used by an earlier step", step=label, field="id")
-    check.only_keys(raw, _STEP_KEYS, label)
+    step_id: str | None = read(lambda: check.identifier(raw, "id", label), None)
+    if step_id is not None:
+        label = f"{step_id!r} (#{position})"
+        if any(step.id == step_id for step in earlier):
+            problem("this id is used by an earlier step", "id")
+    for key in raw:
+        if key not in _STEP_KEYS:
+            problem("is not a field packs have (check the spelling)", key)
     kind = raw.get("kind")
     if kind not in KINDS:
-        raise PackError(path, f"{kind!r} is not one of {', '.join(KINDS)}", step=label,
-                        field="kind")
-    question = check.text(raw, "question", label)
-    note = check.text(raw, "note", label, required=False)
+        problem(f"{kind!r} is not one of {', '.join(KINDS)}", "kind")
+        kind = "text"
+    question = read(lambda: check.text(raw, "question", label), "")
+    note = read(lambda: check.text(raw, "note", label, required=False), "")
     note_when = raw.get("note_when", "before")
     if note_when not in NOTE_PLACES:
-        raise PackError(path, f"{note_when!r} is not one of before, after", step=label,
-                        field="note_when")
+        problem(f"{note_when!r} is not one of before, after", "note_when")
+        note_when = "before"
     optional = raw.get("optional", False)
     if not isinstance(optional, bool):
-        raise PackError(path, "must be true or false", step=label, field="optional")
+        problem("must be true or false", "optional")
+        optional = False
 
-    earlier_by_id = {step.id: step for step in earlier}
-    when = _parse_condition(check, raw.get("when"), label, earlier_by_id)
+    before = {step.id: step for step in earlier}
+    when = read(lambda: _parse_condition(check, raw.get("when"), label, "when", before), None)
+
+    def choice_list(items: Any, field: str) -> tuple[Choice, ...]:
+        return check.choices(items, label, field, before, report)
 
     choices: tuple[Choice, ...] = ()
     choices_from: str | None = None
     choices_by: dict[str, tuple[Choice, ...]] = {}
+    retired: tuple[Choice, ...] = ()
     other = ""
     other_question = ""
     if kind in CHOICE_KINDS:
         if "choices" in raw:
-            choices = check.choices(raw["choices"], label, "choices")
+            choices = choice_list(raw["choices"], "choices")
+            if len({c.value for c in choices}) != len(choices):
+                problem("two choices share a value", "choices")
         if "choices_from" in raw:
-            choices_from = raw["choices_from"]
-            source = earlier_by_id.get(choices_from) if isinstance(choices_from, str) else None
+            named = raw["choices_from"]
+            source = before.get(named) if isinstance(named, str) else None
             if source is None or source.kind not in CHOICE_KINDS:
-                raise PackError(path, "must name an earlier select or checkbox step",
-                                step=label, field="choices_from")
+                problem("must name an earlier select or checkbox step", "choices_from")
+            else:
+                choices_from = source.id
             groups = raw.get("choices_by")
             if not isinstance(groups, dict) or not groups:
-                raise PackError(path, "is needed with choices_from: a table of choices "
-                                      "for each answer", step=label, field="choices_by")
-            values = {choice.value for choice in source.all_choices()}
+                problem("is needed with choices_from: a table of choices for each answer",
+                        "choices_by")
+                groups = {}
+            values = {choice.value for choice in source.all_choices()} if source else set()
             for key, group in groups.items():
-                if key != "default" and key not in values:
-                    raise PackError(path, f"{key!r} is not a choice of step {choices_from!r}",
-                                    step=label, field=f"choices_by.{key}")
-                choices_by[key] = check.choices(group, label, f"choices_by.{key}")
+                if source is not None and key != "default" and key not in values:
+                    problem(f"{key!r} is not a choice of step {source.id!r}",
+                            f"choices_by.{key}")
+                choices_by[key] = choice_list(group, f"choices_by.{key}")
         elif "choices_by" in raw:
-            raise PackError(path, "needs choices_from to say which answer picks the choices",
-                            step=label, field="choices_by")
-        other = check.text(raw, "other", label, required=False)
-        other_question = check.text(raw, "other_question", label, required=False)
-        if not choices and not choices_by:
-            raise PackError(path, f"a {kind} step needs choices", step=label, field="choices")
-        if len({c.value for c in choices}) != len(choices):
-            raise PackError(path, "two choices share a value", step=label, field="choices")
+            problem("needs choices_from to say which answer picks the choices", "choices_by")
+        if "retired" in raw:
+            retired = choice_list(raw["retired"], "retired")
+            if any(choice.when or choice.note for choice in retired):
+                problem("retired choices are never offered, so they take no when or note",
+                        "retired")
+        other = read(lambda: check.text(raw, "other", label, required=False), "")
+        other_question = read(lambda: check.text(raw, "other_question", label,
+                                                 required=False), "")
+        if not any(key in raw for key in ("choices", "choices_by")):
+            problem(f"a {kind} step needs choices", "choices")
     else:
-        for key in ("choices", "choices_from", "choices_by", "other", "other_question"):
+        for key in ("choices", "choices_from", "choices_by", "retired", "other",
+                    "other_question"):
             if key in raw:
-                raise PackError(path, f"is only for select and checkbox steps, not {kind}",
-                                step=label, field=key)
+                problem(f"is only for select and checkbox steps, not {kind}", key)
 
     minimum, maximum, min_label, max_label = 0, 10, "", ""
     if kind == "scale":
-        minimum = check.integer(raw, "min", label, required=False, fallback=0)
-        maximum = check.integer(raw, "max", label, required=False, fallback=10)
+        minimum = read(lambda: check.integer(raw, "min", label, required=False), 0)
+        maximum = read(lambda: check.integer(raw, "max", label, required=False,
+                                             fallback=10), 10)
         if maximum <= minimum or maximum - minimum > 20:
-            raise PackError(path, "max must be above min, at most 20 apart", step=label,
-                            field="max")
-        min_label = check.text(raw, "min_label", label, required=False)
-        max_label = check.text(raw, "max_label", label, required=False)
+            problem("max must be above min, at most 20 apart", "max")
+        min_label = read(lambda: check.text(raw, "min_label", label, required=False), "")
+        max_label = read(lambda: check.text(raw, "max_label", label, required=False), "")
     else:
         for key in ("min", "max", "min_label", "max_label"):
             if key in raw:
-                raise PackError(path, f"is only for scale steps, not {kind}", step=label,
-                                field=key)
+                problem(f"is only for scale steps, not {kind}", key)
 
     default = raw.get("default")
     if default is not None:
-        _check_default(check, kind, default, label, choices, minimum, maximum)
+        read(lambda: _check_default(check, kind, default, label, choices, minimum, maximum),
+             None)
 
+    if step_id is None:
+        return None
     return Step(id=step_id, kind=kind, question=question, note=note, note_when=note_when,
                 optional=optional, when=when, choices=choices, choices_from=choices_from,
-                choices_by=choices_by, other=other, other_question=other_question,
-                min=minimum, max=maximum, min_label=min_label, max_label=max_label,
-                default=default)
+                choices_by=choices_by, retired=retired, other=other,
+                other_question=other_question, min=minimum, max=maximum,
+                min_label=min_label, max_label=max_label, default=default)
 
 
 def _check_default(check: _Checker, kind: str, default: Any, label: str,
@@ -448,32 +490,57 @@ def _check_default(check: _Checker, kind: str, default: Any, label: str,
                         field="default")
 
 
-def _parse_condition(check: _Checker, raw: Any, label: str,
+def _parse_condition(check: _Checker, raw: Any, label: str, field: str,
                      earlier: Mapping[str, Step]) -> Condition | None:
+    """A `when` table, checked against the earlier step it names: a value it compares with
+    must be one that step can give, so a typo cannot hide a step or a choice for ever."""
     if raw is None:
         return None
     path = check.path
+
+    def wrong(problem: str, where: str = "") -> PackError:
+        return PackError(path, problem, step=label, field=f"{field}{where}")
+
     if not isinstance(raw, dict):
-        raise PackError(path, "must be a table like { step = \"id\", equals = \"value\" }",
-                        step=label, field="when")
+        raise wrong("must be a table like { step = \"id\", equals = \"value\" }")
     target = raw.get("step")
     if not isinstance(target, str) or target not in earlier:
-        raise PackError(path, f"must name an earlier step (got {target!r})", step=label,
-                        field="when.step")
+        raise wrong(f"must name an earlier step (got {target!r})", ".step")
     operators = [key for key in raw if key != "step"]
     if len(operators) != 1 or operators[0] not in CONDITION_OPERATORS:
-        raise PackError(path, "needs exactly one of " + ", ".join(CONDITION_OPERATORS),
-                        step=label, field="when")
+        raise wrong("needs exactly one of " + ", ".join(CONDITION_OPERATORS))
     operator = operators[0]
     operand = raw[operator]
+    where = f".{operator}"
+    step = earlier[target]
+    if operator == "answered":
+        if not isinstance(operand, bool):
+            raise wrong("must be true or false", where)
+        return Condition(step=target, operator=operator, operand=operand)
     if operator in ("in", "not_in") and not isinstance(operand, list):
-        raise PackError(path, "must be a list", step=label, field=f"when.{operator}")
-    if operator in ("at_least", "at_most") and (
-            not isinstance(operand, int) or isinstance(operand, bool)):
-        raise PackError(path, "must be a whole number", step=label, field=f"when.{operator}")
-    if operator == "answered" and not isinstance(operand, bool):
-        raise PackError(path, "must be true or false", step=label, field="when.answered")
+        raise wrong("must be a list", where)
+    if operator in ("at_least", "at_most"):
+        if step.kind != "scale":
+            raise wrong(f"is only for scale steps; {target!r} is a {step.kind} step", where)
+        if not isinstance(operand, int) or isinstance(operand, bool):
+            raise wrong("must be a whole number", where)
+    values = operand if isinstance(operand, list) else [operand]
+    for value in values:
+        if not _can_answer(step, value):
+            raise wrong(f"{value!r} is not an answer step {target!r} can give", where)
     return Condition(step=target, operator=operator, operand=operand)
+
+
+def _can_answer(step: Step, value: Any) -> bool:
+    """Whether an answer to the step could be (or hold) this value."""
+    if step.kind in CHOICE_KINDS:
+        return value in {choice.value for choice in step.all_choices()}
+    if step.kind == "scale":
+        return (isinstance(value, int) and not isinstance(value, bool)
+                and step.min <= value <= step.max)
+    if step.kind == "confirm":
+        return isinstance(value, bool)
+    return isinstance(value, str)
 
 
 class _Checker:
@@ -541,23 +608,33 @@ class _Checker:
             raise PackError(self.path, f"must be at least {minimum}", step=step, field=name)
         return value
 
-    def choices(self, raw: Any, step: str, name: str) -> tuple[Choice, ...]:
+    def choices(self, raw: Any, step: str, name: str, earlier: Mapping[str, Step],
+                report: Report) -> tuple[Choice, ...]:
+        """A list of choices; a choice with a problem is reported and left out."""
         if not isinstance(raw, list) or not raw:
-            raise PackError(self.path, "must be a non-empty list of choices", step=step,
-                            field=name)
+            report(PackError(self.path, "must be a non-empty list of choices", step=step,
+                             field=name))
+            return ()
         result: list[Choice] = []
         for index, item in enumerate(raw, start=1):
             where = f"{name}[{index}]"
             if isinstance(item, str):
                 item = {"value": item, "label": item}
-            if not isinstance(item, dict):
-                raise PackError(self.path, "must be a table with value and label", step=step,
-                                field=where)
-            self.only_keys(item, {"value", "label", "hint"}, step, prefix=f"{where}.")
-            value = self.text(item, "value", step, prefix=f"{where}.")
-            label = self.text(item, "label", step, prefix=f"{where}.")
-            hint = self.text(item, "hint", step, prefix=f"{where}.", required=False)
-            result.append(Choice(value=value, label=label, hint=hint))
+            try:
+                if not isinstance(item, dict):
+                    raise PackError(self.path, "must be a table with value and label",
+                                    step=step, field=where)
+                self.only_keys(item, {"value", "label", "hint", "when", "note"}, step,
+                               prefix=f"{where}.")
+                result.append(Choice(
+                    value=self.text(item, "value", step, prefix=f"{where}."),
+                    label=self.text(item, "label", step, prefix=f"{where}."),
+                    hint=self.text(item, "hint", step, prefix=f"{where}.", required=False),
+                    when=_parse_condition(self, item.get("when"), step, f"{where}.when",
+                                          earlier),
+                    note=self.text(item, "note", step, prefix=f"{where}.", required=False)))
+            except PackError as problem:
+                report(problem)
         return tuple(result)
 
 

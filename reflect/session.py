@@ -121,6 +121,8 @@ def run_reflection(pack: Pack, asker: Asker, answers: Mapping[str, Any] | None =
             collected.pop(step.id, None)
         else:
             collected[step.id] = check_answer(step, choices, value)
+            for note in step.notes_for(value, choices):
+                asker.say(note)
         if step.note and step.note_when == "after":
             asker.say(step.note)
         history.append(index)
