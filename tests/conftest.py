@@ -110,10 +110,21 @@ FULL_ANSWERS: dict[str, Any] = {
     "alternatives": ["sit-together", "hold-hands"],
     "their_side": "Rest, probably.",
     "responded": "respected",
+    "urge": ["talk-to-someone"],
     "reframe": "trusted-me",
     "intensity_now": 3,
     "remember": "One moment, not a verdict.",
 }
+
+QUICK: dict[str, Any] = {
+    "what_happened": "x",
+    "emotions": ["sad"],
+    "intensity": 4,
+    "need": ["rest"],
+    "reframe": "one-moment",
+    "intensity_now": 3,
+}
+"""The quick pack answered in full."""
 
 HOSTILE_TEXT = "[bold red]loud[/] \x1b[2J\x1b]0;pwned\x07 \u202egnp.exe"
 """Rich markup, a clear-screen, a title-setting OSC and a bidi override in one answer."""

@@ -360,13 +360,14 @@ def test_a_reflection_saves_into_an_encrypted_journal(journal_with_backups, ship
     drafts = DraftStore(journal_with_backups.with_name("journal.draft.json"), journal)
     journal.verify()
     paused = reflect_new(packs, shipped_packs["hearing-no-quick"], scripted(
-        {"what_happened": "Words nobody else should read", "intensity": STOP,
+        {"what_happened": "Words nobody else should read", "emotions": STOP,
          "_pause": "keep"}), journal, drafts)
     assert paused.kept_draft
     assert drafts.path.read_bytes().startswith(b"reflect-encrypted 1\n")
     assert b"nobody else" not in drafts.path.read_bytes()
     done = reflect_new(packs, shipped_packs["hearing-no-quick"], scripted(
-        {"intensity": 5, "need": ["closeness"], "reframe": "one-moment"}), journal, drafts,
+        {"emotions": ["sad"], "intensity": 5, "need": ["closeness"], "reframe": "one-moment",
+         "intensity_now": 3}), journal, drafts,
         resume=True)
     assert done.entry is not None
     assert asked == [1]

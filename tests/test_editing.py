@@ -68,9 +68,10 @@ def test_changing_the_need_asks_the_alternatives_again(filled, shipped_packs, sc
 def test_saying_you_pushed_opens_the_next_time_step(filled, shipped_packs, scripted):
     pack = shipped_packs["hearing-no"]
     entry = filled.get("1")
-    asker = scripted({"responded": "pushed", "next_time": "Let it rest."})
+    asker = scripted({"responded": "pushed", "repair": ["check-in"],
+                      "next_time": "Let it rest."})
     change = edit_answers(pack, entry, asker, pack.step("responded"))
-    assert asker.asked == ["responded", "next_time"]
+    assert asker.asked == ["responded", "repair", "next_time"]
     assert change.answers["next_time"] == "Let it rest."
 
 

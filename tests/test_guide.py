@@ -14,8 +14,8 @@ from reflect.journal import Journal
 
 from conftest import STOP
 
-QUICK = {"what_happened": "A date said no.", "intensity": 6, "need": ["feeling-wanted"],
-         "reframe": "one-moment"}
+QUICK = {"what_happened": "A date said no.", "emotions": ["sad"], "intensity": 6,
+         "need": ["feeling-wanted"], "reframe": "one-moment", "intensity_now": 4}
 
 
 @pytest.fixture
@@ -48,13 +48,13 @@ def test_answers_are_kept_as_the_person_goes(shipped_packs, scripted, stores):
         return "one-moment"
 
     run(shipped_packs, scripted(dict(QUICK, reframe=peek)), stores)
-    assert seen == [{k: QUICK[k] for k in ("what_happened", "intensity", "need")}]
+    assert seen == [{k: QUICK[k] for k in ("what_happened", "emotions", "intensity", "need")}]
 
 
 def test_pausing_and_keeping_leaves_a_private_draft(shipped_packs, scripted, stores):
     """Ctrl-C then 'keep' saves nothing to the journal and keeps a 0600 draft."""
     journal, drafts = stores
-    asker = scripted({"what_happened": "x", "intensity": STOP, "_pause": "keep"})
+    asker = scripted({"what_happened": "x", "emotions": STOP, "_pause": "keep"})
     outcome = run(shipped_packs, asker, stores)
     assert outcome.entry is None
     assert outcome.kept_draft
@@ -62,13 +62,13 @@ def test_pausing_and_keeping_leaves_a_private_draft(shipped_packs, scripted, sto
     draft = drafts.load()
     assert draft is not None
     assert draft.answers == {"what_happened": "x"}
-    assert draft.next_step == "intensity"
+    assert draft.next_step == "emotions"
     assert stat.S_IMODE(drafts.path.stat().st_mode) == 0o600
 
 
 def test_a_second_ctrl_c_keeps_the_draft(shipped_packs, scripted, stores):
     """Pressing Ctrl-C again at the pause question keeps the answers and leaves."""
-    asker = scripted({"what_happened": "x", "intensity": STOP, "_pause": STOP})
+    asker = scripted({"what_happened": "x", "emotions": STOP, "_pause": STOP})
     outcome = run(shipped_packs, asker, stores)
     assert outcome.kept_draft
     assert stores[1].load() is not None
@@ -76,7 +76,7 @@ def test_a_second_ctrl_c_keeps_the_draft(shipped_packs, scripted, stores):
 
 def test_letting_go_removes_the_draft(shipped_packs, scripted, stores):
     """Choosing to let the answers go leaves no draft and no entry."""
-    asker = scripted({"what_happened": "x", "intensity": STOP, "_pause": "discard"})
+    asker = scripted({"what_happened": "x", "emotions": STOP, "_pause": "discard"})
     outcome = run(shipped_packs, asker, stores)
     assert outcome.entry is None
     assert not outcome.kept_draft
@@ -95,24 +95,24 @@ def test_stopping_before_any_answer_keeps_nothing(shipped_packs, scripted, store
 
 def test_resume_picks_up_at_the_step_in_hand(shipped_packs, scripted, stores):
     """--resume continues the paused reflection and saves it with the earlier answers."""
-    run(shipped_packs, scripted({"what_happened": "kept", "intensity": 5, "need": STOP,
-                                 "_pause": "keep"}), stores)
-    asker = scripted({"need": ["rest"], "reframe": "one-moment"})
+    run(shipped_packs, scripted({"what_happened": "kept", "emotions": ["sad"], "intensity": 5,
+                                 "need": STOP, "_pause": "keep"}), stores)
+    asker = scripted({"need": ["rest"], "reframe": "one-moment", "intensity_now": 2})
     outcome = run(shipped_packs, asker, stores, resume=True, pack="hearing-no")
-    assert asker.asked == ["need", "reframe"]
+    assert asker.asked == ["need", "reframe", "intensity_now"]
     assert outcome.entry is not None
     assert outcome.entry.pack_id == "hearing-no-quick"
-    assert outcome.entry.answers == {"what_happened": "kept", "intensity": 5,
-                                     "need": ["rest"], "reframe": "one-moment"}
+    assert outcome.entry.answers == {"what_happened": "kept", "emotions": ["sad"],
+                                     "intensity": 5, "need": ["rest"],
+                                     "reframe": "one-moment", "intensity_now": 2}
     assert not stores[1].path.exists()
 
 
 def test_a_waiting_draft_is_offered(shipped_packs, scripted, stores):
     """Starting while a draft waits asks whether to pick it up; yes continues it."""
-    run(shipped_packs, scripted({"what_happened": "kept", "intensity": STOP,
+    run(shipped_packs, scripted({"what_happened": "kept", "emotions": STOP,
                                  "_pause": "keep"}), stores)
-    asker = scripted({"_resume": "continue", "intensity": 3, "need": ["rest"],
-                      "reframe": "one-moment"})
+    asker = scripted(dict(QUICK, _resume="continue"))
     outcome = run(shipped_packs, asker, stores)
     assert asker.asked[0] == "_resume"
     assert "1 answer" in asker.prompts[0].question
@@ -121,11 +121,12 @@ def test_a_waiting_draft_is_offered(shipped_packs, scripted, stores):
 
 def test_declining_the_offer_starts_afresh(shipped_packs, scripted, stores):
     """Choosing to start a new one lets the old draft go and asks from the first step."""
-    run(shipped_packs, scripted({"what_happened": "old", "intensity": STOP,
+    run(shipped_packs, scripted({"what_happened": "old", "emotions": STOP,
                                  "_pause": "keep"}), stores)
     asker = scripted(dict(QUICK, _resume="fresh"))
     outcome = run(shipped_packs, asker, stores)
-    assert asker.asked == ["_resume", "what_happened", "intensity", "need", "reframe"]
+    assert asker.asked == ["_resume", "what_happened", "emotions", "intensity", "need",
+                           "reframe", "intensity_now"]
     assert outcome.entry.answers == QUICK
 
 
@@ -148,7 +149,7 @@ def test_a_damaged_draft_is_refused_and_left_alone(shipped_packs, scripted, stor
 def test_ctrl_c_at_the_offer_stops_calmly_and_keeps_the_draft(shipped_packs, scripted,
                                                               stores):
     """Stopping at 'pick it up?' leaves the draft as it was, with a calm message."""
-    run(shipped_packs, scripted({"what_happened": "kept", "intensity": STOP,
+    run(shipped_packs, scripted({"what_happened": "kept", "emotions": STOP,
                                  "_pause": "keep"}), stores)
     with pytest.raises(ReflectError) as caught:
         run(shipped_packs, scripted({"_resume": STOP}), stores)
@@ -160,7 +161,7 @@ def test_ctrl_c_at_the_offer_stops_calmly_and_keeps_the_draft(shipped_packs, scr
 def test_letting_go_of_a_draft_clears_its_copies(shipped_packs, scripted, stores,
                                                  reflect_home):
     """Letting answers go also removes temporary copies of the draft a crash left behind."""
-    run(shipped_packs, scripted({"what_happened": "x", "intensity": STOP, "_pause": "keep"}),
+    run(shipped_packs, scripted({"what_happened": "x", "emotions": STOP, "_pause": "keep"}),
         stores)
     leftover = reflect_home / ".journal.draft.json.xyz.tmp"
     leftover.write_text("old words")

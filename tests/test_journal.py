@@ -54,11 +54,13 @@ def test_entries_get_numbers_times_and_derived_fields(reflect_home, shipped_pack
     assert (first.number, second.number) == (1, 2)
     assert uuid.UUID(first.id)
     assert first.created[-6] in "+-"
-    assert (first.pack_id, first.pack_version) == ("hearing-no-quick", 1)
+    assert (first.pack_id, first.pack_version) == ("hearing-no-quick", 2)
     assert first.derived == {
         "title": "[bold]Not markup[/] and an emoji 🙂",
+        "emotions": [],
         "needs": ["closeness", "my own words [/]"],
         "intensity_before": 8,
+        "intensity_after": None,
         "reframe": "one-moment",
     }
     assert [e.number for e in journal.entries()] == [1, 2]
@@ -84,7 +86,7 @@ def test_full_pack_derives_every_field(reflect_home, shipped_packs):
     assert derived["emotions"] == ["hurt", "embarrassed"]
     assert derived["needs"] == ["closeness"]
     assert (derived["intensity_before"], derived["intensity_after"]) == (7, 3)
-    assert derived["alternatives"] == ["sit-together", "hold-hands"]
+    assert derived["alternatives"] == ["sit-together-only", "hold-hands-only"]
     assert derived["remember"] == "One moment, not a verdict."
 
 

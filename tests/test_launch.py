@@ -224,7 +224,7 @@ def test_the_first_question_comes_without_typer_or_rich(reflect_home: Path):
     child.delaybeforesend = None
     shown = ""
     while True:
-        index = child.expect([r"\x1b\[6n", r"(?<![\d/])1/15"])
+        index = child.expect([r"\x1b\[6n", r"(?<![\d/])1/1\d\b"])
         shown += child.before + child.after
         if index == 1:
             break

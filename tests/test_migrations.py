@@ -37,7 +37,8 @@ EXPECTED = {
          {"what_happened": "A match stopped replying à la fin. 🙂\nSecond line",
           "intensity": 4, "need": ["feeling-wanted", "my own words [bold]"],
           "reframe": "one-moment"},
-         {"title": "A match stopped replying à la fin. 🙂", "intensity_before": 4,
+         {"title": "A match stopped replying à la fin. 🙂", "emotions": [],
+          "intensity_before": 4, "intensity_after": None,
           "needs": ["feeling-wanted", "my own words [bold]"], "reframe": "one-moment"}),
         # No number either, and a pack reflect does not ship: the next number, and a title
         # from the first written answer.

@@ -151,7 +151,7 @@ def test_a_long_answer_gives_a_short_snippet_around_every_match():
 
 def test_search_never_returns_control_characters(filled, shipped_packs):
     reader = Reader(shipped_packs.values())
-    [hit] = search(filled.entries(), "stopped replying", reader.answer_texts)
+    [hit] = search(filled.entries(), "match stopped replying", reader.answer_texts)
     assert "\x1b" not in hit.snippet
     assert "\u202e" not in hit.snippet
     assert "[bold red]loud[/]" in hit.snippet
