@@ -201,6 +201,7 @@ def guide(directory: Directory, given: str | None, every: bool, configured: str 
           environ: Mapping[str, str]) -> Guide:
     """What to show: every country's lines (every), or one country's, picked from --country
     (given), then config.toml's resources.country (configured), then the locale."""
+    how = ""
     if given is not None:
         code = country_code(given)
         if code is None:
@@ -211,15 +212,12 @@ def guide(directory: Directory, given: str | None, every: bool, configured: str 
         if every:
             raise ResourcesError("Give --country or --all, not both: --all shows every "
                                  "country.", exit_code=2)
-    if every:
+    elif every:
         sections = [Section(_title(directory, code), directory.of(code))
                     for code in directory.countries]
         sections.append(Section("Across the European Union", directory.of(EU)))
         sections.append(Section("For every country", directory.of(EVERYONE)))
         return Guide((), tuple(sections))
-    how = ""
-    if given is not None:
-        code = country_code(given)
     elif configured is not None:
         code, how = configured, "resources.country in config.toml"
     else:
