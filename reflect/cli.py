@@ -438,11 +438,39 @@ def edit(
 
 
 @command("resources")
-def resources() -> None:
-    """People to talk to, and when to reach out. Works offline."""
-    from reflect import render
+def resources(
+    country: str | None = typer.Option(
+        None, "--country", "-c", metavar="XX",
+        help="The lines for this country: a two-letter code like US, CA, GB, IE, AU or NZ "
+             "(any case; UK works too)."),
+    every: bool = typer.Option(False, "--all", "-a",
+                               help="Every country's lines, grouped by country."),
+) -> None:
+    """People to talk to, and when to reach out. Works offline.
 
-    render.resources()
+    Shows the crisis lines for your country, with how to reach each one, its hours and what
+    it is for. The country is the one given with --country, else `[resources] country` in
+    config.toml (`reflect where` shows the file), else the region of your locale (LC_ALL,
+    LC_MESSAGES or LANG: en_CA.UTF-8 means CA). The lines are part of reflect, checked on
+    the date shown below them; nothing is looked up online.
+
+    \b
+    Examples:
+      reflect resources               # your locale's country
+      reflect resources --country gb  # the United Kingdom
+      reflect resources --all         # every country reflect has lines for
+    """
+    from reflect import render
+    from reflect import resources as crisis
+    from reflect.config import SettingsError, load_settings
+
+    try:
+        configured = load_settings(paths.config_file()).country
+    except SettingsError as problem:
+        # A mistake in the settings must not stand between someone and a crisis line.
+        render.warn(problem.message)
+        configured = None
+    render.resources(crisis.guide(crisis.load(), country, every, configured, os.environ))
 
 
 @command("where")

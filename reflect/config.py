@@ -3,6 +3,10 @@
     [backups]
     keep = 10      # how many rolling copies of the journal to keep, 1 to 1000
 
+    [resources]
+    country = "GB" # whose crisis lines `reflect resources` shows: a two-letter code
+                   # (UK is taken as GB); without it, the region of the locale
+
 A file that is missing means every setting has its default. A mistake (a name reflect does
 not know, a value of the wrong kind) is an error naming the file and the setting, so a typo
 is never silently ignored.
@@ -15,12 +19,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from reflect.backups import DEFAULT_KEEP, MAX_KEEP
+from reflect.countries import country_code
 from reflect.errors import ReflectError
 from reflect.files import read_if_present
 
 
 class Settings(NamedTuple):
     keep_backups: int = DEFAULT_KEEP
+    country: str | None = None
+    """An ISO 3166 alpha-2 code, already checked (UK given is GB here)."""
 
 
 class SettingsError(ReflectError):
@@ -47,10 +54,10 @@ def load_settings(path: Path) -> Settings:
         raise wrong("is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise wrong(f"is not valid TOML ({error})") from None
-    unknown = sorted(set(data) - {"backups"})
+    unknown = sorted(set(data) - {"backups", "resources"})
     if unknown:
         raise wrong(f"has a section reflect does not know: [{unknown[0]}] (it knows "
-                    "[backups])")
+                    "[backups] and [resources])")
     section = data.get("backups", {})
     if not isinstance(section, dict):
         raise wrong("has backups that is not a section; write it as [backups]")
@@ -62,4 +69,16 @@ def load_settings(path: Path) -> Settings:
     if type(keep) is not int or not 1 <= keep <= MAX_KEEP:
         raise wrong(f"says backups.keep = {keep!r}; it must be a whole number from 1 to "
                     f"{MAX_KEEP}")
-    return Settings(keep_backups=keep)
+    section = data.get("resources", {})
+    if not isinstance(section, dict):
+        raise wrong("has resources that is not a section; write it as [resources]")
+    unknown = sorted(set(section) - {"country"})
+    if unknown:
+        raise wrong(f"has a setting reflect does not know: resources.{unknown[0]} (it knows "
+                    "resources.country)")
+    given = section.get("country")
+    country = country_code(given) if isinstance(given, str) else None
+    if given is not None and country is None:
+        raise wrong(f"says resources.country = {given!r}; it must be a two-letter country "
+                    "code, like \"GB\" or \"CA\"")
+    return Settings(keep_backups=keep, country=country)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # what only some commands need is imported where it is used
     from reflect.overview import Block
     from reflect.packs import Pack, PackError
     from reflect.query import Hit
+    from reflect.resources import Guide
 
 
 @cache
@@ -130,26 +131,31 @@ def paused(kept: bool) -> None:
         say("Nothing was saved. Take care of yourself.")
 
 
-def resources() -> None:
-    from rich.table import Table
-
-    from reflect.resources import LINES, TALK_TO, WHEN_TO_REACH_OUT
-
+def resources(guide: Guide) -> None:
+    """When to reach out, notes on the country shown, then each section's lines: name, how
+    to reach it, hours and what it is for. The lines are data, so they are shown as text."""
+    from reflect.resources import TALK_TO, WHEN_TO_REACH_OUT
 
     out = console()
     out.print(Text("When to reach out", style="bold"))
     out.print(Text(WHEN_TO_REACH_OUT))
-    out.print()
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for place, line in LINES:
-        table.add_row(Text(place), Text(line))
-    out.print(table)
+    for note in guide.notes:
+        out.print()
+        out.print(safe(note))
+    for section in guide.sections:
+        out.print()
+        out.print(safe(section.title, "bold"))
+        for line in section.lines:
+            out.print(Padding(safe(line.name, "bold"), (0, 0, 0, 2), expand=False))
+            about = [", ".join(line.reach), line.hours, "for " + ", ".join(line.purposes)]
+            if line.who:
+                about.append(line.who)
+            out.print(Padding(safe(" · ".join(about)), (0, 0, 0, 4), expand=False))
     out.print()
     out.print(Text(TALK_TO))
-    out.print(Text("This list is part of reflect and works offline; numbers can change, so "
-                   "check them when you can.", style="dim"))
+    checked = f" checked on {guide.checked.isoformat()}" if guide.checked else ""
+    out.print(Text(f"These lines are offline data, part of reflect,{checked}. Numbers and "
+                   "hours can change, so check them when you can.", style="dim"))
 
 
 def where(rows: Iterable[tuple[str, Path, bool, str]]) -> None:

@@ -102,8 +102,9 @@ class _Tty:
 
 
 def test_resources_are_offline_and_name_the_lines():
-    """`resources` lists the crisis lines and when to reach out."""
-    result = invoke("resources")
+    """`resources --country US` lists the US crisis lines, the directories for everyone
+    else, and when to reach out."""
+    result = invoke("resources", "--country", "US")
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())
     assert "988" in text
