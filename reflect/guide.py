@@ -23,6 +23,21 @@ CONTINUE = "continue"
 FRESH = "fresh"
 
 
+STILL_STRONG = 8
+"""At the end of a reflection, a feeling this strong (out of 10) or more is still heavy."""
+
+
+def still_heavy(entry: Entry) -> bool:
+    """Whether the feeling was still strong at the end: rated STILL_STRONG or more, or
+    stronger than at the start. Only the two ratings decide; no answer is read."""
+    before = entry.derived.get("intensity_before")
+    after = entry.derived.get("intensity_after")
+    if not isinstance(after, int) or isinstance(after, bool):
+        return False
+    rose = isinstance(before, int) and not isinstance(before, bool) and after > before
+    return after >= STILL_STRONG or rose
+
+
 @dataclass
 class Outcome:
     """How a reflection ended: saved (entry set), kept as a draft, or let go."""

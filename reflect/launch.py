@@ -356,6 +356,12 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
         return 130
     used = next(p for p in available if p.id == outcome.entry.pack_id)
     render.summary(outcome.entry, used, journal_file)
+    from reflect.guide import still_heavy
+
+    if still_heavy(outcome.entry):
+        from reflect.resources import STILL_HEAVY
+
+        render.say(STILL_HEAVY)
     from reflect.prepare import LINK, ask_to_link, recent_preparation
 
     preparation = recent_preparation(journal.entries(), outcome.entry)

@@ -38,6 +38,13 @@ WHEN_TO_REACH_OUT = (
     "thing to do, and you do not need to be in crisis to deserve support."
 )
 
+STILL_HEAVY = (
+    "It sounds like this is still heavy. You don't have to carry it alone: "
+    "`reflect resources` lists people you can talk to, tonight or any time."
+)
+"""Said once a reflection is saved, when the feeling is still strong at the end: a fixed
+line chosen by the numbers the person gave, never by anything they wrote."""
+
 TALK_TO = (
     "A counsellor or therapist can help with patterns that keep coming back. A trusted "
     "friend can help tonight."
