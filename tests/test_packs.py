@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from reflect.errors import ReflectError
-from reflect.packs import PackError, builtin_packs_dir, discover, find_pack, load_pack
+from reflect.packs import (
+    PackError,
+    builtin_packs_dir,
+    check_pack_file,
+    discover,
+    find_pack,
+    load_pack,
+)
 
 GOOD = """
 [pack]
@@ -137,6 +144,24 @@ def test_a_good_pack_loads_with_conditions_and_dependent_choices(tmp_path):
          "question"),
         (("question = \"What happened?\"", "question = \"What happened?\"\noptional = 1"),
          "'what' (#1)", "optional"),
+        # A choice's own condition: an earlier step, a value it can give, the right kind.
+        (("label = \"A nap\"", "label = \"A nap\", when = { step = \"how\", at_least = 5 }"),
+         "'ideas' (#3)", "choices_by.rest[1].when.step"),
+        (("label = \"A nap\"", "label = \"A nap\", when = { step = \"ideas\", answered = true }"),
+         "'ideas' (#3)", "choices_by.rest[1].when.step"),
+        (("label = \"A nap\"", "label = \"A nap\", when = { step = \"need\", in = [\"rset\"] }"),
+         "'ideas' (#3)", "choices_by.rest[1].when.in"),
+        (("label = \"A nap\"", "label = \"A nap\", when = { step = \"need\", at_most = 2 }"),
+         "'ideas' (#3)", "choices_by.rest[1].when.at_most"),
+        (("label = \"A nap\"", "label = \"A nap\", when = { step = \"need\" }"),
+         "'ideas' (#3)", "choices_by.rest[1].when"),
+        (("label = \"A nap\"", "label = \"A nap\", whn = { step = \"need\", equals = \"rest\" }"),
+         "'ideas' (#3)", "choices_by.rest[1].whn"),
+        (("label = \"A nap\"", "label = \"A nap\", note = 3"),
+         "'ideas' (#3)", "choices_by.rest[1].note"),
+        (("includes = \"rest\"", "includes = \"sleep\""), "'how' (#4)", "when.includes"),
+        (("choices_from = \"need\"", "choices_from = \"need\"\nretired = [ { value = \"x\", "
+          "label = \"X\", note = \"n\" } ]"), "'ideas' (#3)", "retired"),
     ],
 )
 def test_step_errors_name_file_step_and_field(tmp_path, change, step, field):
@@ -175,6 +200,50 @@ def test_pack_header_errors_name_the_field(tmp_path, change, field):
     assert caught.value.field == field
     assert caught.value.step is None
     assert str(path) in caught.value.message
+
+
+def test_a_choice_shows_only_where_its_condition_holds(tmp_path):
+    """A choice with its own when is offered only for the earlier answers it names."""
+    path = write(tmp_path, GOOD.replace(
+        'label = "A nap"', 'label = "A nap", when = { step = "what", equals = "tired" }'))
+    ideas = load_pack(path).step("ideas")
+    assert [c.value for c in ideas.choices_for({"what": "tired", "need": ["rest"]})] == ["nap"]
+    assert ideas.choices_for({"what": "busy", "need": ["rest"]}) == ()
+
+
+def test_validation_reports_every_problem_even_without_an_id(tmp_path):
+    """A step with no id still has its other mistakes reported, with every other step's."""
+    broken = GOOD.replace('id = "what"\nkind = "text"', 'kind = "nonsense"').replace(
+        'includes = "rest"', 'includes = "sleep"').replace(
+        'label = "A nap"', 'label = "A nap", when = { step = "need", equals = "nap" }')
+    pack, problems = check_pack_file(write(tmp_path, broken))
+    assert pack is None
+    found = {(problem.step, problem.field) for problem in problems}
+    assert {("#1", "id"), ("#1", "kind"), ("'how' (#4)", "when.includes"),
+            ("'ideas' (#3)", "choices_by.rest[1].when.equals")} <= found
+
+
+def test_old_answers_still_read_with_the_words_they_were_given(shipped_packs):
+    """A reflection saved under the first default pack reads with the labels it was given,
+    though the pack offers those choices no more."""
+    from reflect.entry import Entry
+    from reflect.present import Reader
+
+    entry = Entry(id="00000000-0000-4000-8000-000000000001", number=1,
+                  created="2026-01-01T10:00:00+00:00", updated="2026-01-01T10:00:00+00:00",
+                  pack_id="hearing-no", pack_version=1,
+                  answers={"moment": "asked-out", "need": ["fun", "affection"],
+                           "alternatives": ["plan-fun", "hug", "massage"],
+                           "reframe": "yes-means-more", "not_about_me": ["timing-or-place"]},
+                  derived={"alternatives": ["plan-fun", "hug", "massage"],
+                           "reframe": "yes-means-more"})
+    reader = Reader(shipped_packs.values())
+    assert reader.labels(entry, "alternatives") == [
+        "Plan something fun for another day", "A hug", "Offer a back or shoulder rub"]
+    assert reader.labels(entry, "reframe") == [
+        "Because no is safe to say, their yes will mean more"]
+    answer = reader.answer(entry, "not_about_me")
+    assert answer.lines == ("Something about the timing or the place",)
 
 
 def test_broken_toml_and_missing_steps_are_reported(tmp_path):

@@ -26,7 +26,11 @@ def test_the_example_pack_in_the_readme_is_valid(tmp_path):
     pack = load_pack(path)
     assert pack.id == "after-a-date"
     assert [step.kind for step in pack.steps] == [
-        "long_text", "scale", "checkbox", "checkbox", "confirm", "text"]
+        "long_text", "scale", "checkbox", "select", "checkbox", "confirm", "text"]
+    ideas = pack.step("ideas")
+    assert [c.value for c in ideas.choices_for({"need": ["fun"], "who": "partner"})] == [
+        "play", "plan"]
+    assert [c.value for c in ideas.choices_for({"need": ["fun"], "who": "date"})] == ["plan"]
 
 
 def test_ci_runs_the_readme_test_line():
