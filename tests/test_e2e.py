@@ -50,28 +50,33 @@ CURSOR_POSITION_REQUEST = "\x1b[6n"
 
 # A few words from the start of each question, enough to tell it from the others
 # (including the "in your own words" follow-ups, which share their step's number).
+# FULL is the default pack when the no was respected: `repair` and `next_time` (after
+# `responded`) are shown only after pushing, and so are not counted here.
 FULL = {
     1: "What happened? A few lines",
     2: "What kind of moment",
-    3: "How did the no come",
+    3: "How did they let you know",
     4: "What are you feeling",
     5: "How strong is the feeling right now",
     6: "What did the no seem",
     7: "Does that story fall",
     8: "What else might the no",
     9: "What were you hoping to feel",
-    10: "What else could meet",
-    11: "What might they have needed",
-    12: "How did you respond",
-    13: "Which of these feels true",
-    14: "How strong is the feeling now",
-    15: "One thing to remember",
+    10: "What might they have needed",
+    11: "How did you respond",
+    12: "What do you feel like doing right now",
+    13: "What else could meet",
+    14: "Which of these feels true",
+    15: "How strong is the feeling now",
+    16: "One thing to remember",
 }
 QUICK = {
     1: "What happened, in a line",
-    2: "How strong is the feeling",
-    3: "What were you hoping to feel",
-    4: "Which of these feels true",
+    2: "What are you feeling",
+    3: "How strong is the feeling right now",
+    4: "What were you hoping to feel",
+    5: "Which of these feels true",
+    6: "How strong is the feeling now",
 }
 
 # The fewest keys that get through each step of the full pack.
@@ -91,17 +96,20 @@ BRISK = {
     13: ENTER,
     14: ENTER,
     15: ENTER,
+    16: ENTER,
 }
 QUICK_KEYS = {
     1: "Short and quick" + ENTER,
-    2: DOWN * 4 + ENTER,
-    3: DOWN + SPACE + ENTER,
-    4: ENTER,
+    2: SPACE + ENTER,
+    3: DOWN * 4 + ENTER,
+    4: DOWN + SPACE + ENTER,
+    5: ENTER,
+    6: DOWN * 2 + ENTER,
 }
 PAUSE_QUESTION = "Paused. Keep your answers so far"
 
 
-def brisk(first: int, last: int = 15) -> dict[int, str]:
+def brisk(first: int, last: int = len(FULL)) -> dict[int, str]:
     return {number: BRISK[number] for number in range(first, last + 1)}
 
 
@@ -110,9 +118,14 @@ def words(text: str) -> str:
     return rf"(?:\s|{ANSI})+".join(re.escape(word) for word in text.split())
 
 
-def question(steps: Mapping[int, str], number: int) -> str:
-    """A pattern for the step marker ("5/15") followed by the start of its question."""
-    return rf"(?<!\d){number}/{len(steps)}(?:{ANSI})*\s+{words(steps[number])}"
+def question(steps: Mapping[int, str], number: int,
+             totals: Mapping[int, int] | None = None) -> str:
+    """A pattern for the step marker ("5/16") followed by the start of its question.
+
+    The marker counts the steps shown for the answers so far: every step of the map,
+    unless `totals` gives another count for this step."""
+    total = (totals or {}).get(number, len(steps))
+    return rf"(?<!\d){number}/{total}(?:{ANSI})*\s+{words(steps[number])}"
 
 
 def squeeze(text: str) -> str:
@@ -153,10 +166,11 @@ class Terminal:
         self.expect(pattern)
         self.child.send(keys)
 
-    def walk(self, steps: Mapping[int, str], keys: Mapping[int, str]) -> None:
+    def walk(self, steps: Mapping[int, str], keys: Mapping[int, str],
+             totals: Mapping[int, int] | None = None) -> None:
         """Answer the numbered steps in order, each once its question is on screen."""
         for number, pressed in keys.items():
-            self.answer(question(steps, number), pressed)
+            self.answer(question(steps, number, totals), pressed)
 
     def send(self, keys: str) -> None:
         self.child.send(keys)
@@ -232,25 +246,26 @@ def quick_entry(start: Callable[..., Terminal], home: Path) -> bytes:
 
 
 def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
-    """A first reflection walks all fifteen steps and saves each answer exactly as typed."""
+    """A first reflection walks all sixteen steps and saves each answer exactly as typed."""
     terminal = start()
     terminal.expect(words("not a therapist"))
     terminal.walk(FULL, {
         1: "[bold]no[/] 🙂" + ALT_ENTER + "They said: not tonight." + ENTER,
-        2: DOWN + ENTER,
-        3: ENTER,
-        4: SPACE + DOWN * 2 + SPACE + ENTER,
+        2: DOWN + ENTER,  # a hug, a cuddle or time close
+        3: ENTER,  # skipped
+        4: SPACE + DOWN * 4 + SPACE + ENTER,  # hurt, lonely
         5: DOWN * 7 + ENTER,
         6: "[/]" + ENTER,
-        7: ENTER,
-        8: SPACE + DOWN * 7 + SPACE + ENTER,
-        9: DOWN + SPACE + DOWN + SPACE + ENTER,
-        10: SPACE + DOWN * 3 + SPACE + ENTER,
-        11: ENTER,
-        12: DOWN + ENTER,
-        13: DOWN * 2 + ENTER,
-        14: DOWN * 3 + ENTER,
-        15: "Be as kind to me as to a friend 🙂" + ENTER,
+        7: ENTER,  # skipped
+        8: SPACE + DOWN * 9 + SPACE + ENTER,  # tired, don't know
+        9: DOWN + SPACE + DOWN + SPACE + ENTER,  # closeness, affection
+        10: ENTER,  # skipped
+        11: DOWN + ENTER,  # okay, but hurt
+        12: DOWN * 4 + SPACE + DOWN + SPACE + ENTER,  # scroll, talk to a friend
+        13: SPACE + DOWN * 3 + SPACE + ENTER,  # talk about our days, something soothing
+        14: ENTER,  # the first reframe offered
+        15: DOWN * 3 + ENTER,
+        16: "Be as kind to me as to a friend 🙂" + ENTER,
     })
     assert terminal.end() == 0
 
@@ -259,6 +274,7 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
     assert "a coach for thinking a hard moment through" in screen
     assert "Reflection #1" in screen
     assert "What happened [bold]no[/] 🙂" in screen
+    assert "Feeling hurt is allowed." in screen  # the note of "okay, but hurt"
     assert "This was one moment, not a verdict on me" in screen
     assert "7 -> 3 (out of 10)" in screen
     assert f"Saved to {journal}" in screen
@@ -278,7 +294,7 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
     assert re.search(r"[+-]\d\d:\d\d$", entry["updated"])
     assert created.tzinfo is not None
     assert created <= updated
-    assert entry["pack"] == {"id": "hearing-no", "version": 1}
+    assert entry["pack"] == {"id": "hearing-no", "version": 2}
     assert entry["answers"] == {
         "what_happened": "[bold]no[/] 🙂\nThey said: not tonight.",
         "moment": "declined-closeness",
@@ -287,8 +303,9 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
         "story": "[/]",
         "not_about_me": ["tired", "dont-know"],
         "need": ["closeness", "affection"],
-        "alternatives": ["sit-together", "cuddle"],
         "responded": "okay-but-hurt",
+        "urge": ["distract", "talk-to-someone"],
+        "alternatives": ["talk-day", "soothe-body"],
         "reframe": "one-moment",
         "intensity_now": 3,
         "remember": "Be as kind to me as to a friend 🙂",
@@ -300,7 +317,7 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
         "needs": ["closeness", "affection"],
         "intensity_before": 7,
         "intensity_after": 3,
-        "alternatives": ["sit-together", "cuddle"],
+        "alternatives": ["talk-day", "soothe-body"],
         "reframe": "one-moment",
         "remember": "Be as kind to me as to a friend 🙂",
     }
@@ -312,10 +329,38 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
     assert all(bits == 0o600 for bits in leftovers.values()), leftovers
 
 
+def test_after_a_declined_hug_the_consent_note_comes_first_and_no_touch_is_offered(start):
+    """After a declined hug, the consent note precedes the other ways, none of them touch."""
+    terminal = start()
+    terminal.walk(FULL, {**brisk(1, 12), 2: DOWN + ENTER,  # a hug, a cuddle or time close
+                         9: DOWN + SPACE + DOWN + SPACE + ENTER})  # closeness, affection
+    consent = words("Before you choose: anything here that includes them is an offer")
+    last = words("My own idea (I'll write it)")
+    terminal.expect(consent)
+    terminal.expect(question(FULL, 13))
+    terminal.expect(last)
+    raw = terminal.raw
+    terminal.send(CTRL_C)
+    terminal.answer(words(PAUSE_QUESTION), DOWN + ENTER)
+    terminal.end()
+    note = re.search(consent, raw)
+    listed = re.search(question(FULL, 13), raw)
+    assert note is not None
+    assert listed is not None
+    assert note.end() < listed.start()
+    end = re.compile(last).search(raw, listed.end())
+    assert end is not None
+    shown = squeeze(raw[listed.start():end.end()])
+    assert "Talkaboutourdays" in shown  # the list itself was read
+    assert "Somethingsoothing" in shown
+    for touch in ("Cuddle", "Ahug", "Holdhands", "rub"):
+        assert touch not in shown, touch
+
+
 def test_shift_tab_goes_back_with_the_earlier_answer_filled_in(start, reflect_home):
     """Shift+Tab returns to the step before with its answer filled in, and the change is saved."""
     terminal = start()
-    terminal.walk(FULL, {1: "first version" + ENTER, 2: DOWN * 2 + ENTER})
+    terminal.walk(FULL, {1: "first version" + ENTER, 2: DOWN * 3 + ENTER})
     terminal.answer(question(FULL, 3), BACK)
     terminal.answer(question(FULL, 2), BACK)
     terminal.expect(question(FULL, 1))
@@ -370,7 +415,7 @@ def test_ctrl_c_leaves_the_journal_untouched_and_resume_carries_on(start, reflec
 
     terminal = start()
     terminal.walk(FULL, {1: "I asked for a hug" + ENTER, 2: DOWN + ENTER, 3: DOWN + ENTER,
-                         4: DOWN + SPACE + ENTER})
+                         4: DOWN * 3 + SPACE + ENTER})
     terminal.answer(question(FULL, 5), CTRL_C)
     terminal.answer(words(PAUSE_QUESTION), ENTER)
     assert terminal.end() == 130
@@ -387,7 +432,7 @@ def test_ctrl_c_leaves_the_journal_untouched_and_resume_carries_on(start, reflec
     kept, second = entries(reflect_home)
     assert kept == first
     assert second["number"] == 2
-    assert second["pack"] == {"id": "hearing-no", "version": 1}
+    assert second["pack"] == {"id": "hearing-no", "version": 2}
     assert second["answers"]["what_happened"] == "I asked for a hug"
     assert second["answers"]["moment"] == "declined-closeness"
     assert second["answers"]["how_declined"] == "kindly"
@@ -513,34 +558,38 @@ def test_with_output_piped_reflect_says_so_and_exits_2(env, reflect_home):
     assert not reflect_home.exists()
 
 
-def test_the_quick_reflection_saves_four_answers_with_the_quick_pack(start, reflect_home):
-    """`reflect new --quick` asks four questions and saves them under the quick pack."""
+def test_the_quick_reflection_saves_six_answers_with_the_quick_pack(start, reflect_home):
+    """`reflect new --quick` asks six questions and saves them under the quick pack."""
     terminal = start("new", "--quick")
-    terminal.walk(QUICK, {1: "Quick [i]note[/i]" + ENTER, 2: DOWN * 6 + ENTER,
-                          3: DOWN * 8 + SPACE + ENTER})
+    terminal.walk(QUICK, {1: "Quick [i]note[/i]" + ENTER, 2: DOWN * 10 + SPACE + ENTER,
+                          3: DOWN * 6 + ENTER, 4: DOWN * 8 + SPACE + ENTER})
     terminal.answer(words("in your own words"), "to be [held]" + ENTER)
-    terminal.walk(QUICK, {4: DOWN + ENTER})
+    terminal.walk(QUICK, {5: DOWN * 2 + ENTER, 6: DOWN * 5 + ENTER})
     assert terminal.end() == 0
     screen = terminal.screen
     assert "Reflection #1" in screen
-    assert "6 (out of 10)" in screen
+    assert "6 -> 5 (out of 10)" in screen
     assert "to be [held]" in screen
-    assert "Because no is safe to say, their yes will mean more" in screen
+    assert "Their no is safe with me, and that matters for its own sake" in screen
 
     [entry] = entries(reflect_home)
     assert entry["number"] == 1
-    assert entry["pack"] == {"id": "hearing-no-quick", "version": 1}
+    assert entry["pack"] == {"id": "hearing-no-quick", "version": 2}
     assert entry["answers"] == {
         "what_happened": "Quick [i]note[/i]",
+        "emotions": ["sad"],
         "intensity": 6,
         "need": ["to be [held]"],
-        "reframe": "yes-means-more",
+        "reframe": "no-is-safe",
+        "intensity_now": 5,
     }
     assert entry["derived"] == {
         "title": "Quick [i]note[/i]",
+        "emotions": ["sad"],
         "needs": ["to be [held]"],
         "intensity_before": 6,
-        "reframe": "yes-means-more",
+        "intensity_after": 5,
+        "reframe": "no-is-safe",
     }
     assert not draft_of(reflect_home).exists()
 
@@ -553,7 +602,7 @@ def test_a_long_text_question_is_shown_whole_at_80_columns(start):
     terminal = start(columns=80)
     terminal.walk(FULL, brisk(1, 5))
     terminal.expect(question(FULL, 6))
-    marker = terminal.raw.rindex("6/15")
+    marker = terminal.raw.rindex(f"6/{len(FULL)}")
     terminal.send("zq")
     terminal.expect("zq")
     shown = squeeze(terminal.raw[marker:])
@@ -569,7 +618,7 @@ def test_a_long_choice_is_shown_whole_at_80_columns(start):
     terminal = start(columns=80)
     terminal.walk(FULL, brisk(1, 7))
     terminal.expect(question(FULL, 8))
-    marker = terminal.raw.rindex("8/15")
+    marker = terminal.raw.rindex(f"8/{len(FULL)}")
     terminal.expect(words("Another reason"))
     shown = squeeze(terminal.raw[marker:])
     terminal.send(CTRL_C)
@@ -581,17 +630,18 @@ def test_a_long_choice_is_shown_whole_at_80_columns(start):
 def test_going_back_from_own_words_keeps_the_ticked_boxes(start, reflect_home):
     """Shift+Tab from "in your own words" returns to the checklist with its boxes still ticked."""
     terminal = start("new", "--quick")
-    terminal.walk(QUICK, {1: QUICK_KEYS[1], 2: QUICK_KEYS[2],
-                          3: DOWN + SPACE + DOWN * 7 + SPACE + ENTER})
+    terminal.walk(QUICK, {1: QUICK_KEYS[1], 2: QUICK_KEYS[2], 3: QUICK_KEYS[3],
+                          4: DOWN + SPACE + DOWN * 7 + SPACE + ENTER})
     terminal.answer(words("in your own words"), BACK)
-    terminal.answer(question(QUICK, 3), ENTER)
-    seen = terminal.expect([words("in your own words"), question(QUICK, 4),
+    terminal.answer(question(QUICK, 4), ENTER)
+    seen = terminal.expect([words("in your own words"), question(QUICK, 5),
                             words("Pick at least one")])
     if seen != 2:
         if seen == 0:
             terminal.send("to be held" + ENTER)
-            terminal.expect(question(QUICK, 4))
-        terminal.send(ENTER)
+            terminal.expect(question(QUICK, 5))
+        terminal.send(QUICK_KEYS[5])
+        terminal.walk(QUICK, {6: QUICK_KEYS[6]})
         assert terminal.end() == 0
     else:
         terminal.send(CTRL_C)
@@ -743,19 +793,26 @@ def test_after_a_reflection_one_earlier_entry_is_followed_up_once(start, filled,
     assert len(entries(reflect_home)) == 8
 
 
+# Preparing to ask, when not asked yet and a no would be easy to say.
 PREPARE = {
-    1: "What are you hoping for",
-    2: "What need is under it",
-    3: "How will you ask, so that a no is easy",
-    4: "If the answer is no, what else",
-    5: "If it's a no, what kind word",
+    1: "Have they already said no",
+    2: "What are you hoping for",
+    3: "Who would you be asking",
+    4: "Could they say no freely",
+    5: "What need is under it",
+    6: "How will you ask, so that a no is easy",
+    7: "If the answer is no",
+    8: "If it's a no, what kind word",
 }
+# Until "not yet", `who` and `free_to_say_no` are not counted; until "free", `how_ask`.
+PREPARE_TOTALS = {1: 5, 2: 7, 3: 7, 4: 7}
 
 
 def test_prepare_then_a_reflection_is_kept_with_its_preparation(start, reflect_home):
     terminal = start("prepare")
-    terminal.walk(PREPARE, {1: "Ask about a weekend away" + ENTER, 2: SPACE + ENTER,
-                            3: "Ask on a calm evening." + ENTER, 4: ENTER, 5: ENTER})
+    terminal.walk(PREPARE, {1: ENTER, 2: "Ask about a weekend away" + ENTER, 3: ENTER,
+                            4: ENTER, 5: SPACE + ENTER, 6: "Ask on a calm evening." + ENTER,
+                            7: ENTER, 8: ENTER}, PREPARE_TOTALS)
     terminal.expect(words("Preparation #1"))
     terminal.expect(words("Hoping for Ask about a weekend away"))
     assert terminal.end() == 0
@@ -768,3 +825,16 @@ def test_prepare_then_a_reflection_is_kept_with_its_preparation(start, reflect_h
     assert after.end() == 0
     saved = entries(reflect_home)
     assert saved[1]["links"] == {"preparation": saved[0]["id"]}
+
+
+@pytest.mark.parametrize(("end", "pointed"), [(DOWN * 9, True), (DOWN * 2, False)])
+def test_a_feeling_still_strong_at_the_end_points_to_resources(start, reflect_home, end,
+                                                               pointed):
+    """Rated 9 at the end, the saved reflection is followed by one line naming `reflect
+    resources`; rated 2 (below the start of 4), no such line."""
+    terminal = start("new", "--quick")
+    terminal.walk(QUICK, {**QUICK_KEYS, 6: end + ENTER})
+    assert terminal.end() == 0
+    screen = squeeze(terminal.screen)
+    assert squeeze("Saved to") in screen
+    assert (squeeze("still heavy. You don't have to carry it alone") in screen) is pointed
