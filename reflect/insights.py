@@ -372,12 +372,11 @@ class _Tally:
     A value's label comes from the latest entry that had one, and the words of one's own
     from the first that wrote them.
 
-    Counted a batch of entries at a time (a second process may count some batches): each
-    entry's answer is counted as it comes (`add`), then `take` sums up the batch by value,
-    and `merge` adds such sums, batch after batch in order, towards the `ranking`. The
-    same few answers come up in reflection after reflection, so what an answer adds to
-    each value (its folded key, label, and whether it was written at a known step) is
-    worked out once per pack and answer, in whichever process meets it."""
+    Each entry's answer is counted as it comes (`add`), then `take` sums them up by value,
+    and `merge` adds such sums towards the `ranking`. The same few answers come up in
+    reflection after reflection, so what an answer adds to each value (its folded key,
+    label, and whether it was written at a known step) is worked out once per pack and
+    answer."""
 
     def __init__(self, reader: Reader, role: str | None = None, step: str | None = None,
                  leave_out: frozenset[str] = frozenset()) -> None:
