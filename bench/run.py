@@ -14,15 +14,12 @@ the peak memory (maximum resident set) of that process. The table and a JSON cop
 bench/results/ (a timestamped file and latest.json). Commands this reflect does not have
 yet show as n/a.
 
-Four rows are floors, not commands: what a figure cannot go below with reflect's libraries
+Three rows are floors, not commands: what a figure cannot go below with reflect's libraries
 and its journal as it is. "floor: questionary" imports the library that draws the first
-question; "floor: read journal" starts reflect's reading code, reads every line of the
-journal and loads the packs, as list, show and search do before they print anything;
-"floor: scan all" adds one case-blind pass over every byte for the searched word, in the
-same process (search, which on a large journal does its looking on a second core while
-the first reads, so it can come in under this one);
-"floor: decode all" adds decoding every entry once with orjson on two cores (the exports
-and stats, which read what every reflection holds).
+question; "floor: read journal" starts reflect's reading code, reads the whole journal
+through TinyDB and loads the packs, as every read command does before it prints anything;
+"floor: scan all" adds one case-blind pass over every byte of the file for the searched
+word, in the same process.
 """
 
 from __future__ import annotations
@@ -288,7 +285,7 @@ def journals(cache: Path, size: int) -> tuple[Path, Path]:
     """The reflect journal and the jrnl journal of this size, generated once and cached."""
     from reflect.entry import Entry, derive
     from reflect.files import ensure_private_folder, write_private
-    from reflect.journal import SCHEMA_VERSION, encode_lines
+    from reflect.journal import SCHEMA_VERSION
 
     folder = cache / "journals"
     key = journal_key(size)
@@ -311,7 +308,7 @@ def journals(cache: Path, size: int) -> tuple[Path, Path]:
         records[str(number)] = entry.to_record()
         text_lines.append(f"[{made.created:%Y-%m-%d %H:%M}] " + "\n".join(made.texts) + "\n")
     data = {"entries": records, "meta": {"1": {"schema": SCHEMA_VERSION}}}
-    encoded = encode_lines(data)  # the layout reflect writes
+    encoded = json.dumps(data).encode()  # TinyDB's layout, as reflect writes it
     write_private(ours, encoded)
     write_private(theirs, "\n".join(text_lines).encode("utf-8"))
     note(f"  done in {time.perf_counter() - started:.1f} s: "
@@ -458,35 +455,13 @@ from reflect.present import Reader
 entries = Journal(Path(sys.argv[1])).entries()
 reader = Reader(discover(paths.user_packs_dir(), paths.cache_dir())[0])
 """
-"""What list, show and search each do before they print anything: reflect's reading code
-started, every line of the journal read, the packs loaded. A floor for those figures."""
+"""What every read command does before it prints anything: reflect's reading code
+started, the whole journal read through TinyDB, the packs loaded. A floor for those figures."""
 FLOOR_SCAN_SCRIPT = FLOOR_READ_SCRIPT + f"""\
-data = entries[0].__dict__["_stored"][0].data if entries else b""
-data.lower().count({SEARCH_WORD.encode()!r})
+Path(sys.argv[1]).read_bytes().lower().count({SEARCH_WORD.encode()!r})
 """
 """The read floor, then every byte of the journal lower-cased and looked through once for
-the searched word, in one pass: the least a search without an index does in one process
-(a search of a large journal looks on a second core, so it can come in under this)."""
-FLOOR_DECODE_SCRIPT = FLOOR_READ_SCRIPT + """\
-import os
-import orjson
-def decode(part):
-    for entry in part:
-        lines, start, tab, end = entry.__dict__["_stored"]
-        view = memoryview(lines.data)
-        orjson.loads(view[start:tab])
-        orjson.loads(view[tab + 1:end])
-helper = os.fork() if len(entries) > 1 else -1
-if helper == 0:
-    decode(entries[1::2])
-    os._exit(0)
-decode(entries[0::2] if helper > 0 else entries)
-if helper > 0:
-    os.waitpid(helper, 0)
-"""
-"""The read floor, then every entry's details and answers decoded by orjson once, half of
-them in a second process, as an export or stats shares its work: the least a command does
-that reads what every reflection holds."""
+the searched word, in one pass: the least a search without an index does."""
 FLOOR_PROMPT_SCRIPT = "import questionary"
 """The library that draws reflect's questions, loaded: a floor for the first question."""
 
@@ -494,8 +469,7 @@ FIRST_QUESTION = rb"(?<![\d/])1/\d+"
 """reflect's first question is on screen: its step marker, like 1/15."""
 JRNL_PROMPT = rb"Writing Entry"
 
-FLOOR_SCRIPTS = {"floor_read": FLOOR_READ_SCRIPT, "floor_scan": FLOOR_SCAN_SCRIPT,
-                 "floor_decode": FLOOR_DECODE_SCRIPT}
+FLOOR_SCRIPTS = {"floor_read": FLOOR_READ_SCRIPT, "floor_scan": FLOOR_SCAN_SCRIPT}
 
 # (key, label, reflect subcommand it needs or None, sized)
 FIGURES = (
@@ -509,7 +483,6 @@ FIGURES = (
     ("show", "show N", "show", True),
     ("floor_scan", "floor: scan all", None, True),
     ("search", f"search {SEARCH_WORD}", "search", True),
-    ("floor_decode", "floor: decode all", None, True),
     ("export_md", "export md", "export", True),
     ("export_json", "export json", "export", True),
     ("save", "save one entry", None, True),
@@ -521,11 +494,9 @@ JRNL_MAP = {
     "first_question_new": "jrnl (no editor) on an empty journal: time to 'Writing Entry'",
     "first_question": "jrnl (no editor): time to its 'Writing Entry' prompt",
     "floor_prompt": "none: reflect's own floor (python -c 'import questionary')",
-    "floor_read": "none: reflect's own floor (start, read every line, load the packs)",
+    "floor_read": "none: reflect's own floor (start, read the journal, load the packs)",
     "floor_scan": "none: reflect's own floor (the read floor, then one case-blind pass "
                   "over every byte for the word)",
-    "floor_decode": "none: reflect's own floor (the read floor, then every entry decoded "
-                    "once by orjson, on two cores)",
     "list": "jrnl -n 20 --short",
     "show": "jrnl -n 1 (jrnl has no entry numbers; it parses the whole journal either way)",
     "search": f"jrnl -contains {SEARCH_WORD}",

@@ -20,13 +20,11 @@ from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from reflect import codec
 from reflect.entry import Entry
 from reflect.errors import ReflectError
 from reflect.packs import DERIVED_ROLES
 from reflect.present import Answer, Pieces, Reader, intensity, long_date
-from reflect.safe_text import UTF8_CONTROLS, has_control_characters, printable
-from reflect.split import alone, in_order
+from reflect.safe_text import has_control_characters, printable
 
 if TYPE_CHECKING:
     from reflect import insights
@@ -51,7 +49,7 @@ control character or a line break, a character Markdown reads as its own, or a s
 could make a heading, a list or a rule. Text with none of them is written as it is."""
 
 Writer = Generator[str, None, None]
-"""An export, piece by piece; closed when the export stops early (see split.py)."""
+"""An export, piece by piece; closed when the export stops early."""
 
 PRIVATE_NOTE = "Private notes: whoever has this file can read them."
 
@@ -152,7 +150,7 @@ def markdown(entries: Sequence[Entry], reader: Reader,
                                  for what, how in later))
         return "".join(parts)
 
-    yield from in_order(entries, one)
+    yield from map(one, entries)
 
 
 def _md_answer(answer: Answer) -> str:
@@ -208,7 +206,7 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
         parts += pieces.of(entry)
         return "".join(parts)
 
-    yield from in_order(entries, one)
+    yield from map(one, entries)
 
 
 def fill(line: str, width: int, first: str, indent: str) -> str:
@@ -291,7 +289,7 @@ def csv_rows(entries: Sequence[Entry], reader: Reader) -> Writer:
         ])
         return flush()
 
-    yield from in_order(entries, one)
+    yield from map(one, entries)
 
 
 # JSON ---------------------------------------------------------------------------------
@@ -301,46 +299,14 @@ def json_export(entries: Sequence[Entry], exported: str) -> Writer:
     yield ('{\n  "format": "' + EXPORT_FORMAT + '",\n  "schema": ' + str(EXPORT_SCHEMA)
            + ',\n  "exported": ' + json.dumps(exported) + ',\n  "count": '
            + str(len(entries)) + ',\n  "entries": [')
-
-    def one(entry: Entry) -> str:
-        return _json_record(entry.to_record(), entry.surely_printable())
-
-    # In this process alone: a record costs about as much to pass back from a second
-    # process as to make (orjson does most of the work), so sharing gains little.
-    for index, record in enumerate(alone(entries, one)):
-        yield ("," if index else "") + "\n    " + record
+    for index, entry in enumerate(entries):
+        yield ("," if index else "") + "\n    " + _json_record(entry.to_record())
     yield "\n  ]\n}\n"
 
 
-def _json_record(record: dict[str, Any], printable_already: bool = False) -> str:
+def _json_record(record: dict[str, Any]) -> str:
     """The record as json.dumps(_printable_record(record), ensure_ascii=False, indent=2)
-    writes it, each line after the first indented by four more spaces.
-
-    orjson writes it so (in C, far quicker; a number below 0.0001 may take another form,
-    which reads back the same) when no string holds a character printable() takes out,
-    which is nearly always: the journal's reading tells it for a stored entry
-    (`printable_already`); for any other, such a character is written as an escape
-    (\\u00.., \\b, \\f, \\r) or as itself (DEL, C1, the bidirectional ones), and
-    _MAY_HOLD_CONTROLS finds each of those in what was written. Otherwise it is written
-    here, in Python."""
-    try:
-        written = codec.indented(record)
-    except codec.EncodeError:
-        pass
-    else:
-        if printable_already or _MAY_HOLD_CONTROLS.search(written) is None:
-            return written.decode().replace("\n", "\n    ")
-    return _json_record_cleaned(record)
-
-
-_MAY_HOLD_CONTROLS = re.compile(rb"\\[ubfr]|\x7f|" + UTF8_CONTROLS.pattern)
-"""In JSON written as UTF-8, what could be a control character printable() takes out: an
-escape (or a backslash before b, f, r or u, which may be one), DEL, a C1 control character,
-or a bidirectional override or isolate (U+202A-U+202E, U+2066-U+2069)."""
-
-
-def _json_record_cleaned(record: dict[str, Any]) -> str:
-    """_json_record for a record that may hold control characters. printable() is run
+    writes it, each line after the first indented by four more spaces. printable() is run
     over each string that is not ASCII; the ASCII ones rarely hold anything it would take
     out, so they are looked at all together, and only then is it run over them too."""
     plain: list[str] = []
@@ -364,39 +330,11 @@ def _json_record_cleaned(record: dict[str, Any]) -> str:
 def json_text(value: Any) -> str:
     """json.dumps(value, ensure_ascii=True, indent=2), the same to the character: what
     `--json` prints. Quicker, as json.dumps with an indent runs in Python, a generator
-    per level, and a list of every reflection is long (stats lists every rating).
-
-    orjson writes it so, in C, when what it wrote is ASCII without DEL (json.dumps writes
-    an escape for those) and holds no number it writes otherwise (_numbers_as_json_dumps);
-    anything else is written here, in Python."""
-    try:
-        written = codec.indented(value)
-    except codec.EncodeError:
-        pass
-    else:
-        if written.isascii() and b"\x7f" not in written and _numbers_as_json_dumps(written):
-            return written.decode()
+    per level, and a list of every reflection is long (stats lists every rating)."""
     try:
         return _json(value, "", _as_is, _quoted_ascii)
     except _Unusual:
         return json.dumps(value, ensure_ascii=True, indent=2)
-
-
-def _numbers_as_json_dumps(written: bytes) -> bool:
-    """Whether each number orjson wrote reads as json.dumps writes it. They differ only in
-    numbers below 0.0001 (orjson writes 0.00001 and 1e-7, json.dumps 1e-05 and 1e-07), so
-    this is False for four zeros after a point and for a digit before an exponent (or
-    the same in a string), which are rare."""
-    if b".0000" in written:
-        return False
-    find = written.find
-    for mark in (b"e-", b"e+", b"E-", b"E+"):
-        at = find(mark, 1)
-        while at >= 0:
-            if 0x30 <= written[at - 1] <= 0x39:
-                return False
-            at = find(mark, at + 2)
-    return True
 
 
 def _as_is(text: str) -> str:
@@ -640,7 +578,8 @@ def html_export(entries: Sequence[Entry], reader: Reader,
     yield _html_stats(compute([e for e in entries if not is_preparation(e)], reader))
     yield '<section id="reflections">\n'
     pieces = Pieces(reader, _html_answer)
-    yield from in_order(entries, lambda entry: _html_entry(entry, reader, pieces))
+    for entry in entries:
+        yield _html_entry(entry, reader, pieces)
     yield "</section>\n</main>\n</body>\n</html>\n"
 
 

@@ -71,37 +71,11 @@ def write_private(path: Path, data: bytes) -> None:
         stream.write(data)
 
 
-def append_private(path: Path, data: bytes) -> None:
-    """Add the bytes at the end of an existing file and flush them to disk.
-
-    When the write or the flush fails, the file is cut back to its old length. A crash
-    part-way leaves its earlier contents as they were, with at most a cut short piece at
-    its end (the journal leaves out a last line with no line break)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-    except OSError as error:
-        raise WriteError(path, describe(error)) from None
-    size = -1
-    try:
-        size = os.fstat(fd).st_size
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    except OSError as error:
-        if size >= 0:
-            with contextlib.suppress(OSError):  # take back what got in, if any did
-                os.ftruncate(fd, size)
-        raise WriteError(path, describe(error)) from None
-    finally:
-        os.close(fd)
-
-
 @contextlib.contextmanager
 def _replaced_whole(path: Path) -> Iterator[IO[bytes]]:
     """A private temporary file beside the target, renamed over it once written and
     flushed to disk; removed instead if anything goes wrong."""
-    import tempfile  # only here: reads and appends never need it
+    import tempfile  # only here: reads never need it
 
     target = Path(os.path.realpath(path))
     try:

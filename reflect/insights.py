@@ -15,7 +15,6 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from reflect.entry import Entry
-from reflect.errors import ReflectError
 from reflect.present import Reader
 from reflect.query import entry_day
 from reflect.safe_text import printable
@@ -191,49 +190,26 @@ class Insights(NamedTuple):
 def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
     """Every pattern of these entries (in any order; from any pack).
 
-    One pass, oldest first, reads what every pattern needs of each entry (_facts): its
-    head and its answers are each decoded once for it and not kept (Entry.peek_head), so
-    a large journal is never all decoded at once. Each batch of entries is summed up on
-    its own (_summary: the same answers come up again and again), and what a pack says
-    about a value is looked up once (_Tally). On a long journal a second process sums up
-    half the batches (split.py)."""
-    from reflect.split import by_batch
-
+    One pass, oldest first, reads what every pattern needs of each entry (_facts); what a
+    pack says about a value is looked up once (_Tally)."""
     ordered = sorted(entries, key=attrgetter("created", "number"))
     tallies = (_Tally(reader, role="needs"), _Tally(reader, role="alternatives"),
                _Tally(reader, step=REASONS_STEP),
                _Tally(reader, step=TRAPS_STEP, leave_out=NOT_A_TRAP))
     outcomes = _FollowUps(reader)
     scales: dict[str, int] = {}
-    days: dict[int, int] = {}
     changes: list[Change] = []
-    by_month: dict[tuple[int, int], list[int]] = {}
-    """The total and the count of "before" ratings in each month; an entry with only a
-    "before" rating (the quick pack asks once) counts too."""
-    damaged: int | None = None
-    sum_up = functools.partial(_summary, tallies=tallies)
-    for batch_days, batch_changes, batch_months, batch_tallies, followups, first_damaged in (
-            by_batch(ordered, sum_up, _a_summary)):
-        for ordinal, count in batch_days.items():
-            days[ordinal] = days.get(ordinal, 0) + count
-        for number, created, ordinal, pack_id, before, after in batch_changes:
-            out_of = scales.get(pack_id)
-            if out_of is None:
-                out_of = scales[pack_id] = _scale(reader, pack_id, "intensity_before")
-            changes.append(Change(number, created, date.fromordinal(ordinal), before, after,
-                                  out_of))
-        for month, (total, count) in batch_months.items():
-            kept = by_month.setdefault(month, [0, 0])
-            kept[0] += total
-            kept[1] += count
-        for tally, taken in zip(tallies, batch_tallies, strict=True):
-            tally.merge(taken)
-        for pack_id, told in followups:
-            outcomes.add(pack_id, told)
-        if damaged is None and first_damaged >= 0:
-            damaged = first_damaged
-    if damaged is not None:
-        ordered[damaged].peek_answers()  # raises the error that entry's answers give
+    days, found_changes, by_month, taken, followups = _summary(ordered, tallies)
+    for number, created, ordinal, pack_id, before, after in found_changes:
+        out_of = scales.get(pack_id)
+        if out_of is None:
+            out_of = scales[pack_id] = _scale(reader, pack_id, "intensity_before")
+        changes.append(Change(number, created, date.fromordinal(ordinal), before, after,
+                              out_of))
+    for tally, took in zip(tallies, taken, strict=True):
+        tally.merge(took)
+    for pack_id, told in followups:
+        outcomes.add(pack_id, told)
     found_days = {date.fromordinal(ordinal): count for ordinal, count in days.items()}
     unit, periods = activity(found_days)
     needs, alternatives, reasons, traps = (tally.ranking() for tally in tallies)
@@ -261,26 +237,24 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
 _NO_DAY = date.min.toordinal()
 
 
-def _summary(batch: Sequence[Entry], start: int, tallies: Sequence[_Tally]) -> tuple[Any, ...]:
-    """What compute() needs of a batch of entries (the first at place `start`), as plain
-    values a second process can send back:
+def _summary(entries: Sequence[Entry], tallies: Sequence[_Tally]) -> tuple[Any, ...]:
+    """What compute() needs of the entries (oldest first):
 
     - days: how many entries on each day (as an ordinal), the undated left out;
     - changes: (number, created, day, pack, before, after) for each entry rated both times;
     - months: for each (year, month), the total and the count of "before" ratings;
-    - what the tallies of needs, other ways, reasons and traps took of the batch;
-    - (pack, follow-ups) for each entry with any;
-    - the place of the first entry whose answers cannot be read, or -1. Every head is
-      read before any answer is counted on: told after them."""
+    - what the tallies of needs, other ways, reasons and traps took of them;
+    - (pack, follow-ups) for each entry with any."""
     days: dict[int, int] = {}
     changes: list[tuple[Any, ...]] = []
     months: dict[tuple[int, int], list[int]] = {}
     followups: list[tuple[str, Any]] = []
-    damaged = -1
     needs, alternatives, reasons, traps = tallies
-    for at, entry in enumerate(batch, start):
-        (number, created, pack_id, day, before, after, needed, chosen, told, read, reason,
-         trap) = _facts(entry)
+    for at, entry in enumerate(entries):
+        pack_id = entry.pack_id
+        derived = entry.derived
+        before, after = derived.get("intensity_before"), derived.get("intensity_after")
+        day = entry_day(entry)
         if day != date.min:
             ordinal = day.toordinal()
             days[ordinal] = days.get(ordinal, 0) + 1
@@ -288,7 +262,7 @@ def _summary(batch: Sequence[Entry], start: int, tallies: Sequence[_Tally]) -> t
             ordinal = _NO_DAY
         if type(before) is int:  # a rating is an int: not True, not "7"
             if type(after) is int:
-                changes.append((number, created, ordinal, pack_id, before, after))
+                changes.append((entry.number, entry.created, ordinal, pack_id, before, after))
             if ordinal != _NO_DAY:
                 month = months.get((day.year, day.month))
                 if month is None:
@@ -296,40 +270,13 @@ def _summary(batch: Sequence[Entry], start: int, tallies: Sequence[_Tally]) -> t
                 else:
                     month[0] += before
                     month[1] += 1
-        if told:
-            followups.append((pack_id, told))
-        needs.add(pack_id, needed, at)
-        alternatives.add(pack_id, chosen, at)
-        if read:
-            reasons.add(pack_id, reason, at)
-            traps.add(pack_id, trap, at)
-        elif damaged < 0:
-            damaged = at
-    return (days, changes, months, [tally.take() for tally in tallies], followups, damaged)
-
-
-def _a_summary(done: Any, count: int) -> bool:
-    """Whether what came back from the second process has the shape of a _summary."""
-    return isinstance(done, tuple) and len(done) == 6
-
-
-def _facts(entry: Entry) -> tuple[Any, ...]:
-    """What compute() reads of one entry: its number, date, pack, day, ratings before and
-    after, needs, other ways, follow-ups, whether its answers could be read, and its
-    reasons and traps."""
-    head = entry.peek_head()
-    derived = head["derived"]
-    try:
-        answers = entry.peek_answers()
-    except ReflectError:
-        answers = {}
-        read = False
-    else:
-        read = True
-    return (entry.number, entry.created, head["pack_id"], entry_day(entry),
-            derived.get("intensity_before"), derived.get("intensity_after"),
-            derived.get("needs"), derived.get("alternatives"), head["followups"], read,
-            answers.get(REASONS_STEP), answers.get(TRAPS_STEP))
+        if entry.followups:
+            followups.append((pack_id, entry.followups))
+        needs.add(pack_id, derived.get("needs"), at)
+        alternatives.add(pack_id, derived.get("alternatives"), at)
+        reasons.add(pack_id, entry.answers.get(REASONS_STEP), at)
+        traps.add(pack_id, entry.answers.get(TRAPS_STEP), at)
+    return (days, changes, months, [tally.take() for tally in tallies], followups)
 
 
 # How often ----------------------------------------------------------------------------
@@ -425,12 +372,11 @@ class _Tally:
     A value's label comes from the latest entry that had one, and the words of one's own
     from the first that wrote them.
 
-    Counted a batch of entries at a time (a second process may count some batches): each
-    entry's answer is counted as it comes (`add`), then `take` sums up the batch by value,
-    and `merge` adds such sums, batch after batch in order, towards the `ranking`. The
-    same few answers come up in reflection after reflection, so what an answer adds to
-    each value (its folded key, label, and whether it was written at a known step) is
-    worked out once per pack and answer, in whichever process meets it."""
+    Each entry's answer is counted as it comes (`add`), then `take` sums them up by value,
+    and `merge` adds such sums towards the `ranking`. The same few answers come up in
+    reflection after reflection, so what an answer adds to each value (its folded key,
+    label, and whether it was written at a known step) is worked out once per pack and
+    answer."""
 
     def __init__(self, reader: Reader, role: str | None = None, step: str | None = None,
                  leave_out: frozenset[str] = frozenset()) -> None:

@@ -1,24 +1,16 @@
 """The journal: entries kept in one file, through TinyDB. The only module that imports tinydb.
 
-The file holds TinyDB's tables (meta and entries) one line per entry, so that it can be
-read a line at a time and a new entry can be added at its end:
+The file is TinyDB's own JSON layout, as its JSONStorage writes it, with two tables:
 
-    {"reflect":"journal","meta":{"1":{"schema":2,"last_number":41}}}
-    {"id":"…","number":1,"created":"…","derived":{…}}<TAB>{"what_happened":"…",…}
-    …
+    {"entries": {"1": {"id": "…", "number": 1, "created": "…", "answers": {…}, …}, …},
+     "meta": {"1": {"schema": 3, "last_number": 41}}}
 
-Each entry line is the entry without its answers, a tab, then its answers. JSON escapes
-every tab inside a value, so the first tab on a line is always the divider, and the short
-first half is all that listing, counting and filtering need to decode.
-
-Changes go through TinyDB with a storage of our own that replaces the file atomically and
-keeps it private, encrypted when the person has chosen that (reflect.crypto), under a lock,
-with one read and one write. Saving a new reflection into a plain journal appends its line
-and flushes it to disk instead of writing the whole file again. A line cut short by a crash
-during that append belongs to a save that was never reported; reading leaves it out, and
-the next save drops it. Before the first change of a day, and before an older file is
-brought up to date (reflect.migrations), a copy of the file goes to the backups folder
-(reflect.backups).
+so stock TinyDB, json.load and jq read it (unless the person has encrypted it). Every read
+and change goes through TinyDB with one storage of ours, PrivateJSONStorage: it reads the
+whole file, decrypts and checks it, and replaces the whole file atomically, private (0600
+in a 0700 folder), encrypted again when it was (reflect.crypto), always under the journal's
+lock. Before the first change of a day, and before an older file is brought up to date
+(reflect.migrations), a copy of the file goes to the backups folder (reflect.backups).
 """
 
 from __future__ import annotations
@@ -26,23 +18,25 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
-import io
+import json
 import os
-import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from reflect import backups, codec, crypto, migrations
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
+
+from reflect import backups, crypto, migrations
 from reflect.crypto import DamagedEnvelope, Keyring, PassphraseSource
-from reflect.entry import Entry, Lines, clean_answers, derive, is_entry_record, now
+from reflect.entry import Entry, clean_answers, derive, is_entry_record, now
 from reflect.errors import ReflectError
 from reflect.files import (
     FILE_MODE,
     WriteError,
-    append_private,
     describe,
     ensure_private_folder,
     read_if_present,
@@ -50,16 +44,12 @@ from reflect.files import (
     write_private,
 )
 from reflect.packs import Pack
+from reflect.query import find
 
 SCHEMA_VERSION = migrations.current()
 ENTRIES = migrations.ENTRIES
 META = migrations.META
 LOCK_WAIT = 5.0
-LINES_MARK = b'{"reflect":"journal",'
-"""How a journal file in lines starts (schema 2 on); older files are one JSON document."""
-HEADER_LIMIT = 64 * 1024
-"""The most a header line may take. reflect writes one of well under a hundred bytes; a
-longer one is damage, and is not read on for ever."""
 
 
 class JournalError(ReflectError):
@@ -91,28 +81,19 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
         # journal was damaged outside it: refuse rather than start afresh over it.
         raise _damaged(f"The {what} {path} is empty, so it was damaged outside reflect. "
                        "It has not been changed.", path, what)
-    if raw.startswith(LINES_MARK):
-        data = decode_lines(raw, path, what)
-        version = migrations.schema_of(data)
-        if version < migrations.current() and migrate:
-            data = _migrated(data, version, path, what)
-        return data, version
-    import json  # a file from before the journal was kept in lines
-
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise _damaged(f"The {what} {path} is damaged: it is not valid JSON ({error}). "
-                       "It has not been changed.", path, what) from None
-    except RecursionError:
-        raise _damaged(f"The {what} {path} cannot be used: it is nested too deeply to be a "
-                       "journal. It has not been changed.", path, what) from None
-    _check_shape(path, data, what)
+    if raw.startswith(migrations.LINES_MARK):
+        data = _lines(raw, path, what)
+        in_lines = True
+    else:
+        data = _document(raw, path, what)
+        in_lines = False
     version = migrations.schema_of(data)
     if version < 0:
         _refuse(path, what, "its schema version is not a number", damaged=True)
-    _refuse_newer(version, path, what)
-    if version >= 2:  # from schema 2 on, a journal is kept in lines
+    if version > migrations.current():
+        _refuse(path, what, f"it was written by a newer reflect (schema {version}, this one "
+                            f"knows {migrations.current()}); update reflect to read it")
+    if (version == 2) != in_lines:  # schema 2, and it alone, was kept in lines
         _refuse(path, what, "its schema version does not fit its layout", damaged=True)
     if version < migrations.current():
         if not migrate:
@@ -123,10 +104,34 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
     return data, version
 
 
-def _refuse_newer(version: int, path: Path, what: str) -> None:
-    if version > migrations.current():
-        _refuse(path, what, f"it was written by a newer reflect (schema {version}, this one "
-                            f"knows {migrations.current()}); update reflect to read it")
+def _document(raw: bytes, path: Path, what: str) -> dict[str, Any]:
+    """The tables of a file in TinyDB's layout, checked for shape."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise _damaged(f"The {what} {path} is damaged: it is not valid JSON ({error}). "
+                       "It has not been changed.", path, what) from None
+    except RecursionError:
+        raise _damaged(f"The {what} {path} cannot be used: it is nested too deeply to be a "
+                       "journal. It has not been changed.", path, what) from None
+    problem = None
+    if not isinstance(data, dict):
+        problem = "it does not hold a journal"
+    elif not all(isinstance(table, dict) for table in data.values()):
+        problem = "one of its tables is not a table"
+    if problem:
+        _refuse(path, what, problem, damaged=True)
+    assert isinstance(data, dict)
+    return data
+
+
+def _lines(raw: bytes, path: Path, what: str) -> dict[str, Any]:
+    """The tables of a file in schema 2's layout, a line per entry."""
+    try:
+        return migrations.read_lines(raw)
+    except ValueError as problem:
+        _refuse(path, what, str(problem), damaged=True)
+        raise  # not reached: _refuse raises
 
 
 def _migrated(data: dict[str, Any], version: int, path: Path, what: str) -> dict[str, Any]:
@@ -136,146 +141,6 @@ def _migrated(data: dict[str, Any], version: int, path: Path, what: str) -> dict
         _refuse(path, what, f"it cannot be brought up to date from schema {version} "
                             f"({problem})")
         raise  # not reached: _refuse raises
-
-
-def encode_lines(data: Mapping[str, Any]) -> bytes:
-    """The journal data as the file keeps it: a header line, then a line per entry."""
-    meta = data.get(META) or {"1": {"schema": migrations.current()}}
-    lines = [codec.dumps({"reflect": "journal", "meta": meta}), b"\n"]
-    records = sorted(data.get(ENTRIES, {}).values(), key=lambda record: record["number"])
-    lines.extend(entry_line(record) for record in records)
-    return b"".join(lines)
-
-
-def entry_line(record: Mapping[str, Any]) -> bytes:
-    """One entry's line: the entry without its answers (id first), a tab, its answers."""
-    head = {"id": record["id"]}
-    head.update((key, value) for key, value in record.items()
-                if key not in ("id", "answers"))
-    return codec.dumps(head) + b"\t" + codec.dumps(record.get("answers") or {}) + b"\n"
-
-
-def read_header(line: bytes, path: Path, what: str = "journal") -> dict[str, Any]:
-    """The meta table from a file's first line, checked: damaged or newer files refused."""
-    try:
-        header = codec.loads(line)
-    except codec.DecodeError:
-        header = None
-    meta = header.get("meta") if isinstance(header, dict) else None
-    if (not isinstance(meta, dict) or not meta or not line.endswith(b"\n")
-            or len(line) > HEADER_LIMIT):
-        _refuse(path, what, "its first line is damaged", damaged=True)
-    version = migrations.schema_of({META: meta})
-    _refuse_newer(version, path, what)
-    if version < 2:
-        _refuse(path, what, "its schema version does not fit its layout", damaged=True)
-    assert isinstance(meta, dict)
-    return meta
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector held off while many objects are made at once.
-
-    Entries hold no cycles, yet each collection pass would walk every one made so far; on a
-    journal of 100,000 entries that is most of the time spent reading it."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()  # what was read stays: later collections need not walk it again
-        if was_on:
-            gc.enable()
-
-
-def _is_current(meta: dict[str, Any]) -> bool:
-    return migrations.schema_of({META: meta}) == migrations.current()
-
-
-_NOT_LINE_MARKS = bytes(byte for byte in range(256) if byte not in b"\t\n")
-"""Every byte but the tab and the line break: what a save's check of the lines leaves out."""
-
-_LINE_START = re.compile(
-    rb'\{"id":"([ !#-\[\]-~]{1,200})","number":(0|[1-9][0-9]{0,17}),'
-    rb'"created":"([ !#-\[\]-~]{1,100})",')
-"""The start of an entry line as reflect writes it: the id, number and date every read
-sorts or finds by, read without decoding the rest. Plain ASCII without escapes, so the
-bytes are the text; any other line is decoded whole instead."""
-
-
-def entry_spans(data: bytes, path: Path, what: str = "journal", start: int = 0,
-                stop: int | None = None) -> Iterator[tuple[int, int, int]]:
-    """Where each entry line of `data[start:stop]` (past the header) begins, has its tab
-    and ends, each checked for shape. A last line with no line break is an append a crash
-    cut short: left out."""
-    find = data.find
-    stop = len(data) if stop is None else stop
-    while start < stop:
-        end = find(b"\n", start, stop)
-        if end < 0:
-            return
-        tab = find(b"\t", start, end)
-        # One tab (JSON escapes any in the text), and answers that at least look whole:
-        # the rest is decoded only when used, so two lines run together show up here.
-        if (tab <= start or find(b"\t", tab + 1, end) >= 0 or data[tab + 1] != 0x7B
-                or data[end - 1] != 0x7D):
-            _refuse(path, what, "one of its lines is not an entry", damaged=True)
-        yield start, tab, end
-        start = end + 1
-
-
-def stored_entries(data: bytes, path: Path, start: int = 0,
-                   stop: int | None = None) -> list[Entry]:
-    """The entries in a journal's lines, in file order, each decoded only when used
-    (Entry.stored). A line that does not start the way reflect writes one is decoded and
-    checked at once."""
-    entries: list[Entry] = []
-    add = entries.append
-    stored = Entry.stored
-    lines = Lines(data)
-    line_start = _LINE_START.match
-    for begin, tab, end in entry_spans(data, path, "journal", start, stop):
-        known = line_start(data, begin, tab)
-        if known is not None:
-            add(stored(known[1].decode(), int(known[2]), known[3].decode(), lines, begin,
-                       tab, end))
-            continue
-        head = _head(data[begin:tab], path, "journal")
-        add(stored(head["id"], head["number"], head["created"], lines, begin, tab, end))
-    return entries
-
-
-def _head(raw: bytes, path: Path, what: str) -> dict[str, Any]:
-    try:
-        head = codec.loads(raw)
-    except codec.DecodeError:
-        head = None
-    if not is_entry_record(head):
-        _refuse(path, what, "one of its lines is not an entry", damaged=True)
-    assert isinstance(head, dict)
-    return head
-
-
-def decode_lines(raw: bytes, path: Path, what: str = "journal") -> dict[str, Any]:
-    """All of a journal in lines, as TinyDB's tables, every answer decoded and checked."""
-    header_end = raw.find(b"\n") + 1
-    meta = read_header(raw[:header_end], path, what)
-    entries: dict[str, Any] = {}
-    for begin, tab, end in entry_spans(raw, path, what, header_end):
-        head = _head(raw[begin:tab], path, what)
-        try:
-            head["answers"] = codec.loads(raw[tab + 1:end])
-        except codec.DecodeError:
-            head["answers"] = None
-        if not isinstance(head["answers"], dict):
-            _refuse(path, what, f"the answers of entry {head['number']} are damaged",
-                    damaged=True)
-        key = str(head["number"])
-        if key in entries:
-            _refuse(path, what, f"it holds entry {key} twice", damaged=True)
-        entries[key] = head
-    return {META: meta, ENTRIES: entries}
 
 
 def _refuse(path: Path, what: str, problem: str, damaged: bool = False) -> None:
@@ -291,17 +156,17 @@ def _damaged(message: str, path: Path, what: str) -> JournalError:
 
 
 def _encode(data: dict[str, Any], path: Path) -> bytes:
+    """The tables as TinyDB's JSONStorage writes them."""
     try:
-        return encode_lines(data)
-    except (RecursionError, TypeError) as problem:  # orjson: too deep, or not JSON
+        return json.dumps(data).encode()
+    except (RecursionError, TypeError, ValueError) as problem:
         raise JournalError(f"The journal {path} cannot be saved: {problem}. "
                            "It has not been changed.") from None
 
 
-class PrivateJSONStorage:
-    """TinyDB storage that reads the whole file and replaces it atomically, 0600. TinyDB
-    asks a storage only for read, write and close, so this one does not derive from its
-    Storage: reads that never change the journal need not import tinydb.
+class PrivateJSONStorage(Storage):
+    """TinyDB storage that reads the whole file, checked and brought up to date in memory,
+    and replaces it whole, atomically, 0600.
 
     An encrypted journal stays encrypted: each write uses the salt of the file that was
     read, and a fresh nonce."""
@@ -338,16 +203,6 @@ class PrivateJSONStorage:
         pass
 
 
-def _check_shape(path: Path, data: Any, what: str = "journal") -> None:
-    problem = None
-    if not isinstance(data, dict):
-        problem = "it does not hold a journal"
-    elif not all(isinstance(table, dict) for table in data.values()):
-        problem = "one of its tables is not a table"
-    if problem:
-        _refuse(path, what, problem, damaged=True)
-
-
 def _last_number(db: Any, records: Iterable[Mapping[str, Any]]) -> int:
     """The highest number ever given, so a deleted entry's number is never given again."""
     highest = max((int(r.get("number", 0)) for r in records), default=0)
@@ -370,6 +225,22 @@ def _note_last_number(db: Any, number: int) -> None:
         meta.update({"last_number": number}, doc_ids=[docs[0].doc_id])
 
 
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while the whole journal is read, changed
+    and written. Entries hold no cycles, yet each collection pass walks every object made
+    so far: with thousands of entries, that is most of the time a read takes. What was read
+    is then frozen, so the passes of the work that follows skip it too."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_on:
+            gc.enable()
+
+
 class Journal:
     """The entries in one journal file."""
 
@@ -383,85 +254,19 @@ class Journal:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def entries(self, as_read: Callable[[bytes], object] | None = None) -> list[Entry]:
-        """Every entry, oldest first. Each is decoded when first used, beyond its id,
-        number and date (Entry.stored): the lines are read in one go and kept as read.
-        `as_read`, if given, is handed the lines once they are read (and the journal let
-        go), before any entry is made of them."""
-        with self._reading() as stream:
-            if stream is None:
-                return []
-            data = stream.read()
-        if as_read is not None:
-            as_read(data)
-        with _no_collection():
-            entries = stored_entries(data, self.path)
+    def entries(self) -> list[Entry]:
+        """Every entry, oldest first."""
+        with self._db(write=False) as db:
+            entries = [Entry.from_record(record) for record in db.table(ENTRIES).all()]
         entries.sort(key=lambda entry: entry.number)
         return entries
-
-    @contextlib.contextmanager
-    def _reading(self) -> Iterator[IO[bytes] | None]:
-        """The journal's entry lines (past the header, which is checked), read under the
-        shared lock; None when there is no journal yet.
-
-        A plain journal is read from the file, the header only unless the caller reads on.
-        An encrypted one is decrypted first; an older one goes through TinyDB, which
-        brings it up to date (after a backup)."""
-        with self._lock(write=False):
-            try:
-                # Unbuffered: the rest of a large journal is then read in one go, not copied
-                # on from a buffer (the header's line is read a byte at a time; it is short).
-                stream = open(self.path, "rb", buffering=0)  # noqa: SIM115 - closed below
-            except FileNotFoundError:
-                stream = None
-            except OSError as error:
-                raise JournalError(f"Cannot read the journal {self.path}: "
-                                   f"{describe(error)}.") from None
-            if stream is None:
-                yield None
-                return
-            with stream:
-                if stream.read(len(LINES_MARK)) == LINES_MARK:
-                    stream.seek(0)
-                    if _is_current(read_header(stream.readline(HEADER_LIMIT), self.path)):
-                        yield stream
-                        return
-                stream.seek(0)
-                raw = stream.read()
-            if crypto.is_encrypted(raw):
-                try:
-                    raw = self.keyring.decrypt(raw, self.path, "journal")
-                except DamagedEnvelope as damage:
-                    raise _damaged(damage.message, self.path, "journal") from None
-                plain = io.BytesIO(raw)
-                if (raw.startswith(LINES_MARK)
-                        and _is_current(read_header(plain.readline(), self.path))):
-                    yield plain
-                    return
-        # An older file, or a damaged one: TinyDB's path checks it and brings it up to date.
-        with self._db(write=False) as db:
-            data = db.storage.read()
-        lines = io.BytesIO(encode_lines(data or {}))
-        lines.readline()
-        yield lines
 
     def add(self, pack: Pack, answers: Mapping[str, Any], entry_id: str,
             created: str) -> Entry:
         """Save a finished reflection and return it with its number.
 
-        Saving the same id twice keeps the first (a resumed draft that was in fact saved).
-        A plain journal gets the entry's line appended and flushed to disk; a new,
-        encrypted or older one is written whole."""
+        Saving the same id twice keeps the first (a resumed draft that was in fact saved)."""
         answers = clean_answers(answers)
-        with self._lock(write=True):
-            remove_leftovers(self.path)
-            raw = read_if_present(self.path, "the journal")
-            if raw is not None and raw.startswith(LINES_MARK):
-                header_end = raw.find(b"\n") + 1
-                meta = read_header(raw[:header_end], self.path)
-                if _is_current(meta):
-                    return self._append(raw, header_end, meta, pack, answers, entry_id,
-                                        created)
         with self._db(write=True) as db:
             table = db.table(ENTRIES)
             records = table.all()
@@ -476,49 +281,8 @@ class Journal:
             _note_last_number(db, number)
         return entry
 
-    def _append(self, raw: bytes, header_end: int, meta: dict[str, Any], pack: Pack,
-                answers: dict[str, Any], entry_id: str, created: str) -> Entry:
-        """Add the entry's line at the end of a plain journal (under the write lock).
-
-        Beyond the header (read already: `meta`, ending at `header_end`), only the last
-        whole line is read, for the highest number given since."""
-        found = raw.find(b"\n" + b'{"id":' + codec.dumps(entry_id), header_end - 1)
-        if found >= 0:
-            line_end = raw.find(b"\n", found + 1) + 1  # 0 if cut short: not saved after all
-            for entry in stored_entries(raw, self.path, found + 1, line_end):
-                return entry
-        whole = raw.rfind(b"\n") + 1  # anything after is an append a crash cut short
-        # The header's line break, then a tab and a line break for each entry: anything
-        # else is lines run together, or a line that lost its tab or has two. Told from
-        # the tabs and line breaks alone, in one pass (the tail cut short may hold a tab).
-        marks = raw.translate(None, _NOT_LINE_MARKS).rstrip(b"\t")
-        if marks != b"\n" + b"\t\n" * ((len(marks) - 1) // 2):
-            _refuse(self.path, "journal", "its lines are not one entry each", damaged=True)
-        highest = _kept_last_number(meta.values())
-        if whole > header_end:
-            last_line = raw.rfind(b"\n", 0, whole - 1) + 1
-            for begin, tab, _ in entry_spans(raw, self.path, "journal", last_line, whole):
-                highest = max(highest, _head(raw[begin:tab], self.path, "journal")["number"])
-        entry = Entry(id=entry_id, number=highest + 1, created=created, updated=now(),
-                      pack_id=pack.id, pack_version=pack.version, answers=answers,
-                      derived=derive(pack, answers))
-        line = entry_line(entry.to_record())
-        moment = backups.local_now()
-        if backups.due(self.path, moment):
-            self._back_up(raw, backups.DAILY, moment)
-        if whole < len(raw):
-            # Most likely an earlier save cut short by a crash (never reported as saved);
-            # the file as it was is kept beside it all the same, before the piece is dropped.
-            backups.keep_aside(self.path, raw, "cut-short", moment)
-            write_private(self.path, raw[:whole] + line)
-        else:
-            append_private(self.path, line)
-        return entry
-
     def get(self, ref: str) -> Entry:
         """The entry a person means by its number (`12`) or the start of its id."""
-        from reflect.query import find
-
         return find(self.entries(), ref)
 
     def update(self, entry_id: str, answers: Mapping[str, Any],
@@ -606,11 +370,8 @@ class Journal:
 
         Reading a file of an older schema takes the write lock instead, so the file is
         brought up to date (after a backup) before it is read."""
-        from tinydb import TinyDB
-        from tinydb.middlewares import CachingMiddleware
-
         upgrade = False
-        with self._lock(write):
+        with self._lock(write), _no_collection():
             if write:
                 remove_leftovers(self.path)
             db = TinyDB(self.path, self.keyring, write,
@@ -706,12 +467,12 @@ class Journal:
         return crypto.file_is_encrypted(self.path)
 
     def verify(self) -> None:
-        """Check that the journal can be saved into, before a reflection begins: its header
-        for a plain file; an encrypted one is opened (asking for the passphrase), and an
-        older one brought up to date. A damaged file is refused here, not after the
-        person has written."""
-        with self._reading():
-            pass  # a plain journal of this schema: only its header is read
+        """Check that the journal can be saved into, before a reflection begins: it is read
+        and checked (an encrypted one opened, asking for the passphrase; an older one
+        brought up to date). A damaged file is refused here, not after the person has
+        written."""
+        with self._db(write=False):
+            pass
 
     def backups(self) -> list[backups.Backup]:
         """The copies of this journal, oldest first."""

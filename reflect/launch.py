@@ -73,8 +73,7 @@ def leave_at_once(code: int) -> None:
     A read command holds every entry of the journal, many small objects, and Python
     frees them one by one on the way out: 0.05 s for 10,000 reflections, 0.08 s for
     list at 100,000. Nothing else is left to do by then: the read commands write files
-    only inside `with` blocks, which close them, and any second process (split.py) has
-    been ended and waited for."""
+    only inside `with` blocks, which close them."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -20,7 +20,7 @@ WITHIN = timedelta(days=7)
 
 
 def is_preparation(entry: Entry) -> bool:
-    return entry.is_from(PREPARE_PACK)
+    return entry.pack_id == PREPARE_PACK
 
 
 def _moment(entry: Entry) -> datetime | None:
@@ -76,5 +76,5 @@ def related(entries: Sequence[Entry], entry: Entry) -> list[tuple[str, Entry]]:
                 break
     if is_preparation(entry):
         found += [("The reflection that followed", other) for other in entries
-                  if not other.has_no_links() and other.links.get(LINK) == entry.id]
+                  if other.links.get(LINK) == entry.id]
     return found

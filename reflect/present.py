@@ -64,19 +64,6 @@ class Reader:
             index = self._indexes[pack_id] = _PackIndex(self.packs.get(pack_id))
         return index
 
-    def vocabulary(self) -> str:
-        """Every word reflect itself puts into an answer as it reads (choice labels and
-        hints, "7 out of 10", Yes and No, and None, True and False for a value edited in
-        by hand), case-folded: a searched word found here may come from them rather than
-        from what was stored."""
-        parts = ["yes", "no", "out of", "none", "true", "false"]
-        for pack in self.packs.values():
-            for step in pack.steps:
-                parts.append(str(step.max))
-                for choice in step.all_choices():
-                    parts += [choice.label, choice.hint or ""]
-        return "\n".join(parts).casefold()
-
     def pack_of(self, entry: Entry) -> Pack | None:
         return self.packs.get(entry.pack_id)
 

@@ -11,14 +11,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from operator import attrgetter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from reflect.entry import Entry, answers_may_hold
+from reflect.entry import Entry
 from reflect.errors import ReflectError
 from reflect.safe_text import ASCII_CONTROLS, printable
-
-if TYPE_CHECKING:
-    from reflect.split import Beside
 
 DATE_HELP = ("a date like 2026-11-02 or 2026-11, or a relative one: today, yesterday, "
              "7d, 2w, 3m, 1y, '3 days ago', 'this week', 'last week', 'this month', "
@@ -284,96 +281,6 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
         parts.append(part)
         places += [place] * len(part)
     return "".join(parts), places
-
-
-def needle_runs(needle: str, vocabulary: str) -> list[str]:
-    """The runs of letters and digits of the needle, case-folded, that an entry's stored
-    answers must hold for it to hold the needle (worth_reading): all but those reflect
-    itself could put into an answer as it reads it (`vocabulary`: choice labels, "out
-    of", None...).
-
-    Only runs are looked for, as the rest can come from reflect too: the '; ' between
-    choices, the brackets around a hint, how Python writes a value edited in by hand
-    (['a'], 1e+20). A run never spans those, so one found in the words as read is stored,
-    or is reflect's."""
-    return [run for run in re.findall(r"\w+", needle.casefold()) if run not in vocabulary]
-
-
-def worth_reading(entries: Sequence[Entry], runs: list[str],
-                  told: tuple[bytes, set[int]] | None = None) -> list[Entry]:
-    """The entries whose stored answers may hold every one of the runs (needle_runs),
-    told before they are decoded (Entry.answers_may_hold). `told`: the journal's lines as
-    read, and the ends of those whose answers may hold them, found beforehand
-    (StoredScan)."""
-    if not runs:
-        return list(entries)
-    if told is None:
-        return [entry for entry in entries if entry.answers_may_hold(runs)]
-    data, ends = told
-    return answers_may_hold(entries, runs, data, ends)
-
-
-SCAN_BESIDE_FROM = 2 << 20
-"""The fewest bytes of entry lines a search looks through with a second process
-(StoredScan): below, forking costs about what it saves."""
-
-
-class StoredScan:
-    """Which of a journal's stored answers may hold the runs of a search (needle_runs),
-    told by a second process from the lines as soon as they are read (split.beside),
-    while this one makes entries of them: in a large journal, each takes about as long.
-
-    Only a help: if no second process can be had, or it fails, told() is None and the
-    entries are looked through one by one (Entry.answers_may_hold), which tells the same.
-    Close it, so that the helper ends however the search does."""
-
-    def __init__(self, runs: list[str]) -> None:
-        self.runs = runs
-        self._data = b""
-        self._helper: Beside | None = None
-
-    def start(self, data: bytes) -> None:
-        """Given the entry lines as read (Journal.entries), before entries are made."""
-        if self.runs and len(data) >= SCAN_BESIDE_FROM:
-            from reflect import split
-
-            self._data = data
-            self._helper = split.beside(functools.partial(_holding_ends, data, self.runs))
-
-    def told(self) -> tuple[bytes, set[int]] | None:
-        """The lines, and the ends of those whose answers may hold the runs; None if the
-        helper was not started, or failed."""
-        helper, self._helper = self._helper, None
-        if helper is None:
-            return None
-        ends = helper.result()
-        if not isinstance(ends, list):
-            return None
-        return self._data, set(ends)
-
-    def close(self) -> None:
-        if self._helper is not None:
-            self._helper.close()
-            self._helper = None
-
-
-def _holding_ends(data: bytes, runs: list[str]) -> list[int]:
-    """In the helper: the ends of the entry lines of `data` whose answers may hold every
-    run (Lines.holding)."""
-    from reflect.entry import Lines
-
-    spans: list[tuple[int, int]] = []
-    add = spans.append
-    find = data.find
-    start = 0
-    end = find(b"\n")
-    # A line's answers follow its tab. Unlike entry_spans, nothing is checked here: the
-    # other process checks every line as it makes entries, and refuses a damaged one.
-    while end >= 0:
-        add((find(b"\t", start, end) + 1, end))
-        start = end + 1
-        end = find(b"\n", start)
-    return Lines(data).holding(spans, runs)
 
 
 def _may_hold(text: str, pieces: tuple[bytes, ...]) -> bool:

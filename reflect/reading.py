@@ -44,14 +44,6 @@ def _selected(entries: list[Entry], reader: Reader, filters: Filters | None) -> 
     return entries if filters is None else filters.labelled(reader.label).select(entries)
 
 
-def _decoding(entries: int) -> None:
-    """Tell the JSON codec how much is about to be decoded: each entry's head and answers,
-    at most."""
-    from reflect import codec
-
-    codec.expect(2 * entries)
-
-
 def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
     """The entries the filters (if any) let through, newest first."""
     from reflect.query import newest_first
@@ -125,17 +117,11 @@ def show(journal_file: Path, ref: str, as_json: bool) -> None:
 def search(journal_file: Path, words: Sequence[str], as_json: bool,
            filters: Filters | None = None) -> None:
     """`reflect search WORDS`: every answer holding the words, newest first."""
-    from reflect.launch import open_journal
-    from reflect.query import StoredScan, needle_runs, worth_reading
     from reflect.query import search as find_words
 
     needle = " ".join(words)
-    reader = _reader()  # first, so the lines can be looked through as soon as they are read
-    with contextlib.closing(StoredScan(needle_runs(needle, reader.vocabulary()))) as scan:
-        entries = open_journal(journal_file).entries(scan.start)
-        chosen = worth_reading(_chosen(entries, reader, filters), scan.runs, scan.told())
-    _decoding(len(chosen))
-    hits = find_words(chosen, needle, reader.answer_texts)
+    entries, reader = read(journal_file)
+    hits = find_words(_chosen(entries, reader, filters), needle, reader.answer_texts)
     if as_json:
         print_json([{
             "id": hit.entry.id, "number": hit.entry.number, "created": hit.entry.created,
@@ -167,7 +153,6 @@ def export(journal_file: Path, fmt: str, output: Path | None, force: bool,
     from reflect.export import render as export_render
 
     entries, reader = read(journal_file)
-    _decoding(len(entries))
     chosen = sorted(_selected(entries, reader, filters), key=lambda e: (e.created, e.number))
     if not chosen:
         from reflect import render
@@ -179,7 +164,7 @@ def export(journal_file: Path, fmt: str, output: Path | None, force: bool,
         return
     if output is not None:
         _check_output(output, journal_file, force)
-    # closing: however the export ends, a process sharing the work (split.py) ends with it
+    # closing: however the export ends, its writer ends with it
     with contextlib.closing(export_render(fmt, chosen, reader, now())) as pieces:
         if output is None:
             _export_to_stdout(pieces)
@@ -238,7 +223,6 @@ def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> 
     from reflect.prepare import is_preparation
 
     entries, reader = read(journal_file)
-    _decoding(len(entries))
     chosen = [e for e in _selected(entries, reader, filters) if not is_preparation(e)]
     found = compute(chosen, reader)
     if as_json:

@@ -394,9 +394,7 @@ def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    # Drawn from here as the work goes rather than by a thread of rich's own: the work
-    # may share itself with a second process (split.py), which is only safe while this
-    # process has a single thread.
+    # Drawn from here as the work goes, rather than by a thread of rich's own.
     with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err,
                   transient=True, auto_refresh=False) as bar:
         task = bar.add_task(label, total=total)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -132,18 +133,15 @@ HOSTILE_TEXT = "[bold red]loud[/] \x1b[2J\x1b]0;pwned\x07 \u202egnp.exe"
 
 def journal_data(source: Path | bytes) -> dict[str, Any]:
     """A plain journal's tables ({"meta": ..., "entries": {"1": {...}}}), from its file
-    or its bytes, decoded the way reflect reads it."""
-    from reflect.journal import decode_lines
-
+    or its bytes, read as stock JSON."""
     raw = source if isinstance(source, bytes) else source.read_bytes()
-    return decode_lines(raw, Path("journal"))
+    data: dict[str, Any] = json.loads(raw)
+    return data
 
 
 def write_journal_data(path: Path, data: dict[str, Any]) -> None:
     """Write tables like journal_data's back as a plain journal, as if changed by hand."""
-    from reflect.journal import encode_lines
-
-    path.write_bytes(encode_lines(data))
+    path.write_text(json.dumps(data), encoding="utf-8")
 
 
 def days_ago(days: int, hour: int = 21) -> str:

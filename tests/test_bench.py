@@ -47,7 +47,7 @@ def test_the_bench_prints_a_table_of_every_figure(ran):
     assert re.search(rf"python -c pass: {SECONDS} s", done.stdout)
     for label in ("--version", "--help", "first question, new", "first question",
                   "save one entry", "floor: questionary", "floor: read journal",
-                  "floor: scan all", "floor: decode all"):
+                  "floor: scan all"):
         assert re.search(rf"^{re.escape(label)} +(-|20) +{SECONDS} +\d+ +\d+\.\d\d ",
                          rows[label]), rows[label]
     for label in ("list (last 20)", "show N", "search lighthouse", "export md",
@@ -69,7 +69,7 @@ def test_the_bench_writes_its_results_as_json(ran):
     assert all(row["python"]["status"] == "ok" for row in result["figures"])
     for key in (("version", None), ("help", None), ("first_question_new", None),
                 ("first_question", 20), ("save", 20), ("floor_prompt", None),
-                ("floor_read", 20), ("floor_scan", 20), ("floor_decode", 20)):
+                ("floor_read", 20), ("floor_scan", 20)):
         mine = figures[key]["reflect"]
         assert mine["status"] == "ok"
         assert mine["median"] > 0

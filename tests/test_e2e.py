@@ -282,7 +282,7 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
 
     data = journal_data(journal)
     assert set(data) == {"entries", "meta"}
-    assert data["meta"] == {"1": {"schema": 2, "last_number": 1}}
+    assert data["meta"] == {"1": {"schema": 3, "last_number": 1}}
     assert list(data["entries"]) == ["1"]
     entry = data["entries"]["1"]
     assert set(entry) == {"id", "number", "created", "updated", "pack", "answers", "derived"}
@@ -759,7 +759,7 @@ def test_a_long_export_to_a_file_shows_progress_and_says_it_is_not_encrypted(
     terminal.expect(words("it is not encrypted: anyone who gets a copy of it can read it."))
     assert terminal.end() == 0
     assert mode(target) == 0o600
-    # in date order, each once (past 2,000 entries, a second process writes half of them)
+    # in date order, each once
     headings = re.findall(r"\n## #(\d+) · Moment (\d+)\n", target.read_text())
     assert len(headings) == 3000
     assert [int(number) for number, _ in headings] == sorted(

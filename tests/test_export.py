@@ -275,7 +275,7 @@ def test_a_journal_edited_by_hand_exports_without_control_characters(filled, tmp
     exported as they are."""
     raw = journal_file.read_bytes()
     hostile = '\\u001b[2Jred \u0085 \u202eflipped \x7f end'.encode()
-    edited = raw.replace(b'"what_happened":"', b'"what_happened":"' + hostile, 1)
+    edited = raw.replace(b'"what_happened": "', b'"what_happened": "' + hostile, 1)
     assert edited != raw
     journal_file.write_bytes(edited)
     data = json.loads(export_json(tmp_path).read_text(encoding="utf-8"))
@@ -442,8 +442,7 @@ ODD_JSON_VALUES = [
                                    {"a": [1, 2.5, None, True, {"b": [], "c": {}}, -0.0],
                                     "d": "none-fit", "e": 4.99, "f": [[["x"]]]}])
 def test_json_text_is_what_json_dumps_writes(value):
-    """--json prints what json.dumps(ensure_ascii=True, indent=2) would, to the character,
-    whichever way it is written: orjson's way is taken only when it writes the same."""
+    """--json prints what json.dumps(ensure_ascii=True, indent=2) would, to the character."""
     from reflect.export import json_text
 
     assert json_text(value) == json.dumps(value, ensure_ascii=True, indent=2)

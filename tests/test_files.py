@@ -1,6 +1,6 @@
 """A full disk, a read-only folder and a permission refused: each is one clear line naming
-the file, and the journal stays byte for byte as it was. Both ways of writing the journal
-are tried: a new entry appended to its end, and a change (an edit) that replaces it whole.
+the file, and the journal stays byte for byte as it was. Both kinds of change are tried, a
+new entry and an edit; each replaces the whole file.
 
 The real chmod cases are skipped as root (root passes every permission check); the
 simulated ones, which make the system calls fail with the same error numbers, always run.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import errno
+import io
 import os
 import tempfile
 import uuid
@@ -69,12 +70,12 @@ def refused(journal: Journal, packs, words: str, save=add) -> str:
     return message
 
 
-@pytest.mark.parametrize(("call", "save"), [("write", add), ("fsync", add),
+@pytest.mark.parametrize(("call", "save"), [("fsync", add), ("replace", add),
                                             ("fsync", edit), ("replace", edit)])
 def test_a_full_disk_leaves_the_journal_as_it_was(journal, shipped_packs, monkeypatch, call,
                                                   save):
-    """ENOSPC while an entry is appended and flushed, or while a whole new file is flushed
-    or renamed: one clear line, the old file intact (an append that got in is taken back)."""
+    """ENOSPC while the new file is flushed or renamed into place: one clear line, the old
+    file intact."""
     monkeypatch.setattr(os, call, failing(errno.ENOSPC))
     message = refused(journal, shipped_packs, "No space left on device", save)
     assert "the disk is full" in message
@@ -123,12 +124,13 @@ def test_permission_refused_simulated(journal, shipped_packs, monkeypatch):
     real_open = builtins.open
 
     def refuse_journal(path, *args, **kwargs):
-        if Path(path) == journal.path:
+        if isinstance(path, (str, os.PathLike)) and Path(path) == journal.path:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
         return real_open(path, *args, **kwargs)
 
     before = journal.path.read_bytes()
     monkeypatch.setattr(builtins, "open", refuse_journal)
+    monkeypatch.setattr(io, "open", refuse_journal)
     with pytest.raises(ReflectError, match="Cannot read the journal") as caught:
         journal.entries()
     assert str(journal.path) in caught.value.message

@@ -320,36 +320,18 @@ def test_other_read_command_lines_are_left_to_typer(args):
     assert launch._read_options(args) is None
 
 
-def test_list_show_and_search_load_neither_typer_nor_rich_nor_tinydb_when_piped(filled):
+def test_list_show_and_search_load_neither_typer_nor_rich_when_piped(filled):
     """The plain read commands answer without typer; a piped list needs no rich either,
-    a plain journal is read without what decrypting one needs, and a read that changes
-    nothing needs no TinyDB."""
+    and a plain journal is read without what decrypting one needs."""
     # Nor what only encryption needs, for a plain journal.
     for args, quick_without in ((["list"], {"typer", "rich", "pydantic", "hashlib",
-                                            "base64", "cryptography", "tinydb"}),
-                                (["show", "2"], {"typer", "rich", "pydantic", "tinydb"}),
-                                (["search", "partner"], {"typer", "rich", "pydantic", "tinydb"})):
+                                            "base64", "cryptography"}),
+                                (["show", "2"], {"typer", "rich", "pydantic"}),
+                                (["search", "partner"], {"typer", "rich", "pydantic"})):
         done = reflect(*args)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip()
         assert not imported(done.stderr) & quick_without, args
-
-
-@pytest.mark.parametrize("args", [["list"], ["show", "2"], ["search", "partner"],
-                                  ["export", "--format", "md"], ["stats"]], ids=" ".join)
-def test_the_read_commands_define_no_dataclass_of_reflect(filled, args):
-    """Every class reflect defines on the way to reading is plain (or a NamedTuple): each
-    dataclass costs a millisecond or more to define, at every start."""
-    script = ("import sys\nfrom reflect import launch\nlaunch.run(sys.argv[1:])\n"
-              "print(sorted(f'{m.__name__}.{n}' for m in list(sys.modules.values())"
-              " if m.__name__.startswith('reflect') for n, k in vars(m).items()"
-              " if isinstance(k, type) and '__dataclass_fields__' in vars(k)),"
-              " file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
-                          text=True, timeout=30)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip()
-    assert done.stderr.strip() == "[]"
 
 
 def test_a_reader_that_stops_early_ends_the_list_quietly(filled):
@@ -378,7 +360,7 @@ def test_a_piped_export_loads_neither_typer_nor_rich(filled):
         assert done.stdout.strip()
         if fmt == "json":  # all of it written out before the process ends at once
             assert json.loads(done.stdout)["count"] == len(filled.entries())
-        assert not imported(done.stderr) & {"typer", "pydantic", "rich", "tinydb"}, fmt
+        assert not imported(done.stderr) & {"typer", "pydantic", "rich"}, fmt
         assert "reflect.insights" not in done.stderr, fmt
     done = reflect("export", "--format", "html")
     assert done.returncode == 0, done.stderr
@@ -408,17 +390,17 @@ def test_stats_load_no_typer_and_piped_no_rich(filled):
     done = reflect("stats", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["count"] == len(filled.entries())
-    assert not imported(done.stderr) & {"typer", "pydantic", "rich", "tinydb"}
+    assert not imported(done.stderr) & {"typer", "pydantic", "rich"}
     done = reflect("stats", columns=80)
     assert done.returncode == 0, done.stderr
     assert "How often you reflected" in done.stdout
-    assert not imported(done.stderr) & {"typer", "pydantic", "rich", "tinydb"}
+    assert not imported(done.stderr) & {"typer", "pydantic", "rich"}
     done = reflect("stats", columns=80,
                    more={"FORCE_COLOR": "1", "TERM": "xterm-256color", "LINES": "5000"})
     assert done.returncode == 0, done.stderr
     assert "How often you reflected" in done.stdout
     assert "\x1b[" in done.stdout
-    assert not imported(done.stderr) & {"typer", "pydantic", "tinydb"}
+    assert not imported(done.stderr) & {"typer", "pydantic"}
     # Every cell fits its line here, so no rich Table (nor the fractions it loads).
     modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines()}
     assert "reflect.render" in modules

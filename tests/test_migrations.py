@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from tinydb import TinyDB
 
 from reflect import backups, migrations
 from reflect.entry import now
@@ -56,14 +57,19 @@ def fixture(version: int) -> Path:
 
 
 def as_written(path: Path) -> list[tuple]:
-    """The entries of a schema-1 file exactly as the file holds them."""
-    entries = json.loads(path.read_bytes())["entries"].values()
+    """The entries of a schema-1 or schema-2 file exactly as the file holds them."""
+    raw = path.read_bytes()
+    if raw.startswith(migrations.LINES_MARK):
+        entries = migrations.read_lines(raw)["entries"].values()
+    else:
+        entries = json.loads(raw)["entries"].values()
     return [(e["number"], e["id"], e["created"], e["updated"], e["pack"]["id"], e["answers"],
              e["derived"]) for e in entries]
 
 
-# Schema 1 -> 2 changes the layout, not the data: what the file held is read back as is.
+# Schema 1 -> 2 -> 3 change the layout, not the data: what the file held is read back as is.
 EXPECTED[1] = as_written(fixture(1))
+EXPECTED[2] = as_written(fixture(2))
 OLDER = sorted(EXPECTED)
 
 
@@ -107,7 +113,6 @@ def test_an_older_file_opens_migrates_and_reads_back_equal(reflect_home, version
     path = placed(reflect_home, version)
     original = path.read_bytes()
     assert read_back(path) == EXPECTED[version]
-    assert path.read_bytes().startswith(b'{"reflect":"journal",')
     data = journal_data(path)
     assert migrations.schema_of(data) == migrations.current()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -121,6 +126,26 @@ def test_an_older_file_opens_migrates_and_reads_back_equal(reflect_home, version
     assert read_back(path) == EXPECTED[version]
     assert path.read_bytes() == after
     assert len(backups.listing(path)) == 1
+
+
+@pytest.mark.parametrize("version", OLDER)
+def test_an_older_file_once_migrated_is_read_by_stock_tinydb(reflect_home, version):
+    """After reflect brings an older file up to date (a backup first), stock TinyDB with
+    its own JSONStorage reads the same entries from it."""
+    path = placed(reflect_home, version)
+    original = path.read_bytes()
+    Journal(path).verify()
+    [copy] = backups.listing(path)
+    assert copy.path.read_bytes() == original
+    db = TinyDB(path, access_mode="r")
+    try:
+        stock = sorted(db.table("entries").all(), key=lambda doc: doc["number"])
+        meta = db.table("meta").all()
+    finally:
+        db.close()
+    assert [(e["number"], e["id"], e["created"], e["updated"], e["pack"]["id"], e["answers"],
+             e["derived"]) for e in stock] == EXPECTED[version]
+    assert [doc["schema"] for doc in meta] == [migrations.current()]
 
 
 @pytest.mark.parametrize("version", OLDER)
@@ -193,44 +218,36 @@ def test_a_migration_that_gives_up_leaves_the_file_alone(reflect_home, monkeypat
 
 
 def test_a_later_schema_is_one_more_step(reflect_home, monkeypatch):
-    """Appending a step for schema 3 is all it takes: old files run every step, in order."""
+    """Appending a step for schema 4 is all it takes: old files run every step, in order."""
     ran: list[str] = []
 
-    def to_3(data):
-        ran.append("to_3")
+    def to_4(data):
+        ran.append("to_4")
         for doc in data["entries"].values():
             doc["mood_words"] = []
         return data
 
-    real_to_1, real_to_2 = migrations.MIGRATIONS
+    def logged(name, step):
+        def run(data):
+            ran.append(name)
+            return step(data)
+        return run
 
-    def to_1(data):
-        ran.append("to_1")
-        return real_to_1(data)
-
-    def to_2(data):
-        ran.append("to_2")
-        return real_to_2(data)
-
-    monkeypatch.setattr(migrations, "MIGRATIONS", [to_1, to_2, to_3])
-    v0 = placed(reflect_home / "a", 0)
-    v1 = placed(reflect_home / "b", 1)
-    v2 = placed(reflect_home / "c", 2)
-    Journal(v0).entries()
-    assert ran == ["to_1", "to_2", "to_3"]
-    ran.clear()
-    Journal(v1).entries()
-    assert ran == ["to_2", "to_3"]
-    ran.clear()
-    assert len(Journal(v2).entries()) == 2
-    assert ran == ["to_3"]
-    for path in (v0, v1, v2):
+    real = migrations.MIGRATIONS
+    monkeypatch.setattr(migrations, "MIGRATIONS", [
+        *(logged(f"to_{n + 1}", step) for n, step in enumerate(real)), to_4])
+    placed_files = [placed(reflect_home / str(version), version) for version in range(4)]
+    for version, path in enumerate(placed_files):
+        assert len(Journal(path).entries()) == len(EXPECTED.get(version, [1, 2]))
+        assert ran == [f"to_{n}" for n in range(version + 1, 5)]
+        ran.clear()
+    for path in placed_files:
         data = journal_data(path)
-        assert migrations.schema_of(data) == 3
+        assert migrations.schema_of(data) == 4
         assert all(doc["mood_words"] == [] for doc in data["entries"].values())
         [copy] = backups.listing(path)
-        assert copy.reason == "before-schema-3"
-        assert copy.what == "before updating the file to schema 3"
+        assert copy.reason == "before-schema-4"
+        assert copy.what == "before updating the file to schema 4"
 
 
 def test_a_newer_schema_is_refused_unchanged(reflect_home):

@@ -224,36 +224,3 @@ def test_choices_that_are_equal_but_read_differently_are_each_read_as_written(sh
         for _ in range(2):  # the second time, what was kept the first time is used
             hits = search(entries, needle, reader.answer_texts)
             assert [hit.entry.number for hit in hits] == numbers_found
-
-
-def test_stored_answers_are_told_apart_for_many_at_once_as_one_by_one():
-    """Lines.holding, which a search's second process uses, tells of each entry's stored
-    answers what Lines.may_hold (Entry.answers_may_hold) tells: over random lines of
-    plain words, capitals, escapes, control characters and letters beyond ASCII that
-    fold to plain ones (ß, ﬁ, the Kelvin sign), with the words in the heads too."""
-    import random
-
-    from reflect.entry import Lines
-
-    pieces = ["light", "house", "LightHouse", "lighthouse", "HOUSE", "Strasse", "Stra\u00dfe",
-              "\u212aelvin", "\ufb01ne", "fine", "kelvin", "\\u00df", "\\\\u00df", "\\n",
-              "\\\\", "\\\"", "\x7f", "\\b", "\\f", "\\r", "\\t", "\u202e", "\xc2\x85",
-              "caf\u00e9", "CAF\u00c9", " ", "  ", ";", "out of", "10", "\U0001f642"]
-    words = [["lighthouse"], ["house", "light"], ["strasse"], ["kelvin"], ["fine"],
-             ["café"], ["ß"], ["10"], ["u00df"], ["n"], ["out", "of"], ["nowhere"]]
-    for seed in range(40):
-        chance = random.Random(seed)
-        lines = []
-        for _ in range(chance.randint(1, 40)):
-            head = '{"id":"' + "".join(chance.choices(pieces, k=chance.randint(0, 4))) + '"}'
-            answers = '{"a":"' + "".join(chance.choices(pieces, k=chance.randint(0, 12)))
-            lines.append(f"{head}\t{answers}\"}}\n".encode())
-        data = b"".join(lines)
-        spans, start = [], 0
-        for line in lines:
-            spans.append((start + line.index(b"\t") + 1, start + len(line) - 1))
-            start += len(line)
-        for wanted in words:
-            one_by_one = [end for begin, end in spans
-                          if Lines(data).may_hold(begin, end, wanted)]
-            assert Lines(data).holding(spans, wanted) == one_by_one, (seed, wanted)

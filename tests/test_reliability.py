@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from reflect import __version__, cli, paths
+from reflect import __version__, backups, cli, migrations, paths
 from reflect.crypto import Keyring
 from reflect.drafts import DraftStore
 from reflect.errors import ReflectError
@@ -55,7 +55,7 @@ from pathlib import Path
 
 from reflect.drafts import Draft, DraftStore
 from reflect.entry import new_id, now
-from reflect.journal import Journal, decode_lines
+from reflect.journal import Journal
 from reflect.packs import Pack, discover
 
 SENTENCES = [
@@ -155,9 +155,8 @@ def read(args):
         last = len(entries)
         for _ in range(5):
             if args.path.exists():
-                # Without the lock too: the file on disk is never older, and a line
-                # being appended is left out until it is whole.
-                data = decode_lines(args.path.read_bytes(), args.path)
+                # Without the lock too: the file on disk is always whole, never older.
+                data = json.loads(args.path.read_bytes())
                 if len(data.get("entries", {})) < last:
                     fail("the file on disk has fewer entries than were just read")
                 raw_reads += 1
@@ -269,32 +268,13 @@ def check_journal(path: Path, reported: set[str], kills: int, encrypted: bool = 
     return len(entries)
 
 
-def cut_short_copies(folder: Path, journal: Path) -> list[Path]:
-    return sorted(folder.glob(f"{journal.stem}.cut-short-*.json"))
-
-
-def check_cut_short(copy: Path) -> None:
-    """A kill inside an append's write can leave part of a line (Linux stops a write to a
-    file between pages on SIGKILL). The next save keeps the file as it was, private: whole
-    lines, then a piece with no line break, which is never a reported entry."""
-    assert mode(copy) == 0o600, "a journal kept aside is not private"
-    raw = copy.read_bytes()
-    whole = raw.rfind(b"\n") + 1
-    assert 0 < whole < len(raw), "kept aside, but nothing in it was cut short"
-    assert set(journal_data(raw[:whole])) == {"entries", "meta"}
-
-
 def check_folder(folder: Path, journal: Path) -> list[Path]:
-    """Only the journal, its lock, its backups, the journal as it was when a killed append
-    left part of a line, and temp files of killed writers; temps never the journal; every
-    backup whole and private."""
+    """Only the journal, its lock, its backups, and temp files of killed writers; temps
+    never the journal; every backup whole and private."""
     leftovers = temp_files(folder, journal.name)
-    aside = cut_short_copies(folder, journal)
-    for copy in aside:
-        check_cut_short(copy)
     names = {p.name for p in folder.iterdir()}
-    assert names - {p.name for p in leftovers + aside} <= {journal.name,
-                                                           journal.name + ".lock", "backups"}
+    assert names - {p.name for p in leftovers} <= {journal.name, journal.name + ".lock",
+                                                   "backups"}
     assert {journal.name, journal.name + ".lock"} <= names
     check_backups(folder / "backups", journal)
     assert journal.is_file()
@@ -308,7 +288,8 @@ def check_folder(folder: Path, journal: Path) -> list[Path]:
 
 
 def check_backups(folder: Path, journal: Path) -> None:
-    """Each backup is a whole journal (or encrypted envelope) and 0600, in a 0700 folder."""
+    """Each backup is a whole journal (of any layout, or an encrypted envelope) and 0600,
+    in a 0700 folder."""
     if not folder.exists():
         return
     assert mode(folder) == 0o700
@@ -318,7 +299,9 @@ def check_backups(folder: Path, journal: Path) -> None:
             continue
         assert copy.name.startswith(journal.stem + ".")
         raw = copy.read_bytes()
-        if not raw.startswith(b"reflect-encrypted "):
+        if raw.startswith(migrations.LINES_MARK):  # taken before schema 3 was written
+            assert set(migrations.read_lines(raw)) == {"entries", "meta"}
+        elif not raw.startswith(b"reflect-encrypted "):
             assert set(journal_data(raw)) == {"entries", "meta"}
 
 
@@ -363,9 +346,7 @@ def test_kill_9_while_saving_never_loses_a_reported_entry(helper, reflect_home, 
     leftovers = check_folder(reflect_home, journal)
     say(f"kill -9 ({kind}): {len(reported)} saves reported, {kills} kills, {count} entries "
         f"in the journal ({count - len(reported)} saved but not reported), 0 lost, "
-        f"{len(leftovers)} leftover temp files, "
-        f"{len(cut_short_copies(reflect_home, journal))} lines cut short by a kill, "
-        f"{time.monotonic() - started:.1f} s")
+        f"{len(leftovers)} leftover temp files, {time.monotonic() - started:.1f} s")
 
 
 def test_four_writers_at_once_each_get_their_own_number(helper, reflect_home, tmp_path):
@@ -478,10 +459,18 @@ HOSTILE_SHAPES = [
     b' "derived": "title"}}}',
     b'{"meta": [], "entries": {}}', b'{"meta": {"1": {"schema": 1.0}}, "entries": {}}',
     b'{"meta": {"1": {"schema": "1"}}, "entries": {}}',
-    b'{"meta": {"1": {"schema": 2}}, "entries": {}}',  # schema 2 is kept in lines
-    b'{"meta": {"1": {"schema": 3}}, "entries": {}}',
+    b'{"meta": {"1": {"schema": 2}}, "entries": {}}',  # schema 2 was kept in lines
+    b'{"meta": {"1": {"schema": 4}}, "entries": {}}',
+    b'{"meta": {"1": {"schema": 3}}, "entries": []}',
+    b'{"meta": {"1": {"schema": 3}}, "entries": {"1": {"id": "x"}}}',
+    b'{"meta": {"1": {"schema": 3}}, "entries": {"1": {"id": "x", "number": 1, '
+    b'"created": "c", "updated": "u", "answers": "none"}}}',
+    b'{"meta": {"1": {"schema": 3}}, "entries": {}}{"meta": {}}',
+    b'{"meta": {"1": {"schema": 3}}, "entries": {}}\n{"id": "x"}\t{}\n',
     b'{"reflect":"journal","meta":{"1":{"schema":3}}}\n',
+    b'{"reflect":"journal","meta":{"1":{"schema":4}}}\n',
     b'{"reflect":"journal","meta":{"1":{"schema":1}}}\n',
+    b'{"reflect":"journal","meta":{"1":{"schema":2}}}',
     b'{"reflect":"journal","meta":{}}\n',
     b'{"reflect":"journal","meta":{"1":{"schema":2}}}\n{"id":"x"}\t{}\n',
     b'{"reflect":"journal","meta":{"1":{"schema":2}}}\n\n',
@@ -522,8 +511,6 @@ def test_damaged_and_hostile_journals_are_refused_unchanged(reflect_home, shippe
                            "intensity": n, "need": ["closeness"], "reframe": "one-moment"},
                     f"id-{n}", "2026-03-01T21:30:00+01:00")
     plain = source.read_bytes()
-    first_line = plain.index(b"\n") + 1
-    second_line = plain.index(b"\n", first_line) + 1
     journal.encrypt(PASSPHRASE)
     sealed = source.read_bytes()
     header_end = sealed.index(b"\n", sealed.index(b"\n") + 1) + 1
@@ -533,11 +520,7 @@ def test_damaged_and_hostile_journals_are_refused_unchanged(reflect_home, shippe
                        *range(max(len(raw) - 32, 0), len(raw))})
 
     cases = (
-        # Cut inside the first line (a cut inside the last line is an append a crash cut
-        # short: test_a_line_cut_short_is_left_out_then_dropped_with_the_file_kept_aside).
-        [("plain cut", plain[:length]) for length in range(first_line)]
-        + [("plain lines run together", plain[:first_line]
-            + plain[first_line:second_line - 1] + plain[second_line:])]
+        [("plain cut", plain[:length]) for length in range(len(plain))]
         + [("shape", shape) for shape in HOSTILE_SHAPES]
         + [("encrypted cut", sealed[:length]) for length in positions(sealed, header_end)]
         + [("encrypted byte", sealed[:i] + bytes([sealed[i] ^ 0x01]) + sealed[i + 1:])
@@ -575,25 +558,6 @@ def test_damaged_and_hostile_journals_are_refused_unchanged(reflect_home, shippe
         f"{time.monotonic() - started:.1f} s")
 
 
-def test_a_first_line_far_longer_than_reflect_writes_is_refused(reflect_home,
-                                                                 shipped_packs):
-    """A header of reflect's is under a hundred bytes. One padded past 64 KiB is damage:
-    reading and saving both refuse it, and the file stays as it was."""
-    path = reflect_home / "journal.json"
-    journal = Journal(path)
-    journal.add(shipped_packs["hearing-no-quick"], {"what_happened": "Kept."}, "id-0",
-                "2026-03-01T21:30:00+01:00")
-    header, rest = path.read_bytes().split(b"\n", 1)
-    padded = header[:-1] + b',"pad":"' + b"x" * (64 * 1024) + b'"}\n' + rest
-    path.write_bytes(padded)
-    with pytest.raises(ReflectError, match="first line is damaged"):
-        Journal(path).entries()
-    with pytest.raises(ReflectError, match="first line is damaged"):
-        Journal(path).add(shipped_packs["hearing-no-quick"], {"what_happened": "New."},
-                          "id-1", "2026-03-02T21:30:00+01:00")
-    assert path.read_bytes() == padded
-
-
 def saved_entries(path: Path, pack: Pack, count: int) -> bytes:
     """A plain journal of `count` short entries (ids id-0, id-1...), saved one by one; its
     bytes."""
@@ -604,70 +568,100 @@ def saved_entries(path: Path, pack: Pack, count: int) -> bytes:
     return path.read_bytes()
 
 
-def test_a_damaged_line_inside_a_plain_journal_is_refused_when_read(reflect_home,
-                                                                     shipped_packs):
-    """A byte changed in a line before the last: reading refuses, naming the damage, and
-    the file stays as it was. (A save appends after checking the first and last lines and
-    that each line holds one entry, so it finds this only at the next read.)"""
-    path = reflect_home / "journal.json"
-    plain = saved_entries(path, shipped_packs["hearing-no-quick"], 3)
-    first_line = plain.index(b"\n") + 1
-    second_line = plain.index(b"\n", first_line) + 1
-    for i in (first_line, first_line + 1, plain.index(b"\t", first_line),
-              plain.index(b"\t", first_line) + 1, second_line - 2):
-        damaged = plain[:i] + b"#" + plain[i + 1:]
-        path.write_bytes(damaged)
-        with pytest.raises(ReflectError, match=r"damaged|not an entry") as caught:
-            Journal(path).entries()
-        assert str(path) in caught.value.message
-        assert path.read_bytes() == damaged
+def json_marks(raw: bytes) -> list[int]:
+    """Where the JSON's own characters are: quotes, and brackets, colons and commas outside
+    strings."""
+    marks, in_string, escaped = [], False, False
+    for i, byte in enumerate(raw):
+        if in_string and escaped:
+            escaped = False
+        elif in_string and byte == ord("\\"):
+            escaped = True
+        elif byte == ord('"'):
+            in_string = not in_string
+            marks.append(i)
+        elif not in_string and byte in b"{}[]:,":
+            marks.append(i)
+    return marks
 
 
-def test_a_line_cut_short_is_left_out_then_dropped_with_the_file_kept_aside(
-        reflect_home, shipped_packs):
-    """A crash while an entry was appended leaves its line cut short. That save was never
-    reported, so reading leaves the piece out; the next save keeps the whole file aside,
-    then writes the journal without the piece and with the new entry."""
+def test_a_damaged_byte_inside_a_plain_journal_is_refused(reflect_home, shipped_packs):
+    """A byte of the JSON's own changed, anywhere in the file: reading and saving both
+    refuse, naming the file, and it stays as it was, with no backup made from it."""
     path = reflect_home / "journal.json"
     pack = shipped_packs["hearing-no-quick"]
-    whole = saved_entries(path, pack, 2)
-    last_line = whole.rindex(b"\n", 0, len(whole) - 1) + 1
-    for cut in (last_line + 1, (last_line + len(whole)) // 2, len(whole) - 1):
+    plain = saved_entries(path, pack, 3)
+    for backup in backups.listing(path):
+        backup.path.unlink()
+    marks = json_marks(plain)
+    for i in [*marks[:40], *marks[len(marks) // 2:len(marks) // 2 + 20], *marks[-40:]]:
+        damaged = plain[:i] + b"#" + plain[i + 1:]
+        path.write_bytes(damaged)
+        for attempt in (Journal(path).entries,
+                        lambda: Journal(path).add(pack, {"what_happened": "New."}, "id-new",
+                                                  "2026-03-02T21:30:00+01:00")):
+            with pytest.raises(ReflectError, match=r"damaged|not an entry|not a table") as caught:
+                attempt()
+            assert str(path) in caught.value.message
+        assert path.read_bytes() == damaged
+        assert backups.listing(path) == []
+
+
+def schema_2_lines() -> list[bytes]:
+    """The lines of the schema-2 fixture (a header, then an entry to a line), each with
+    its line break."""
+    from conftest import REPO
+
+    return (REPO / "tests" / "fixtures" / "journal-v2.json").read_bytes().splitlines(
+        keepends=True)
+
+
+def test_a_schema_2_line_cut_short_by_a_crash_is_left_out_after_a_backup(reflect_home,
+                                                                          shipped_packs):
+    """In the line layout of schema 2, a crash while an entry was appended left its line
+    cut short; that save was never reported. Bringing the file up to date leaves the piece
+    out, after a backup that keeps the file exactly as it was."""
+    reflect_home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = reflect_home / "journal.json"
+    header, first, second = schema_2_lines()
+    whole = header + first + second
+    for cut in (len(header) + len(first) + 1, len(whole) - len(second) // 2, len(whole) - 1):
+        for backup in backups.listing(path):
+            backup.path.unlink()
         path.write_bytes(whole[:cut])
-        assert [e.id for e in Journal(path).entries()] == ["id-0"]
-        assert path.read_bytes() == whole[:cut]
-        for aside in reflect_home.glob("journal.cut-short-*.json"):
-            aside.unlink()
-        saved = Journal(path).add(pack, {"what_happened": "Again."}, "id-again", "now")
+        assert [e.number for e in Journal(path).entries()] == [1]
+        [copy] = backups.listing(path)
+        assert copy.path.read_bytes() == whole[:cut]
+        assert mode(copy.path) == 0o600
+        assert list(journal_data(path)["entries"]) == ["1"]
+        saved = Journal(path).add(shipped_packs["hearing-no-quick"], {"what_happened": "Again."},
+                                  "id-again", "2026-03-02T21:30:00+01:00")
         assert saved.number == 2
-        assert [(e.id, e.number) for e in Journal(path).entries()] == [("id-0", 1),
-                                                                       ("id-again", 2)]
-        [aside] = reflect_home.glob("journal.cut-short-*.json")
-        assert aside.read_bytes() == whole[:cut]
-        assert stat.S_IMODE(aside.stat().st_mode) == 0o600
-        # What the kill -9 test accepts in the folder after a kill inside an append.
         check_folder(reflect_home, path)
 
 
-def test_a_save_refuses_lines_that_are_not_one_entry_each(reflect_home, shipped_packs):
-    """A save checks every line for its one tab before it appends, so nothing is added to
-    a journal that reading would refuse, even when the tabs and lines still add up (one
-    line with two, another with none)."""
+def test_a_damaged_schema_2_file_is_refused_unchanged(reflect_home, shipped_packs):
+    """Lines of the schema-2 layout that are not one entry each (a tab moved, lost or
+    doubled, two lines run together): reading and saving refuse the file, naming it,
+    before any backup or change."""
+    reflect_home.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = reflect_home / "journal.json"
-    pack = shipped_packs["hearing-no-quick"]
-    whole = saved_entries(path, pack, 3)
-    header, first, second, third = whole.splitlines(keepends=True)
+    header, first, second = schema_2_lines()
     tab_moved = first.replace(b"\t", b"\t\t") + second.replace(b"\t", b" ")
-    for damaged in (header + tab_moved + third,  # counts as many tabs as lines
-                    header + first + second.replace(b"\t", b"") + third,
-                    header + first + second.replace(b"\t", b"\t\t") + third,
-                    header + first + second[:-1] + third):  # two lines run together
+    for damaged in (header + tab_moved,
+                    header + first + second.replace(b"\t", b""),
+                    header + first + second.replace(b"\t", b"\t\t"),
+                    header + first[:-1] + second):
         path.write_bytes(damaged)
-        with pytest.raises(ReflectError, match="its lines are not one entry each"):
-            Journal(path).add(pack, {"what_happened": "New."}, "id-new", "now")
+        for attempt in (Journal(path).entries,
+                        lambda: Journal(path).add(shipped_packs["hearing-no-quick"],
+                                                  {"what_happened": "New."}, "id-new",
+                                                  "2026-03-02T21:30:00+01:00")):
+            with pytest.raises(ReflectError, match=r"not an entry|are damaged") as caught:
+                attempt()
+            assert str(path) in caught.value.message
         assert path.read_bytes() == damaged
-        with pytest.raises(ReflectError, match="one of its lines is not an entry"):
-            Journal(path).entries()
+        assert not (reflect_home / "backups").exists()
 
 
 def test_encryption_round_trip_and_a_wrong_passphrase(reflect_home, shipped_packs):

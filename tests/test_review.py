@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from reflect.cli import app
 from reflect.journal import Journal
 
-from conftest import HOSTILE_TEXT, journal_data, lock_held, write_journal_data
+from conftest import HOSTILE_TEXT, journal_data, write_journal_data
 
 runner = CliRunner()
 
@@ -320,32 +320,6 @@ def test_reading_never_writes(filled, journal_file):
     assert not list(Path(journal_file.parent).glob("*.tmp"))
 
 
-@pytest.fixture(params=["alone", "beside"])
-def scanning(request, monkeypatch):
-    """Search with its stored answers looked through here, and by a second process
-    (StoredScan, made to start on any journal): each finds the same. The second way
-    checks, as the test ends, that the helper's answer was the one used (when there is
-    something to look for: a needle of choice labels alone, say, is looked for in every
-    entry)."""
-    import os
-
-    from reflect import query
-
-    told = []
-    if request.param == "beside":
-        if not hasattr(os, "fork"):
-            pytest.skip("no fork on this system")
-        monkeypatch.setattr(query, "SCAN_BESIDE_FROM", 0)
-        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-        asked = query.StoredScan.told
-        monkeypatch.setattr(query.StoredScan, "told",
-                            lambda scan: told.append((scan.runs, asked(scan))) or told[-1][1])
-    yield request.param
-    if request.param == "beside":
-        assert told
-        assert all(answer is not None for runs, answer in told if runs)
-
-
 def searched_both_ways(journal_file, needle: str) -> tuple[list, list]:
     """(number, step, snippet) of each hit: found with every answer decoded in full, and
     as `reflect search --json` shows them."""
@@ -355,8 +329,6 @@ def searched_both_ways(journal_file, needle: str) -> tuple[list, list]:
 
     reader = Reader(discover(None)[0])
     everything = Journal(journal_file).entries()
-    for entry in everything:
-        entry.answers  # noqa: B018 - decoded in full: nothing can be passed over
     expected = [(h.entry.number, h.step, h.snippet)
                 for h in search(newest_first(everything), needle, reader.answer_texts)]
     shown = invoke("--journal", str(journal_file), "search", needle, "--json")
@@ -368,16 +340,16 @@ def searched_both_ways(journal_file, needle: str) -> tuple[list, list]:
                                     "7 out", "yes", "chosen", "ss", "no such words here",
                                     "stopped replying", "a", "closeness; feeling",
                                     "closeness;", "hug (with", "(with", "to)", "10;"])
-def test_search_finds_what_reading_every_answer_would(filled, scanning, journal_file, needle):
-    """Search passes over entries whose stored answers cannot hold the words; what it
-    finds is exactly what reading every answer in full finds, labels and scales included."""
+def test_search_finds_what_reading_every_answer_would(filled, journal_file, needle):
+    """What search finds is exactly what reading every answer in full finds, labels and
+    scales included."""
     expected, shown = searched_both_ways(journal_file, needle)
     assert shown == expected
 
 
 @pytest.mark.parametrize("needle", ["['nested']", "none", "true", "2.5", "1e+20", "{'k':",
                                     "own; words", "4 out of 10"])
-def test_search_finds_what_reading_a_hand_edited_answer_would(filled, scanning, journal_file,
+def test_search_finds_what_reading_a_hand_edited_answer_would(filled, journal_file,
                                                               needle):
     """Answers edited by hand into shapes reflect never saves (nested lists, null, true, a
     float) read as Python writes them, and search finds those words as shown."""
@@ -400,90 +372,14 @@ def test_search_finds_what_reading_a_hand_edited_answer_would(filled, scanning, 
     (b"STRASSE late at night", "Stra\u00dfe"),
     (b"Stra\\u00dfe late at night", "STRASSE"),
 ])
-def test_search_finds_words_that_read_otherwise_once_decoded(filled, scanning, journal_file,
+def test_search_finds_words_that_read_otherwise_once_decoded(filled, journal_file,
                                                              stored, needle):
     """Answers edited by hand with escapes, or with a control character that is taken out
     when shown, and answers beyond ASCII: found as they read."""
     raw = journal_file.read_bytes()
-    answer = b'"what_happened":"Late at night'
+    answer = b'"what_happened": "Late at night'
     assert raw.count(answer) == 1
-    journal_file.write_bytes(raw.replace(answer, b'"what_happened":"' + stored))
+    journal_file.write_bytes(raw.replace(answer, b'"what_happened": "' + stored))
     expected, shown = searched_both_ways(journal_file, needle)
     assert expected  # each needle is there to be found
     assert shown == expected
-
-
-def test_search_finds_the_same_when_its_second_process_fails(filled, journal_file,
-                                                             monkeypatch):
-    import os
-
-    from reflect import query
-
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this system")
-    alone = invoke("search", "late at night", "--json").stdout
-    monkeypatch.setattr(query, "SCAN_BESIDE_FROM", 0)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    monkeypatch.setattr(query, "_holding_ends", lambda data, runs: 1 / 0)
-    told = []
-    asked = query.StoredScan.told
-    monkeypatch.setattr(query.StoredScan, "told",
-                        lambda scan: told.append(asked(scan)) or told[-1])
-    result = invoke("search", "late at night", "--json")
-    assert told == [None]  # the helper was started, and failed
-    assert result.exit_code == 0
-    assert result.stdout == alone
-    assert json.loads(alone)
-    assert result.stderr == ""
-
-
-def test_search_of_a_damaged_journal_stops_its_second_process_too(filled, journal_file,
-                                                                  monkeypatch):
-    import os
-
-    from reflect import query
-
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this system")
-    monkeypatch.setattr(query, "SCAN_BESIDE_FROM", 0)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    started = []
-    beside = query.StoredScan.start
-    monkeypatch.setattr(query.StoredScan, "start",
-                        lambda scan, data: started.append(1) or beside(scan, data))
-    raw = journal_file.read_bytes()
-    damaged = raw.replace(b"\t", b" ", 2)  # two lines with no tab
-    journal_file.write_bytes(damaged)
-    result = invoke("search", "late at night")
-    assert started == [1]
-    assert result.exit_code == 1
-    assert "cannot be used: one of its lines is not an entry" in result.stderr
-    assert journal_file.read_bytes() == damaged
-    try:
-        os.waitpid(-1, os.WNOHANG)
-        raise AssertionError("a helper was left running")
-    except ChildProcessError:
-        pass
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="flock")
-def test_search_starts_its_second_process_with_the_journal_let_go(filled, journal_file,
-                                                                  monkeypatch):
-    """The helper is a copy of the process: made while the journal's lock is held, it would
-    keep a writer (a save) waiting until it ends."""
-    import os
-
-    from reflect import query
-
-    monkeypatch.setattr(query, "SCAN_BESIDE_FROM", 0)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    free = []
-    start = query.StoredScan.start
-
-    def start_if_free(scan, data):
-        free.append(not lock_held(journal_file, shared=False))
-        start(scan, data)
-
-    monkeypatch.setattr(query.StoredScan, "start", start_if_free)
-    assert invoke("search", "late at night").exit_code == 0
-    assert free == [True]

@@ -4,11 +4,9 @@ worked out by hand here, `reflect stats` (view, filters, --json) and the HTML ex
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -745,29 +743,12 @@ def odd_entries(shipped_packs: dict[str, Pack]) -> tuple[list[Entry], dict[str, 
     return [*entries[::2], *entries[1::2]], shipped_packs
 
 
-@pytest.mark.parametrize(("batch", "helper"), [(256, False), (1, False), (3, True),
-                                               (7, True)], ids=str)
-def test_one_pass_counts_odd_answers_as_counting_every_value_in_turn(
-        shipped_packs, monkeypatch, batch, helper):
+def test_one_pass_counts_odd_answers_as_counting_every_value_in_turn(shipped_packs):
     """The rankings stats makes in one pass, each distinct answer worked out once, are
-    those of counting every value of every entry in turn, however the entries are cut
-    into batches and whichever process sums up each batch (split.py); stored entries
-    give the same and keep nothing decoded."""
-    from reflect import split
-
-    monkeypatch.setattr(split, "BATCH", batch)
-    if helper:
-        if not hasattr(os, "fork"):
-            pytest.skip("no fork on this system")
-        monkeypatch.setattr(split, "SUMS_FROM", 2)
-        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    started: list[int] = []
-    start = split._start
-    monkeypatch.setattr(split, "_start", lambda *args: started.append(1) or start(*args))
+    those of counting every value of every entry in turn."""
     entries, packs = odd_entries(shipped_packs)
     reader = Reader(packs.values())
     found = insights.compute(entries, reader)
-    assert len(started) == helper
     assert found.needs == _reference_ranking(entries, reader, role="needs")
     assert found.alternatives == _reference_ranking(entries, reader, role="alternatives")
     assert found.reasons == _reference_ranking(entries, reader, step=insights.REASONS_STEP)
@@ -787,24 +768,10 @@ def test_one_pass_counts_odd_answers_as_counting_every_value_in_turn(
     assert found.count == len(entries)
     assert found.months[0].count == 7
 
-    stored = _stored(entries)
-    assert insights.compute(stored, reader) == found
-    assert all("derived" not in e.__dict__ and "answers" not in e.__dict__ for e in stored)
 
-
-@pytest.mark.parametrize("helper", [False, True], ids=["alone", "helper"])
-def test_a_label_comes_from_the_latest_reflection_whatever_batch_it_is_in(
-        shipped_packs, monkeypatch, helper):
-    """Closeness, chosen with two packs that label it differently, one reflection to a
-    batch: the newest reflection's label is the one shown, with all four counted."""
-    from reflect import split
-
-    monkeypatch.setattr(split, "BATCH", 1)
-    if helper:
-        if not hasattr(os, "fork"):
-            pytest.skip("no fork on this system")
-        monkeypatch.setattr(split, "SUMS_FROM", 2)
-        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+def test_a_label_comes_from_the_latest_reflection(shipped_packs):
+    """Closeness, chosen with two packs that label it differently: the newest
+    reflection's label is the one shown, with all four counted."""
     packs = with_mine(shipped_packs)
     reader = Reader(packs.values())
     for order, shown in ((["mine", "hearing-no", "mine", "hearing-no"], "Closeness"),
@@ -815,54 +782,15 @@ def test_a_label_comes_from_the_latest_reflection_whatever_batch_it_is_in(
         assert [(item.label, item.count) for item in found.needs.items] == [(shown, 4)]
 
 
-def _stored(entries: list[Entry]) -> list[Entry]:
-    """The entries as a journal file keeps them, read back (each decoded when used)."""
-    from reflect.journal import ENTRIES, META, encode_lines, stored_entries
-
-    data = encode_lines({META: None, ENTRIES: {str(e.number): e.to_record() for e in entries}})
-    return stored_entries(data, Path("journal"), data.find(b"\n") + 1)
-
-
-def test_stats_leaves_out_preparations_whatever_their_head_holds(shipped_packs, reader):
-    """Whether a stored entry is a preparation is told without decoding it only when the
-    pack's id is nowhere in its head; a title naming it, or an escape, is decoded."""
+def test_stats_leaves_out_preparations_and_only_them(shipped_packs):
+    """An entry is a preparation by its pack alone: a title naming that pack does not
+    make one."""
     from reflect.prepare import PREPARE_PACK, is_preparation
 
     entries = [make(shipped_packs, n, f"2026-03-0{n}", pack=pack, **full())
-               for n, pack in enumerate(["hearing-no", PREPARE_PACK, "hearing-no",
-                                         "hearing-no"], start=1)]
+               for n, pack in enumerate(["hearing-no", PREPARE_PACK, "hearing-no"], start=1)]
     entries[2].derived["title"] = f'Before "{PREPARE_PACK}"'
-    entries[3].derived["title"] = "A \u00e9 and a \\ "
-    stored = _stored(entries)
-    assert [is_preparation(e) for e in stored] == [False, True, False, False]
-    assert [is_preparation(e) for e in entries] == [False, True, False, False]
-    assert "pack_id" not in stored[0].__dict__  # told from the stored bytes alone
-    assert "pack_id" in stored[2].__dict__  # the id is in its title: decoded
-    raw = stored[3].__dict__["_stored"]
-    escaped = raw[0].data[raw[1]:raw[2]].replace(b'"hearing-no"', b'"prep\\u0061ring-to-ask"')
-    hidden = _stored(entries[:1])[0]
-    lines = type(raw[0])(escaped + b"\t{}\n")
-    hidden.__dict__["_stored"] = (lines, 0, len(escaped), len(escaped) + 3)
-    assert is_preparation(hidden)
-
-
-def test_stats_on_a_journal_with_damaged_entries_says_so(shipped_packs, reader):
-    """Every entry's answers are read: damaged ones stop stats with a clear error. A
-    damaged head is told first, as every head is read before the answers count."""
-    from reflect.errors import ReflectError
-
-    stored = _stored([make(shipped_packs, n, f"2026-03-0{n}", **full()) for n in (1, 2, 3)])
-    lines, _, tab, _ = stored[1].__dict__["_stored"]
-    data = bytearray(lines.data)
-    data[tab + 1] = ord("[")  # answers that are not an object
-    lines.data = bytes(data)
-    with pytest.raises(ReflectError, match=r"#2 .* its answers cannot be read"):
-        insights.compute(stored, reader)
-    _, start, _, _ = stored[2].__dict__["_stored"]
-    data[start + 1:start + 5] = b'"no"'  # a head that is not an entry's
-    lines.data = bytes(data)
-    with pytest.raises(ReflectError, match=r"#3 .* its details cannot be read"):
-        insights.compute(stored, reader)
+    assert [is_preparation(e) for e in entries] == [False, True, False]
 
 
 def test_stats_lays_the_month_by_month_ratings_out_in_columns(shipped_packs, journal_file,
