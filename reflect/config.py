@@ -58,25 +58,22 @@ def load_settings(path: Path) -> Settings:
     if unknown:
         raise wrong(f"has a section reflect does not know: [{unknown[0]}] (it knows "
                     "[backups] and [resources])")
-    section = data.get("backups", {})
-    if not isinstance(section, dict):
-        raise wrong("has backups that is not a section; write it as [backups]")
-    unknown = sorted(set(section) - {"keep"})
-    if unknown:
-        raise wrong(f"has a setting reflect does not know: backups.{unknown[0]} (it knows "
-                    "backups.keep)")
-    keep = section.get("keep", DEFAULT_KEEP)
+
+    def section(name: str, known: str) -> dict[str, Any]:
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise wrong(f"has {name} that is not a section; write it as [{name}]")
+        unknown = sorted(set(table) - {known})
+        if unknown:
+            raise wrong(f"has a setting reflect does not know: {name}.{unknown[0]} (it knows "
+                        f"{name}.{known})")
+        return table
+
+    keep = section("backups", "keep").get("keep", DEFAULT_KEEP)
     if type(keep) is not int or not 1 <= keep <= MAX_KEEP:
         raise wrong(f"says backups.keep = {keep!r}; it must be a whole number from 1 to "
                     f"{MAX_KEEP}")
-    section = data.get("resources", {})
-    if not isinstance(section, dict):
-        raise wrong("has resources that is not a section; write it as [resources]")
-    unknown = sorted(set(section) - {"country"})
-    if unknown:
-        raise wrong(f"has a setting reflect does not know: resources.{unknown[0]} (it knows "
-                    "resources.country)")
-    given = section.get("country")
+    given = section("resources", "country").get("country")
     country = country_code(given) if isinstance(given, str) else None
     if given is not None and country is None:
         raise wrong(f"says resources.country = {given!r}; it must be a two-letter country "
