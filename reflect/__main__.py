@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+
+from reflect import paths
+from reflect.errors import ReflectError
+from reflect.files import describe
 
 
 def main() -> int | None:
-    """The quick commands straight away (see launch.py); everything else through typer.
-    Output that standard output cannot take (a full disk) is said so, never a traceback."""
-    from reflect.launch import run
-
+    """A bare `reflect` starts the reflection before typer loads, since a person who types
+    it wants the first question; every other command line is typer's (cli.py). Output that
+    standard output cannot take (a full disk) is said so, never a traceback."""
     try:
-        code = run(sys.argv[1:], at_once=True)
+        code = _bare_reflection(sys.argv[1:])
         if code is None:
+            # Deferred: a bare `reflect` reaches its first question without loading typer.
             from reflect.cli import app
 
             try:
@@ -21,18 +27,40 @@ def main() -> int | None:
                 sys.stdout.flush()
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (`reflect --help | head -1`)
-        from reflect.launch import let_output_go
-
-        let_output_go()
+        _let_output_go()
         return 1
     except OSError as error:
         if error.filename is not None:  # a file's, not standard output's
             raise
         from reflect.cli import explain
-        from reflect.launch import unwritable
 
-        return explain(unwritable(error))
+        _let_output_go()
+        return explain(ReflectError(f"Cannot write the output: {describe(error)}."))
     return code
+
+
+def _bare_reflection(args: list[str]) -> int | None:
+    """`reflect` or `reflect --journal PATH` run the reflection here: its exit code; None
+    for any other command line."""
+    if args and not (len(args) == 2 and args[0] == "--journal"
+                     and args[1] and not args[1].startswith("-")):
+        return None
+    # Deferred: the journal, packs and questionary, which --version and --help never need.
+    from reflect.reflection import reflection
+
+    try:
+        return reflection(paths.journal_path(Path(args[1]) if args else None),
+                          None, False, False)
+    except (ReflectError, KeyboardInterrupt) as problem:
+        from reflect.cli import explain
+
+        return explain(problem)
+
+
+def _let_output_go() -> None:
+    """After the reader of standard output went away (`| head`): what is still buffered
+    goes nowhere, so Python's last flush raises nothing."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

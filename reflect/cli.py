@@ -15,7 +15,8 @@ import typer
 
 from reflect import __version__, paths
 from reflect.errors import ReflectError
-from reflect.launch import DEFAULT_LIMIT, UNLOCK_VARIABLE
+from reflect.reflection import UNLOCK_VARIABLE, open_journal, reflection
+from reflect.reflection import follow_up as ask_follow_up
 
 if TYPE_CHECKING:
     from reflect.backups import Backup
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from reflect.session import Asker
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_LIMIT = 20
+"""How many reflections `reflect list` shows unless told."""
 
 app = typer.Typer(
     name="reflect",
@@ -45,7 +49,7 @@ app = typer.Typer(
 
 def explain(problem: ReflectError | KeyboardInterrupt) -> int:
     """Show a ReflectError (or Ctrl-C outside a question) as one red line, offer a backup
-    for a damaged journal, and give the exit code. launch.py uses it too."""
+    for a damaged journal, and give the exit code. __main__.py uses it too."""
     from reflect import render
 
     if isinstance(problem, KeyboardInterrupt):
@@ -112,9 +116,7 @@ def _journal(ctx: typer.Context) -> Path:
 
 
 def _open_journal(journal_file: Path) -> Journal:
-    """The one place a command opens the journal (in launch.py, which reflections share)."""
-    from reflect.launch import open_journal
-
+    """The one place a command opens the journal (reflection.py, which reflections share)."""
     return open_journal(journal_file)
 
 
@@ -141,8 +143,6 @@ def new(
 
 
 def _reflect(journal_file: Path, pack: str | None, quick: bool, resume: bool) -> None:
-    from reflect.launch import reflection
-
     code = reflection(journal_file, pack, quick, resume)
     if code:
         raise typer.Exit(code)
@@ -150,9 +150,7 @@ def _reflect(journal_file: Path, pack: str | None, quick: bool, resume: bool) ->
 
 def _follow_up(journal: Journal, available: Iterable[Pack], asker: Asker, only_one: bool,
                leave_out: str | None = None) -> int:
-    from reflect.launch import follow_up
-
-    return follow_up(journal, available, asker, only_one, leave_out)
+    return ask_follow_up(journal, available, asker, only_one, leave_out)
 
 
 # Reading the journal -------------------------------------------------------------------
@@ -197,8 +195,7 @@ def _read(ctx: typer.Context) -> tuple[list[Entry], Reader]:
     return read(_journal(ctx))
 
 
-# list, show, search, export and stats do their work in reading.py, which launch.py also
-# calls for their plain forms without loading typer.
+# list, show, search, export and stats do their work in reading.py.
 
 @command("list")
 def list_entries(

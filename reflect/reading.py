@@ -1,7 +1,6 @@
 """The commands that read the journal: list, show, search, export and stats, free of typer.
 
-cli.py defines their options and launch.py serves their plain forms without loading typer;
-both call these, so a command does the same work whichever way it came in. Output goes
+cli.py defines their options and calls these. Output goes
 through render (rich, loaded only where the output needs it) or, for --json, straight to
 standard output.
 """
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 
 def read(journal_file: Path) -> tuple[list[Entry], Reader]:
     """Every entry and a Reader that knows the packs they were written with."""
-    from reflect.launch import open_journal
+    from reflect.reflection import open_journal
 
     entries = open_journal(journal_file).entries()
     return entries, _reader()

@@ -4,10 +4,6 @@ parsed afresh, and a cache that is damaged or cannot be written is passed over."
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -142,25 +138,6 @@ def test_tidying_removes_only_copies_of_its_own(mine, tmp_path):
 def test_reflect_home_keeps_no_cache(monkeypatch, tmp_path):
     monkeypatch.setenv("REFLECT_HOME", str(tmp_path / "home"))
     assert paths.cache_dir() is None
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="the cache folder's place is Linux's")
-def test_a_second_command_does_not_parse_the_packs(tmp_path):
-    """The first `reflect list` keeps the parsed packs in ~/.cache/reflect/packs; the next
-    one reads them back, without loading a TOML parser."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("REFLECT_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")}
-    env["HOME"] = str(tmp_path)
-    script = ("import sys, io; from reflect import launch; out = sys.stdout; "
-              "sys.stdout = io.StringIO(); code = launch.run(['list']); sys.stdout = out; "
-              "print(code, 'tomllib' in sys.modules)")
-    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                           text=True, timeout=30, check=True).stdout.split()
-            for _ in range(2)]
-    assert runs == [["0", "True"], ["0", "False"]]
-    kept = tmp_path / ".cache" / "reflect" / "packs"
-    assert len(list(kept.glob("*.json"))) == len(list(builtin_packs_dir().glob("*.toml")))
-    shutil.rmtree(kept)
 
 
 def test_where_names_the_cache_unless_reflect_home_is_set(monkeypatch, tmp_path):

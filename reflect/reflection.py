@@ -1,0 +1,115 @@
+"""A new reflection in the terminal, from opening the journal to the follow-up.
+
+cli.py's `new` command (and a bare `reflect`) calls `reflection`; `open_journal` is the one
+place every command opens the journal.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import getpass
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from reflect import followup, paths, render
+from reflect.ask import QuestionaryAsker
+from reflect.config import load_settings
+from reflect.drafts import DraftStore
+from reflect.errors import ReflectError
+from reflect.guide import reflect_new, still_heavy
+from reflect.journal import Journal
+from reflect.packs import Pack, discover, find_pack
+from reflect.prepare import LINK, ask_to_link, recent_preparation
+from reflect.present import Reader
+from reflect.resources import COACH_NOT_THERAPIST, STILL_HEAVY
+from reflect.session import Asker
+
+UNLOCK_VARIABLE = "REFLECT_PASSPHRASE"
+
+
+def open_journal(journal_file: Path) -> Journal:
+    """The one place a command opens the journal, so every command opens it the same way.
+
+    The settings are read here, so a mistake in them shows before any question is asked;
+    the passphrase is asked for only if the journal turns out to be encrypted."""
+    settings = load_settings(paths.config_file())
+    return Journal(journal_file, passphrase=functools.partial(passphrase, journal_file),
+                   keep_backups=settings.keep_backups)
+
+
+def passphrase(journal_file: Path) -> str:
+    """The passphrase: REFLECT_PASSPHRASE if set, else asked on the terminal, hidden."""
+    given = os.environ.get(UNLOCK_VARIABLE)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise ReflectError(
+            f"The journal {journal_file} is encrypted. Run reflect in a terminal to type its "
+            f"passphrase, or set {UNLOCK_VARIABLE}.", exit_code=2)
+    return getpass.getpass("Passphrase for your journal: ")
+
+
+def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) -> int:
+    """A guided reflection in the terminal: 0 once it is saved, 130 when it is paused."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ReflectError(
+            "A reflection needs an interactive terminal to ask its questions. "
+            "Run `reflect` in a terminal window, without piping its input or output.",
+            exit_code=2,
+        )
+    # Starting makes a great many objects and next to no garbage, so the collector's passes
+    # over them only delay the first question: off while the journal and packs are read,
+    # then what they made is set aside for good (freeze) and it is back on for the questions.
+    gc.disable()
+    try:
+        available, problems = discover(paths.user_packs_dir(), paths.cache_dir())
+        for problem in problems:
+            render.warn(f"Left out a pack: {problem.message}")
+        chosen = find_pack(available, pack, quick)
+        journal = open_journal(journal_file)
+        journal.verify()
+        drafts = DraftStore(paths.draft_path(journal_file), journal)
+        if not journal.exists() and drafts.load() is None:
+            render.say(COACH_NOT_THERAPIST, "dim")
+        asker = QuestionaryAsker()
+    finally:
+        gc.freeze()
+        gc.enable()
+    outcome = reflect_new(available, chosen, asker, journal, drafts,
+                          resume=True if resume else None)
+    if outcome.entry is None:
+        render.paused(outcome.kept_draft)
+        return 130
+    used = next(p for p in available if p.id == outcome.entry.pack_id)
+    render.summary(outcome.entry, used, journal_file)
+    if still_heavy(outcome.entry):
+        render.say(STILL_HEAVY)
+    preparation = recent_preparation(journal.entries(), outcome.entry)
+    if preparation is not None and ask_to_link(preparation, QuestionaryAsker()):
+        journal.link(outcome.entry.id, LINK, preparation.id)
+        render.say(f"Linked: `reflect show {outcome.entry.number}` shows the two together.",
+                   "dim")
+    follow_up(journal, available, QuestionaryAsker(), only_one=True,
+              leave_out=outcome.entry.id)
+    return 0
+
+
+def follow_up(journal: Journal, available: Iterable[Pack], asker: Asker, only_one: bool,
+              leave_out: str | None = None) -> int:
+    """Ask how earlier alternatives went: after a reflection, one entry's at most."""
+    items = [item for item in followup.open_items(journal.entries(), again=not only_one)
+             if item.entry.id != leave_out]
+    if only_one:
+        items = followup.one_entry(items)
+    if not items:
+        return 0
+    if only_one:
+        render.say("\nOne more thing, only if you like (Ctrl-C to leave it):", "dim")
+    outcomes = followup.ask(items, Reader(available), asker)
+    journal.record_followups(outcomes)
+    count = sum(len(items) for items in outcomes.values())
+    render.followed_up(count)
+    return count

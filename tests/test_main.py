@@ -1,0 +1,49 @@
+"""The `reflect` command as a person runs it: exit codes and messages, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from reflect import __version__
+
+
+def reflect(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reflect", *args], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_version_prints_the_version():
+    """`reflect --version` prints the version and exits 0."""
+    done = reflect("--version")
+    assert (done.returncode, done.stdout) == (0, f"reflect {__version__}\n")
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_lists_the_commands(flag):
+    """`reflect --help` shows typer's help with every command, and exits 0."""
+    done = reflect(flag)
+    assert done.returncode == 0
+    for name in ("new", "list", "show", "search", "export", "stats", "where"):
+        assert f"  {name} " in done.stdout
+
+
+@pytest.mark.parametrize("args", [["--bogus"], ["list", "--bogus"], ["list", "--limit", "0"],
+                                  ["export", "--format", "doc"], ["--journal"]])
+def test_a_bad_command_line_is_a_clear_error(args):
+    """A mistyped option or value is one error line from typer, exit 2, no traceback."""
+    done = reflect(*args)
+    assert done.returncode == 2
+    assert "Error" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["--journal", "mine.json"], ["new", "--quick"]])
+def test_without_a_terminal_a_reflection_says_why(args, tmp_path):
+    """With no terminal, a reflection (bare or through typer) says why, and exits 2."""
+    done = reflect(*args)
+    assert done.returncode == 2
+    assert "needs an interactive terminal" in done.stderr
+    assert "Traceback" not in done.stderr
