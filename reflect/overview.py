@@ -1,6 +1,5 @@
-"""What `reflect stats` shows, worked out without rich: its sections as blocks of words and
-of rows already laid out in columns. render.py draws the blocks on a terminal, styled;
-plain.py writes them to a pipe or a file as the same characters rich would write there.
+"""What `reflect stats` shows: its sections as blocks of words and of rows already laid out
+in columns (measured in terminal cells by rich). render.py draws the blocks.
 
 Terminal-free: Insights in, blocks out. A person's own words (the labels of what they
 chose) are made printable here, as everywhere they are shown.
@@ -10,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from reflect.plain import cells
+from rich.cells import cell_len as cells
+
 from reflect.safe_text import printable
 
 if TYPE_CHECKING:

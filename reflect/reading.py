@@ -76,14 +76,9 @@ def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,
 
         render.nothing_matches()
     else:
-        from reflect import plain
+        from reflect import render
 
-        if plain.wanted():
-            plain.entry_list(shown, reader, hidden=len(chosen) - len(shown))
-        else:
-            from reflect import render
-
-            render.entry_list(shown, reader, hidden=len(chosen) - len(shown))
+        render.entry_list(shown, reader, hidden=len(chosen) - len(shown))
 
 
 def show(journal_file: Path, ref: str, as_json: bool) -> None:
@@ -100,15 +95,10 @@ def show(journal_file: Path, ref: str, as_json: bool) -> None:
     if as_json:
         print_json(entry.to_record())
         return
-    from reflect import plain
+    from reflect import render
     from reflect.prepare import related
-    from reflect.present import SHOWN_WIDTH
 
     linked = related(entries, entry)
-    if plain.wanted() and plain.written(
-            plain.entry_lines(entry, reader, linked, min(plain.width(), SHOWN_WIDTH))):
-        return
-    from reflect import render
 
     render.entry(entry, reader, linked)
 
@@ -129,12 +119,6 @@ def search(journal_file: Path, words: Sequence[str], as_json: bool,
             "snippet": hit.snippet, "matches": [list(span) for span in hit.spans],
         } for hit in hits])
         return
-    if hits:
-        from reflect import plain
-
-        if plain.wanted() and plain.written(
-                plain.search_lines(hits, reader, needle, plain.width())):
-            return
     from reflect import render
 
     if not entries:
@@ -227,11 +211,6 @@ def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> 
     if as_json:
         print_json(found.to_json())
         return
-    if chosen:
-        from reflect import plain
-
-        if plain.wanted() and plain.stats(found):
-            return
     from reflect import render
 
     if not entries:

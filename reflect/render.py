@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.text import Text
@@ -24,6 +25,7 @@ from reflect.present import (
     entry_about,
     entry_head,
     found_words,
+    intensity,
     long_date,
     short_date,
 )
@@ -225,11 +227,66 @@ def _paged(lines: int) -> Iterator[None]:
         yield
 
 
-def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
-    """The table `reflect list` shows on a terminal, newest first: one line per reflection,
-    laid out by plain.list_rows (as for a pipe), styled here, each line cut to the width."""
-    from reflect.plain import list_rows
+HEADINGS = ("#", "When", "Moment", "Need", "Strength", "What happened")
+LIMITS = (6, 16, 18, 20, 8, 0)
+"""The most cells each column of the list takes; the last takes what is left."""
+MOMENT = 2
+STRENGTH = 4
+WORDS = 5
+WIDE = 100
+"""From this width on, the list has room for the moment as well."""
 
+
+def _cell(text: str, size: int, right: bool = False) -> str:
+    """The (printable) text in exactly `size` terminal cells: padded, or cut with an
+    ellipsis."""
+    if cell_len(text) > size:
+        return set_cell_size(text, size - 1) + "…"
+    return text.rjust(size) if right else set_cell_size(text, size)
+
+
+def list_rows(entries: Sequence[Entry], reader: Reader,
+              columns: int) -> list[list[tuple[int, str]]]:
+    """The table `reflect list` shows, headings first, laid out for `columns` cells: each
+    row's cells as (column, text padded or cut to the column's size), the last one's end
+    left unpadded. Laid out here rather than by rich's Table, which measures every cell
+    several times over for a list of thousands."""
+    rows = [HEADINGS]
+    for item in entries:
+        kind = item.derived.get("kind")
+        rows.append((
+            str(item.number), short_date(item.created),
+            printable(str(kind).replace("-", " ") if kind else "", keep_newlines=False),
+            printable(", ".join(reader.labels(item, "needs")), keep_newlines=False),
+            intensity(item),
+            printable(str(item.derived.get("title") or ""), keep_newlines=False)))
+    sizes = [min(limit, max(cell_len(row[i]) for row in rows)) if limit else 0
+             for i, limit in enumerate(LIMITS)]
+    # On a narrow screen the moment gives way to the words.
+    shown = [i for i in range(len(HEADINGS)) if i != MOMENT or columns >= WIDE]
+    sizes[WORDS] = max(16, columns - sum(sizes[i] + 2 for i in shown[:-1]))
+    laid = []
+    for row in rows:
+        line = []
+        for i in shown:
+            if i == STRENGTH:
+                cell = row[i].center(sizes[i])
+            else:
+                cell = _cell(row[i], sizes[i], right=i == 0)
+            line.append((i, cell.rstrip() if i == WORDS else cell))
+        laid.append(line)
+    return laid
+
+
+def more_words(hidden: int) -> str:
+    """The note under a list that leaves some out."""
+    return (f"{hidden} older not shown: `reflect list --all` shows every one, "
+            "`--limit N` more or fewer.")
+
+
+def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
+    """The table `reflect list` shows, newest first: one line per reflection, styled on a
+    terminal, each line cut to the width."""
     out = console()
     lines = []
     for number, row in enumerate(list_rows(entries, reader, out.width)):
@@ -242,8 +299,6 @@ def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
     with _paged(len(lines) + 1):
         out.print(Text("\n").join(lines), no_wrap=True, overflow="crop", crop=True)
         if hidden:
-            from reflect.plain import more_words
-
             out.print(safe(more_words(hidden), "dim"))
 
 

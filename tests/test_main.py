@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -11,8 +12,9 @@ from reflect import __version__
 
 
 def reflect(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "80"}
     return subprocess.run([sys.executable, "-m", "reflect", *args], capture_output=True,
-                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+                          text=True, timeout=60, stdin=subprocess.DEVNULL, env=env)
 
 
 def test_version_prints_the_version():
@@ -47,3 +49,13 @@ def test_without_a_terminal_a_reflection_says_why(args, tmp_path):
     assert done.returncode == 2
     assert "needs an interactive terminal" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "1"], ["search", "the"], ["stats"]])
+def test_piped_views_are_plain_text_that_fits(args, filled):
+    """Piped, rich writes each view without escape codes, within the width COLUMNS gives."""
+    done = reflect(*args)
+    assert done.returncode == 0
+    assert done.stdout.strip()
+    assert "\x1b" not in done.stdout
+    assert all(len(line) <= 80 for line in done.stdout.splitlines())
