@@ -439,7 +439,7 @@ from reflect import paths
 from reflect.entry import new_id, now
 from reflect.journal import Journal
 from reflect.packs import DEFAULT_PACK, discover, find_pack
-packs, problems = discover(None, paths.cache_dir())
+packs, problems = discover(None)
 pack = find_pack(packs, DEFAULT_PACK, quick=False)
 answers = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
 Journal(Path(sys.argv[2])).add(pack, answers, new_id(), now())
@@ -453,7 +453,7 @@ from reflect.journal import Journal
 from reflect.packs import discover
 from reflect.present import Reader
 entries = Journal(Path(sys.argv[1])).entries()
-reader = Reader(discover(paths.user_packs_dir(), paths.cache_dir())[0])
+reader = Reader(discover(paths.user_packs_dir())[0])
 """
 """What every read command does before it prints anything: reflect's reading code
 started, the whole journal read through TinyDB, the packs loaded. A floor for those figures."""

@@ -489,9 +489,6 @@ def where(ctx: typer.Context) -> None:
         ("Your packs", paths.user_packs_dir(), ""),
         ("Built-in packs", builtin_packs_dir(), ""),
     ]
-    cache = paths.cache_dir()
-    if cache is not None:
-        rows.append(("Packs as parsed", cache, "a cache: safe to delete"))
     render.where([(name, path, path.exists(), note) for name, path, note in rows])
 
 
@@ -541,7 +538,7 @@ def follow_up(ctx: typer.Context) -> None:
     _needs_terminal("Following up", "Run `reflect followup` in a terminal window.")
     from reflect.ask import QuestionaryAsker
 
-    available, _ = discover(paths.user_packs_dir(), paths.cache_dir())
+    available, _ = discover(paths.user_packs_dir())
     _follow_up(journal, available, QuestionaryAsker(), only_one=False)
 
 
@@ -568,7 +565,7 @@ def _list_packs() -> None:
     from reflect import render
     from reflect.packs import DEFAULT_PACK, discover
 
-    available, problems = discover(paths.user_packs_dir(), paths.cache_dir())
+    available, problems = discover(paths.user_packs_dir())
     render.packs(available, problems, paths.user_packs_dir(), DEFAULT_PACK)
 
 

@@ -11,23 +11,15 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from reflect.errors import ReflectError
 from reflect.safe_text import has_control_characters
 
-if TYPE_CHECKING:
-    from reflect.packcache import PackCache
-
-
-def _toml() -> Any:
-    """The TOML parser, loaded when a pack is first parsed (not on every start: a pack
-    already parsed comes from packcache.py)."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised only on 3.10
-        import tomli as tomllib
-    return tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
 
 
 KINDS = ("text", "long_text", "select", "checkbox", "scale", "confirm")
@@ -196,31 +188,18 @@ def builtin_packs_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "prompts"
 
 
-def load_pack(path: Path, *, builtin: bool = False, cache: PackCache | None = None) -> Pack:
-    """Read and validate one pack file; any problem raises PackError naming file, step, field.
-
-    With a cache, what the TOML of these very bytes was parsed into before is used, and
-    what is parsed now is kept for next time. Either way the pack is checked in full, and
-    a kept copy that does not make a pack is passed over for the TOML itself."""
+def load_pack(path: Path, *, builtin: bool = False) -> Pack:
+    """Read and validate one pack file; any problem raises PackError naming file, step, field."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise PackError(path, f"cannot be read ({error.strerror or error})") from None
-    kept = None if cache is None else cache.get(raw)
-    if kept is not None:
-        try:
-            return parse_pack(kept, path, builtin=builtin)
-        except PackError:  # a damaged copy, or a pack that is broken: parsed afresh
-            pass
-    tomllib = _toml()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise PackError(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise PackError(path, f"is not valid TOML ({error})") from None
-    if cache is not None and repr(data) != repr(kept):  # a broken pack's copy is kept once
-        cache.put(raw, data)
     return parse_pack(data, path, builtin=builtin)
 
 
@@ -315,7 +294,6 @@ def check_pack_file(path: Path) -> tuple[Pack | None, list[PackError]]:
         raw = path.read_bytes()
     except OSError as error:
         return None, [PackError(path, f"cannot be read ({error.strerror or error})")]
-    tomllib = _toml()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -638,25 +616,20 @@ class _Checker:
         return tuple(result)
 
 
-def discover(user_dir: Path | None,
-             cache_dir: Path | None = None) -> tuple[list[Pack], list[PackError]]:
+def discover(user_dir: Path | None) -> tuple[list[Pack], list[PackError]]:
     """Every pack available: the shipped ones, then the person's own.
 
     A broken shipped pack raises PackError. A broken pack of the person's own is left out
-    and returned among the problems, so one bad file does not stop a reflection.
-    `cache_dir`: where packs parsed before are kept (packcache.py); None for none."""
-    from reflect.packcache import PackCache
-
-    cache = PackCache(cache_dir)
+    and returned among the problems, so one bad file does not stop a reflection."""
     packs: dict[str, Pack] = {}
     for path in sorted(builtin_packs_dir().glob("*.toml")):
-        pack = load_pack(path, builtin=True, cache=cache)
+        pack = load_pack(path, builtin=True)
         packs[pack.id] = pack
     problems: list[PackError] = []
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.toml")):
             try:
-                pack = load_pack(path, cache=cache)
+                pack = load_pack(path)
                 if pack.id in packs:
                     raise PackError(path, f"the id {pack.id!r} is already used by "
                                           f"{packs[pack.id].path}", field="pack.id")
@@ -672,7 +645,6 @@ def discover(user_dir: Path | None,
                 raise missing
             problems.append(missing)
             del packs[pack.id]
-    cache.tidy()
     return list(packs.values()), problems
 
 

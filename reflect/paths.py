@@ -58,19 +58,6 @@ def _plain_linux(variable: str, under_home: str) -> Path | None:
     return Path(home, under_home, APP)
 
 
-def cache_dir() -> Path | None:
-    """Where packs parsed before are kept (packcache.py): the platform's cache folder; None
-    under REFLECT_HOME, which keeps only the journal, drafts, settings and packs."""
-    if home_override() is not None:
-        return None
-    plain = _plain_linux("XDG_CACHE_HOME", ".cache")
-    if plain is None:
-        import platformdirs
-
-        plain = Path(platformdirs.user_cache_dir(APP, appauthor=False))
-    return plain / "packs"
-
-
 def config_file() -> Path:
     """The person's settings (see reflect.config)."""
     return config_dir() / CONFIG_NAME

@@ -34,7 +34,7 @@ def _reader() -> Reader:
     from reflect.packs import discover
     from reflect.present import Reader
 
-    available, _ = discover(paths.user_packs_dir(), paths.cache_dir())
+    available, _ = discover(paths.user_packs_dir())
     return Reader(available)
 
 

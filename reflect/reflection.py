@@ -65,7 +65,7 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
     # then what they made is set aside for good (freeze) and it is back on for the questions.
     gc.disable()
     try:
-        available, problems = discover(paths.user_packs_dir(), paths.cache_dir())
+        available, problems = discover(paths.user_packs_dir())
         for problem in problems:
             render.warn(f"Left out a pack: {problem.message}")
         chosen = find_pack(available, pack, quick)
