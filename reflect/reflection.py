@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from reflect import followup, paths, render
-from reflect.ask import QuestionaryAsker
 from reflect.config import load_settings
 from reflect.drafts import DraftStore
 from reflect.errors import ReflectError
@@ -74,6 +73,10 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
         drafts = DraftStore(paths.draft_path(journal_file), journal)
         if not journal.exists() and drafts.load() is None:
             render.say(COACH_NOT_THERAPIST, "dim")
+        # Deferred: questionary takes about 0.1 s to import (-X importtime), and only a
+        # reflection asks; every other command imports this module too.
+        from reflect.ask import QuestionaryAsker
+
         asker = QuestionaryAsker()
     finally:
         gc.freeze()
