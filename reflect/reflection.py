@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from reflect import followup, paths, render
+from reflect import followup, paths
 from reflect.config import load_settings
 from reflect.drafts import DraftStore
 from reflect.errors import ReflectError
@@ -65,13 +65,19 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
     gc.disable()
     try:
         available, problems = discover(paths.user_packs_dir())
+        # Deferred: rich's console takes about 0.03 s to import (-X importtime); on the way
+        # to the first question only a warning or the first-run note needs it.
         for problem in problems:
+            from reflect import render
+
             render.warn(f"Left out a pack: {problem.message}")
         chosen = find_pack(available, pack, quick)
         journal = open_journal(journal_file)
         journal.verify()
         drafts = DraftStore(paths.draft_path(journal_file), journal)
         if not journal.exists() and drafts.load() is None:
+            from reflect import render
+
             render.say(COACH_NOT_THERAPIST, "dim")
         # Deferred: questionary takes about 0.1 s to import (-X importtime), and only a
         # reflection asks; every other command imports this module too.
@@ -83,6 +89,8 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
         gc.enable()
     outcome = reflect_new(available, chosen, asker, journal, drafts,
                           resume=True if resume else None)
+    from reflect import render  # deferred (see above)
+
     if outcome.entry is None:
         render.paused(outcome.kept_draft)
         return 130
@@ -103,6 +111,8 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
 def follow_up(journal: Journal, available: Iterable[Pack], asker: Asker, only_one: bool,
               leave_out: str | None = None) -> int:
     """Ask how earlier alternatives went: after a reflection, one entry's at most."""
+    from reflect import render  # deferred with the reflection's (see there)
+
     items = [item for item in followup.open_items(journal.entries(), again=not only_one)
              if item.entry.id != leave_out]
     if only_one:
