@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from reflect.errors import ReflectError
+from reflect.files import ReadError, read_if_present
 from reflect.safe_text import has_control_characters
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ CONDITION_OPERATORS = (
     "answered",
 )
 MAX_TEXT = 2000
+MAX_PACK_BYTES = 1024 * 1024
+"""The largest pack file read: the biggest shipped pack is a few kilobytes."""
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
 
@@ -202,26 +205,40 @@ def load_pack(path: Path, *, builtin: bool = False, cache: PackCache | None = No
     With a cache, what the TOML of these very bytes was parsed into before is used, and
     what is parsed now is kept for next time. Either way the pack is checked in full, and
     a kept copy that does not make a pack is passed over for the TOML itself."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise PackError(path, f"cannot be read ({error.strerror or error})") from None
+    raw = _read(path)
     kept = None if cache is None else cache.get(raw)
     if kept is not None:
         try:
             return parse_pack(kept, path, builtin=builtin)
         except PackError:  # a damaged copy, or a pack that is broken: parsed afresh
             pass
+    data = _parsed(raw, path)
+    if cache is not None and repr(data) != repr(kept):  # a broken pack's copy is kept once
+        cache.put(raw, data)
+    return parse_pack(data, path, builtin=builtin)
+
+
+def _read(path: Path) -> bytes:
+    """The pack file's bytes: an ordinary file no larger than MAX_PACK_BYTES."""
+    try:
+        raw = read_if_present(path, "the pack", MAX_PACK_BYTES)
+    except ReadError as error:
+        raise PackError(path, f"cannot be read ({error.reason})") from None
+    if raw is None:
+        raise PackError(path, "cannot be read (it does not exist)")
+    return raw
+
+
+def _parsed(raw: bytes, path: Path) -> dict[str, Any]:
     tomllib = _toml()
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))  # type: ignore[no-any-return]
     except UnicodeDecodeError:
         raise PackError(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise PackError(path, f"is not valid TOML ({error})") from None
-    if cache is not None and repr(data) != repr(kept):  # a broken pack's copy is kept once
-        cache.put(raw, data)
-    return parse_pack(data, path, builtin=builtin)
+    except RecursionError:
+        raise PackError(path, "is nested too deeply to be a pack") from None
 
 
 T = TypeVar("T")
@@ -271,17 +288,18 @@ def parse_pack(data: Mapping[str, Any], path: Path, *, builtin: bool = False,
                                         field="steps")), None)
         raw_steps = []
     steps: list[Step] = []
+    known: dict[str, Step] = {}
     for position, raw in enumerate(raw_steps, start=1):
         if not isinstance(raw, dict):
             attempt(_fail, None, PackError(path, "must be a table", step=f"#{position}"))
             continue
-        step = _parse_step(check, raw, position, steps, report)
+        step = _parse_step(check, raw, position, known, report)
         if step is not None:
             steps.append(step)
+            known[step.id] = step
 
     derive_raw = attempt(lambda: check.table(header, "derive", None, prefix="pack."), empty)
     derive: dict[str, str] = {}
-    known = {step.id: step for step in steps}
     for role, target in derive_raw.items():
         found = attempt(_derived, None, path, known, role, target)
         if found is not None:
@@ -312,16 +330,9 @@ def _derived(path: Path, known: Mapping[str, Step], role: str, target: Any) -> s
 def check_pack_file(path: Path) -> tuple[Pack | None, list[PackError]]:
     """Every problem in one pack file, for `reflect packs validate`; the pack if none."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [PackError(path, f"cannot be read ({error.strerror or error})")]
-    tomllib = _toml()
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, [PackError(path, "is not UTF-8 text")]
-    except tomllib.TOMLDecodeError as error:
-        return None, [PackError(path, f"is not valid TOML ({error})")]
+        data = _parsed(_read(path), path)
+    except PackError as problem:
+        return None, [problem]
     problems: list[PackError] = []
     pack = parse_pack(data, path, problems=problems)
     return (None if problems else pack), problems
@@ -350,7 +361,7 @@ Report = Callable[[PackError], None]
 
 
 def _parse_step(check: _Checker, raw: dict[str, Any], position: int,
-                earlier: list[Step], report: Report) -> Step | None:
+                before: Mapping[str, Step], report: Report) -> Step | None:
     """One step, every field checked. Each problem goes to `report` (which may raise) and
     the step is read on with a stand-in value, so one mistake does not hide the next."""
     path = check.path
@@ -369,7 +380,7 @@ def _parse_step(check: _Checker, raw: dict[str, Any], position: int,
     step_id: str | None = read(lambda: check.identifier(raw, "id", label), None)
     if step_id is not None:
         label = f"{step_id!r} (#{position})"
-        if any(step.id == step_id for step in earlier):
+        if step_id in before:
             problem("this id is used by an earlier step", "id")
     for key in raw:
         if key not in _STEP_KEYS:
@@ -389,7 +400,6 @@ def _parse_step(check: _Checker, raw: dict[str, Any], position: int,
         problem("must be true or false", "optional")
         optional = False
 
-    before = {step.id: step for step in earlier}
     when = read(lambda: _parse_condition(check, raw.get("when"), label, "when", before), None)
 
     def choice_list(items: Any, field: str) -> tuple[Choice, ...]:
