@@ -336,7 +336,7 @@ def import_entries(
     raw = read_if_present(file, "the file", MAX_IMPORT_BYTES) or b""
     entries = read_export(raw, str(file))
     _, reader = _read(ctx)
-    relabel(entries, reader.packs)
+    relabel(entries, reader.packs, str(file))
     added, skipped = _open_journal(_journal(ctx)).import_entries(entries)
     render.imported(added, skipped)
 

@@ -265,3 +265,30 @@ def test_new_ids_are_distinct_version_4_uuids():
     for made in ids:
         parsed = uuid.UUID(made)
         assert (str(parsed), parsed.version, parsed.variant) == (made, 4, uuid.RFC_4122)
+
+
+@pytest.mark.parametrize("change", [
+    (b'"created": "', b'"created": "9999-12-31T23:59:59+00:00", "was": "'),
+    (b'"updated": "', b'"updated": "0001-01-01T00:00:00", "was": "'),
+    (b'"intensity_before": 8', b'"intensity_before": true'),
+])
+def test_a_journal_edited_by_hand_is_checked_as_an_import_is(reflect_home, shipped_packs,
+                                                             change):
+    """A date outside the years every view can show, or a yes/no where a rating belongs,
+    written into the journal by hand, is refused as damage naming the file; stats and
+    exports never meet it, and the file is left as it was."""
+    from typer.testing import CliRunner
+
+    from reflect import cli
+
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    edited = journal.path.read_bytes().replace(*change, 1)
+    assert edited != journal.path.read_bytes()
+    journal.path.write_bytes(edited)
+    for args in (["stats"], ["stats", "--json"], ["export", "--format", "html"], ["list"]):
+        done = CliRunner().invoke(cli.app, args)
+        assert done.exit_code == 1, args
+        assert f"The journal {journal.path} cannot be used" in " ".join(done.output.split())
+        assert "Traceback" not in done.output
+    assert journal.path.read_bytes() == edited
