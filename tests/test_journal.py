@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from reflect.entry import derive, make_title, now
+from reflect.entry import Entry, derive, make_title, now
 from reflect.errors import ReflectError
 from reflect.journal import SCHEMA_VERSION, Journal, JournalError
 
@@ -292,3 +292,31 @@ def test_a_journal_edited_by_hand_is_checked_as_an_import_is(reflect_home, shipp
         assert f"The journal {journal.path} cannot be used" in " ".join(done.output.split())
         assert "Traceback" not in done.output
     assert journal.path.read_bytes() == edited
+
+
+def test_a_journal_cut_short_anywhere_is_refused_by_every_path(reflect_home, shipped_packs):
+    """A journal cut short at any point (a few bytes, mid-entry, just the last brace) is
+    refused by every read and every write, with a message naming the file; it is never
+    rewritten, so nothing that was saved is lost in silence."""
+    pack = shipped_packs["hearing-no-quick"]
+    journal = Journal(reflect_home / "journal.json")
+    kept = [journal.add(pack, ANSWERS, str(uuid.uuid4()), now()) for _ in range(4)]
+    whole = journal.path.read_bytes()
+    newcomer = Entry(id=str(uuid.uuid4()), number=1, created=now(), updated=now(),
+                     pack_id=pack.id, pack_version=pack.version, answers=dict(ANSWERS))
+    calls = {
+        "list": journal.entries,
+        "delete": lambda: journal.delete(kept[0].id),
+        "edit": lambda: journal.update(kept[1].id, ANSWERS, pack),
+        "import": lambda: journal.import_entries([newcomer]),
+        "follow-up": lambda: journal.record_followups(
+            {kept[2].id: {"closeness": {"outcome": "helped", "at": now()}}}),
+        "add": lambda: journal.add(pack, ANSWERS, str(uuid.uuid4()), now()),
+    }
+    for cut in (1, 17, len(whole) // 3, len(whole) // 2, len(whole) - 40, len(whole) - 1):
+        journal.path.write_bytes(whole[:cut])
+        for name, call in calls.items():
+            with pytest.raises(JournalError) as caught:
+                call()
+            assert str(journal.path) in caught.value.message, (cut, name)
+            assert journal.path.read_bytes() == whole[:cut], (cut, name)
