@@ -320,3 +320,23 @@ def test_a_journal_cut_short_anywhere_is_refused_by_every_path(reflect_home, shi
                 call()
             assert str(journal.path) in caught.value.message, (cut, name)
             assert journal.path.read_bytes() == whole[:cut], (cut, name)
+
+
+def test_a_killed_writers_temporary_files_go_at_the_next_change(reflect_home, shipped_packs):
+    """A save or a backup killed before its rename leaves a temporary private copy; the
+    next change of the journal removes those beside it and in backups/, even on a day
+    whose backup is already taken, and leaves everything else alone."""
+    pack = shipped_packs["hearing-no-quick"]
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    (copy,) = journal.backups()
+    beside = reflect_home / ".journal.json.k1ll3d.tmp"
+    backup_temp = copy.path.parent / f".{copy.path.name}.k1ll3d.tmp"
+    for leftover in (beside, backup_temp):
+        leftover.write_bytes(b"half a copy")
+    journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    assert not beside.exists()
+    assert not backup_temp.exists()
+    assert [c.path for c in journal.backups()] == [copy.path]
+    assert len(journal.entries()) == 3
