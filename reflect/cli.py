@@ -330,10 +330,10 @@ def import_entries(
     if size > MAX_IMPORT_BYTES:
         raise ReflectError(f"Cannot import {file}: it is larger than "
                            f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB. Nothing was imported.")
-    raw = read_if_present(file, "the file") or b""
+    raw = read_if_present(file, "the file", MAX_IMPORT_BYTES) or b""
     entries = read_export(raw, str(file))
     _, reader = _read(ctx)
-    relabel(entries, reader.packs)
+    relabel(entries, reader.packs, str(file))
     added, skipped = _open_journal(_journal(ctx)).import_entries(entries)
     render.imported(added, skipped)
 
@@ -494,9 +494,12 @@ def where(ctx: typer.Context) -> None:
 
 def _journal_note(journal_file: Path) -> str:
     from reflect import crypto
+    from reflect.files import NotOrdinaryFile
 
     try:
         return "encrypted" if crypto.file_is_encrypted(journal_file) else ""
+    except NotOrdinaryFile:
+        raise  # a pipe or device: a note in a table would hide it
     except ReflectError:
         return "cannot be read"
 

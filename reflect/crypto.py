@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from reflect.errors import ReflectError
+from reflect.files import open_ordinary
 
 MAGIC = b"reflect-encrypted "
 FORMAT = 1
@@ -84,10 +85,12 @@ def is_encrypted(raw: bytes) -> bool:
 def peek(path: Path) -> bytes | None:
     """The start of the file, enough to hold an envelope's header; None if it is missing."""
     try:
-        with open(path, "rb") as stream:
-            return stream.read(HEADER_LIMIT)
+        fd = open_ordinary(path, "the file")
     except FileNotFoundError:
         return None
+    try:
+        with os.fdopen(fd, "rb") as stream:
+            return stream.read(HEADER_LIMIT)
     except OSError as error:
         raise ReflectError(f"Cannot read {path}: {error.strerror or error}.") from None
 

@@ -12,6 +12,11 @@ from reflect.packs import Pack
 from reflect.safe_text import printable
 
 TITLE_LENGTH = 60
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 9998
+"""Dates are kept within these years, so a day or a week either side of any of them (as
+stats and exports count) is still a date Python can hold."""
+_RATINGS = ("intensity_before", "intensity_after")
 _NO_PACK: Mapping[str, Any] = {}
 
 
@@ -82,11 +87,47 @@ def is_entry_record(doc: Any) -> bool:
         return False
     try:
         return (type(doc["id"]) is str and type(doc["number"]) is int
-                and type(doc["created"]) is str and type(doc["updated"]) is str
+                and type(doc["created"]) is str and not _out_of_range(doc["created"])
+                and type(doc["updated"]) is str and not _out_of_range(doc["updated"])
                 and type(doc.get("answers", doc)) is dict
-                and type(doc.get("derived", doc)) is dict)
+                and type(doc.get("derived", doc)) is dict
+                and derived_problem(doc.get("derived", {})) is None)
     except KeyError:
         return False
+
+
+def _out_of_range(value: str) -> bool:
+    """Whether a stored date is one every view would fail on. One that cannot be read at
+    all is shown as it is written, so it is left to the views."""
+    try:
+        year = datetime.fromisoformat(value).year
+    except ValueError:
+        return False
+    return not EARLIEST_YEAR <= year <= LATEST_YEAR
+
+
+def timestamp_problem(value: Any) -> str | None:
+    """What is wrong with a stored date and time, or None when every view can show it."""
+    if not isinstance(value, str) or len(value) > 40:
+        return "is not a date and time"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return f"is not a date and time ({value[:40]!r})"
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        return f"is in the year {moment.year}, outside {EARLIEST_YEAR} to {LATEST_YEAR}"
+    return None
+
+
+def derived_problem(derived: Mapping[str, Any]) -> str | None:
+    """What is wrong with an entry's derived fields' types, or None."""
+    for role in _RATINGS:
+        value = derived.get(role)
+        if value is not None and type(value) is not int:
+            return f"'derived.{role}' is not a whole number"
+    if not isinstance(derived.get("title", ""), str):
+        return "'derived.title' is not words"
+    return None
 
 
 def clean_answers(answers: Mapping[str, Any]) -> dict[str, Any]:

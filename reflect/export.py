@@ -17,10 +17,10 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from reflect.entry import Entry
+from reflect.entry import Entry, derived_problem, timestamp_problem
 from reflect.errors import ReflectError
 from reflect.packs import DERIVED_ROLES
 from reflect.present import Answer, Pieces, Reader, intensity, long_date
@@ -698,6 +698,9 @@ def _entry(record: Any) -> Entry:
     stray = set(derived) - set(DERIVED_ROLES)
     if stray:
         raise ValueError(f"'derived.{sorted(stray)[0]}' is not a derived field")
+    wrong = derived_problem(derived)
+    if wrong:
+        raise ValueError(wrong)
     followups = _followups(record.get("followups", {}))
     links = record.get("links", {})
     if not isinstance(links, dict) or set(links) - {"preparation"} or not all(
@@ -733,12 +736,9 @@ def _followups(value: Any) -> dict[str, dict[str, str]]:
 
 
 def _timestamp(value: Any, name: str) -> None:
-    if not isinstance(value, str) or len(value) > 40:
-        raise ValueError(f"'{name}' is not a date and time")
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"'{name}' is not a date and time ({value[:40]!r})") from None
+    problem = timestamp_problem(value)
+    if problem:
+        raise ValueError(f"'{name}' {problem}")
 
 
 def _table(value: Any, name: str, most: int) -> dict[str, Any]:
@@ -783,11 +783,30 @@ def _text(value: str, where: str) -> None:
         raise ValueError(f"'{where}' holds terminal control characters")
 
 
-def relabel(entries: Sequence[Entry], packs: Mapping[str, Any]) -> None:
-    """Recompute derived fields for entries whose pack is here, so they agree with answers."""
+_ANSWER_TYPES: dict[str, tuple[type, ...]] = {
+    "text": (str,), "long_text": (str,), "select": (str,), "checkbox": (list,),
+    "scale": (int,), "confirm": (bool,)}
+
+
+def relabel(entries: Sequence[Entry], packs: Mapping[str, Any], source: str = "the file"
+            ) -> None:
+    """Recompute derived fields for entries whose pack is here, so they agree with answers.
+
+    An answer of the wrong type for its step (yes/no for a rating) refuses the whole file."""
     from reflect.entry import derive
 
-    for entry in entries:
+    for position, entry in enumerate(entries, start=1):
         pack = packs.get(entry.pack_id)
-        if pack is not None:
-            entry.derived = derive(pack, entry.answers)
+        if pack is None:
+            continue
+        steps = {step.id: step for step in pack.steps}
+        for step_id, value in entry.answers.items():
+            step = steps.get(step_id)
+            if step is None or value is None:
+                continue
+            if type(value) not in _ANSWER_TYPES.get(step.kind, (type(value),)):
+                raise ImportRefused(
+                    f"Cannot import {source}: entry {position}: 'answers.{step_id}' is not "
+                    f"a {step.kind} answer ({json.dumps(value)[:40]}). Nothing was imported; "
+                    "your journal is unchanged.")
+        entry.derived = derive(pack, entry.answers)

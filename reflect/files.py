@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -49,14 +50,93 @@ def ensure_private_folder(folder: Path) -> None:
         raise ReflectError(f"Cannot create the folder {folder}: {describe(error)}.") from None
 
 
-def read_if_present(path: Path, what: str) -> bytes | None:
-    """The file's bytes, or None when it does not exist; other failures are explained."""
+MAX_READ_BYTES = 1024 * 1024 * 1024
+"""The most reflect reads of any one file it keeps: far above a lifetime of reflections,
+and below what would exhaust a small machine's memory."""
+
+
+class ReadError(ReflectError):
+    """A file could not be read, or is not one reflect will read. `reason` says why."""
+
+    def __init__(self, path: Path, what: str, reason: str) -> None:
+        super().__init__(f"Cannot read {what} {path}: {reason}.")
+        self.path = path
+        self.reason = reason
+
+
+class NotOrdinaryFile(ReadError):
+    """The path holds a pipe, device, socket or folder where a file belongs."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not an ordinary file"
+
+
+def open_ordinary(path: Path, what: str) -> int:
+    """A read-only descriptor of the file, opened without waiting on a pipe, refused by name
+    when it is not an ordinary file. FileNotFoundError passes through."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        if isinstance(error, FileNotFoundError):
+            raise
+        raise ReadError(path, what, describe(error)) from None
+    try:
+        _check_ordinary(fd, path, what)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _check_ordinary(fd: int, path: Path, what: str) -> None:
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotOrdinaryFile(path, what, f"it is {_kind(mode)}, not an ordinary file")
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+def read_if_present(path: Path, what: str, limit: int = MAX_READ_BYTES) -> bytes | None:
+    """The bytes of an ordinary file of at most `limit` bytes, or None when it does not exist.
+
+    A pipe, device, socket or folder is refused by name before a byte is read, and it is
+    opened without waiting, so a pipe nobody writes to cannot hold reflect up; a file that
+    grows while it is read is still cut off after `limit` + 1 bytes and refused."""
+    try:
+        fd = open_ordinary(path, what)
     except FileNotFoundError:
         return None
+    try:
+        info = os.fstat(fd)
+        too_large = f"it is larger than {_megabytes(limit)}, more than {what} can be"
+        if info.st_size > limit:
+            raise ReadError(path, what, too_large)
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise ReadError(path, what, too_large)
+        return b"".join(chunks)
     except OSError as error:
-        raise ReflectError(f"Cannot read {what} {path}: {describe(error)}.") from None
+        raise ReadError(path, what, describe(error)) from None
+    finally:
+        os.close(fd)
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -374,6 +374,7 @@ class Journal:
         with self._lock(write), _no_collection():
             if write:
                 remove_leftovers(self.path)
+                backups.remove_leftovers(self.path)
             db = TinyDB(self.path, self.keyring, write,
                         storage=CachingMiddleware(PrivateJSONStorage))  # type: ignore[no-untyped-call]
             store: PrivateJSONStorage = db.storage.storage  # type: ignore[attr-defined]

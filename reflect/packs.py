@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
 from reflect.errors import ReflectError
+from reflect.files import ReadError, read_if_present
 from reflect.safe_text import has_control_characters
 
 if sys.version_info >= (3, 11):
@@ -47,6 +48,8 @@ CONDITION_OPERATORS = (
     "answered",
 )
 MAX_TEXT = 2000
+MAX_PACK_BYTES = 1024 * 1024
+"""The largest pack file read: the biggest shipped pack is a few kilobytes."""
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
 
@@ -190,17 +193,29 @@ def builtin_packs_dir() -> Path:
 
 def load_pack(path: Path, *, builtin: bool = False) -> Pack:
     """Read and validate one pack file; any problem raises PackError naming file, step, field."""
+    return parse_pack(_parsed(_read(path), path), path, builtin=builtin)
+
+
+def _read(path: Path) -> bytes:
+    """The pack file's bytes: an ordinary file no larger than MAX_PACK_BYTES."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise PackError(path, f"cannot be read ({error.strerror or error})") from None
+        raw = read_if_present(path, "the pack", MAX_PACK_BYTES)
+    except ReadError as error:
+        raise PackError(path, f"cannot be read ({error.reason})") from None
+    if raw is None:
+        raise PackError(path, "cannot be read (it does not exist)")
+    return raw
+
+
+def _parsed(raw: bytes, path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))  # type: ignore[no-any-return]
     except UnicodeDecodeError:
         raise PackError(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise PackError(path, f"is not valid TOML ({error})") from None
-    return parse_pack(data, path, builtin=builtin)
+    except RecursionError:
+        raise PackError(path, "is nested too deeply to be a pack") from None
 
 
 T = TypeVar("T")
@@ -250,17 +265,18 @@ def parse_pack(data: Mapping[str, Any], path: Path, *, builtin: bool = False,
                                         field="steps")), None)
         raw_steps = []
     steps: list[Step] = []
+    known: dict[str, Step] = {}
     for position, raw in enumerate(raw_steps, start=1):
         if not isinstance(raw, dict):
             attempt(_fail, None, PackError(path, "must be a table", step=f"#{position}"))
             continue
-        step = _parse_step(check, raw, position, steps, report)
+        step = _parse_step(check, raw, position, known, report)
         if step is not None:
             steps.append(step)
+            known[step.id] = step
 
     derive_raw = attempt(lambda: check.table(header, "derive", None, prefix="pack."), empty)
     derive: dict[str, str] = {}
-    known = {step.id: step for step in steps}
     for role, target in derive_raw.items():
         found = attempt(_derived, None, path, known, role, target)
         if found is not None:
@@ -291,15 +307,9 @@ def _derived(path: Path, known: Mapping[str, Step], role: str, target: Any) -> s
 def check_pack_file(path: Path) -> tuple[Pack | None, list[PackError]]:
     """Every problem in one pack file, for `reflect packs validate`; the pack if none."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [PackError(path, f"cannot be read ({error.strerror or error})")]
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, [PackError(path, "is not UTF-8 text")]
-    except tomllib.TOMLDecodeError as error:
-        return None, [PackError(path, f"is not valid TOML ({error})")]
+        data = _parsed(_read(path), path)
+    except PackError as problem:
+        return None, [problem]
     problems: list[PackError] = []
     pack = parse_pack(data, path, problems=problems)
     return (None if problems else pack), problems
@@ -328,7 +338,7 @@ Report = Callable[[PackError], None]
 
 
 def _parse_step(check: _Checker, raw: dict[str, Any], position: int,
-                earlier: list[Step], report: Report) -> Step | None:
+                before: Mapping[str, Step], report: Report) -> Step | None:
     """One step, every field checked. Each problem goes to `report` (which may raise) and
     the step is read on with a stand-in value, so one mistake does not hide the next."""
     path = check.path
@@ -347,7 +357,7 @@ def _parse_step(check: _Checker, raw: dict[str, Any], position: int,
     step_id: str | None = read(lambda: check.identifier(raw, "id", label), None)
     if step_id is not None:
         label = f"{step_id!r} (#{position})"
-        if any(step.id == step_id for step in earlier):
+        if step_id in before:
             problem("this id is used by an earlier step", "id")
     for key in raw:
         if key not in _STEP_KEYS:
@@ -367,7 +377,6 @@ def _parse_step(check: _Checker, raw: dict[str, Any], position: int,
         problem("must be true or false", "optional")
         optional = False
 
-    before = {step.id: step for step in earlier}
     when = read(lambda: _parse_condition(check, raw.get("when"), label, "when", before), None)
 
     def choice_list(items: Any, field: str) -> tuple[Choice, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import sys
 import uuid
@@ -405,3 +406,36 @@ def test_restoring_across_encryption_says_what_the_journal_now_is(journal_with_b
     assert "That backup is encrypted, so the journal is encrypted again." in \
         said(result.stdout)
     assert Journal(journal_with_backups).is_encrypted()
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("args", [["where"], ["list"], ["stats"], ["show", "1"],
+                                  ["delete", "1"]])
+def test_a_pipe_at_the_journal_path_is_named_not_waited_on(reflect_home, args):
+    """A named pipe where the journal belongs gets a one-line message and exit 1 from every
+    command, `where` included, instead of a wait for a writer that never comes."""
+    reflect_home.mkdir()
+    os.mkfifo(reflect_home / "journal.json")
+    result = invoke(*args)
+    assert result.exit_code == 1
+    assert "is a named pipe, not an ordinary file" in said(result.output)
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("make", ["fifo", "device", "folder-link"])
+def test_import_refuses_what_is_not_an_ordinary_file(reflect_home, tmp_path, make):
+    """`reflect import` of a pipe nobody writes to, or of an endless device, says what the
+    path is and exits non-zero at once; nothing is written."""
+    source = tmp_path / "export.json"
+    if make == "fifo":
+        os.mkfifo(source)
+    elif make == "device":
+        source.symlink_to("/dev/zero")
+    else:
+        source.symlink_to(tmp_path)
+    result = invoke("import", str(source))
+    assert result.exit_code != 0
+    assert "not an ordinary file" in said(result.output) or "is a folder" in result.output
+    assert "Traceback" not in result.output
+    assert not (reflect_home / "journal.json").exists()

@@ -380,6 +380,18 @@ HOSTILE = {
     "duplicate key": (b'{"format": "reflect-export", "format": "x"}', "appears twice"),
     "deep nesting": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     "second entry bad": (export_of(good_entry(), good_entry(number=-3)), "entry 2:"),
+    "year 9999": (export_of(good_entry(created="9999-12-31T23:00:00+00:00")),
+                  "entry 1: 'created' is in the year 9999, outside 1900 to 9998"),
+    "year 1": (export_of(good_entry(updated="0001-01-01T00:00:00")),
+               "'updated' is in the year 1"),
+    "follow-up in year 9999": (export_of(good_entry(followups={"ask": {
+        "outcome": "helped", "at": "9999-06-01T10:00:00"}})), "'followups.at' is in the year"),
+    "rating as yes": (export_of(good_entry(answers={"what_happened": "A no.",
+                                                    "intensity": True})),
+                      "entry 1: 'answers.intensity' is not a scale answer (true)"),
+    "derived rating as yes": (export_of(good_entry(derived={"title": "A no.",
+                                                            "intensity_before": True})),
+                              "'derived.intensity_before' is not a whole number"),
 }
 
 

@@ -8,9 +8,7 @@ simulated ones, which make the system calls fail with the same error numbers, al
 
 from __future__ import annotations
 
-import builtins
 import errno
-import io
 import os
 import tempfile
 import uuid
@@ -21,7 +19,7 @@ import pytest
 from reflect.drafts import Draft, DraftStore
 from reflect.entry import now
 from reflect.errors import ReflectError
-from reflect.files import describe
+from reflect.files import ReadError, describe, read_if_present
 from reflect.journal import Journal
 
 ANSWERS = {"what_happened": "They said not tonight.", "intensity": 6, "need": ["closeness"],
@@ -121,7 +119,7 @@ def test_permission_refused_simulated(journal, shipped_packs, monkeypatch):
     monkeypatch.setattr(os, "open", refusing_writes(str(journal.path), errno.EACCES))
     refused(journal, shipped_packs, "Permission denied")
     monkeypatch.undo()
-    real_open = builtins.open
+    real_open = os.open
 
     def refuse_journal(path, *args, **kwargs):
         if isinstance(path, (str, os.PathLike)) and Path(path) == journal.path:
@@ -129,8 +127,7 @@ def test_permission_refused_simulated(journal, shipped_packs, monkeypatch):
         return real_open(path, *args, **kwargs)
 
     before = journal.path.read_bytes()
-    monkeypatch.setattr(builtins, "open", refuse_journal)
-    monkeypatch.setattr(io, "open", refuse_journal)
+    monkeypatch.setattr(os, "open", refuse_journal)
     with pytest.raises(ReflectError, match="Cannot read the journal") as caught:
         journal.entries()
     assert str(journal.path) in caught.value.message
@@ -194,3 +191,12 @@ def test_reasons_are_said_plainly():
         "No space left on device (the disk is full; free some space and try again)")
     assert "read-only" in describe(OSError(errno.EROFS, "Read-only file system"))
     assert describe(OSError(errno.EIO, "Input/output error")) == "Input/output error"
+
+
+def test_reading_stops_past_the_limit(tmp_path):
+    """A file larger than the limit is refused with the limit stated, not read whole."""
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 2048)
+    with pytest.raises(ReadError, match="larger than 1024 bytes"):
+        read_if_present(big, "the file", limit=1024)
+    assert read_if_present(big, "the file", limit=2048) == b"x" * 2048

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from reflect.entry import derive, make_title, now
+from reflect.entry import Entry, derive, make_title, now
 from reflect.errors import ReflectError
 from reflect.journal import SCHEMA_VERSION, Journal, JournalError
 
@@ -265,3 +265,78 @@ def test_new_ids_are_distinct_version_4_uuids():
     for made in ids:
         parsed = uuid.UUID(made)
         assert (str(parsed), parsed.version, parsed.variant) == (made, 4, uuid.RFC_4122)
+
+
+@pytest.mark.parametrize("change", [
+    (b'"created": "', b'"created": "9999-12-31T23:59:59+00:00", "was": "'),
+    (b'"updated": "', b'"updated": "0001-01-01T00:00:00", "was": "'),
+    (b'"intensity_before": 8', b'"intensity_before": true'),
+])
+def test_a_journal_edited_by_hand_is_checked_as_an_import_is(reflect_home, shipped_packs,
+                                                             change):
+    """A date outside the years every view can show, or a yes/no where a rating belongs,
+    written into the journal by hand, is refused as damage naming the file; stats and
+    exports never meet it, and the file is left as it was."""
+    from typer.testing import CliRunner
+
+    from reflect import cli
+
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    edited = journal.path.read_bytes().replace(*change, 1)
+    assert edited != journal.path.read_bytes()
+    journal.path.write_bytes(edited)
+    for args in (["stats"], ["stats", "--json"], ["export", "--format", "html"], ["list"]):
+        done = CliRunner().invoke(cli.app, args)
+        assert done.exit_code == 1, args
+        assert f"The journal {journal.path} cannot be used" in " ".join(done.output.split())
+        assert "Traceback" not in done.output
+    assert journal.path.read_bytes() == edited
+
+
+def test_a_journal_cut_short_anywhere_is_refused_by_every_path(reflect_home, shipped_packs):
+    """A journal cut short at any point (a few bytes, mid-entry, just the last brace) is
+    refused by every read and every write, with a message naming the file; it is never
+    rewritten, so nothing that was saved is lost in silence."""
+    pack = shipped_packs["hearing-no-quick"]
+    journal = Journal(reflect_home / "journal.json")
+    kept = [journal.add(pack, ANSWERS, str(uuid.uuid4()), now()) for _ in range(4)]
+    whole = journal.path.read_bytes()
+    newcomer = Entry(id=str(uuid.uuid4()), number=1, created=now(), updated=now(),
+                     pack_id=pack.id, pack_version=pack.version, answers=dict(ANSWERS))
+    calls = {
+        "list": journal.entries,
+        "delete": lambda: journal.delete(kept[0].id),
+        "edit": lambda: journal.update(kept[1].id, ANSWERS, pack),
+        "import": lambda: journal.import_entries([newcomer]),
+        "follow-up": lambda: journal.record_followups(
+            {kept[2].id: {"closeness": {"outcome": "helped", "at": now()}}}),
+        "add": lambda: journal.add(pack, ANSWERS, str(uuid.uuid4()), now()),
+    }
+    for cut in (1, 17, len(whole) // 3, len(whole) // 2, len(whole) - 40, len(whole) - 1):
+        journal.path.write_bytes(whole[:cut])
+        for name, call in calls.items():
+            with pytest.raises(JournalError) as caught:
+                call()
+            assert str(journal.path) in caught.value.message, (cut, name)
+            assert journal.path.read_bytes() == whole[:cut], (cut, name)
+
+
+def test_a_killed_writers_temporary_files_go_at_the_next_change(reflect_home, shipped_packs):
+    """A save or a backup killed before its rename leaves a temporary private copy; the
+    next change of the journal removes those beside it and in backups/, even on a day
+    whose backup is already taken, and leaves everything else alone."""
+    pack = shipped_packs["hearing-no-quick"]
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    (copy,) = journal.backups()
+    beside = reflect_home / ".journal.json.k1ll3d.tmp"
+    backup_temp = copy.path.parent / f".{copy.path.name}.k1ll3d.tmp"
+    for leftover in (beside, backup_temp):
+        leftover.write_bytes(b"half a copy")
+    journal.add(pack, ANSWERS, str(uuid.uuid4()), now())
+    assert not beside.exists()
+    assert not backup_temp.exists()
+    assert [c.path for c in journal.backups()] == [copy.path]
+    assert len(journal.entries()) == 3

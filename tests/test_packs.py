@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -290,3 +291,53 @@ def test_find_pack_picks_default_quick_and_named(shipped_packs):
 def test_builtin_packs_are_found_where_reflect_runs_from():
     """The shipped packs are found both from a source checkout and when installed."""
     assert (builtin_packs_dir() / "hearing-no.toml").is_file()
+
+
+@pytest.mark.parametrize("nested", ["[" * 5000 + "]" * 5000, "{a = " * 5000 + "1" + "}" * 5000])
+def test_a_pack_nested_too_deeply_is_left_out_by_name(tmp_path, nested):
+    """A pack of deeply nested arrays or inline tables is one reported pack, left out; the
+    others load and validation names the file, with no RecursionError."""
+    write(tmp_path, GOOD, "mine.toml")
+    write(tmp_path, "x = " + nested, "deep.toml")
+    packs, problems = discover(tmp_path)
+    assert "mine" in [pack.id for pack in packs]
+    assert [(Path(p.path).name, p.problem) for p in problems] == [
+        ("deep.toml", "is nested too deeply to be a pack")]
+    _, found = check_pack_file(tmp_path / "deep.toml")
+    assert "deep.toml: is nested too deeply" in str(found[0])
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("make", ["large", "device", "fifo"])
+def test_a_pack_too_large_or_not_a_file_is_refused_before_it_is_read(tmp_path, make):
+    """A pack over 1 MB, a link to an endless device or a pipe is refused with what it is,
+    at once; the other packs load."""
+    write(tmp_path, GOOD, "mine.toml")
+    odd = tmp_path / "odd.toml"
+    if make == "large":
+        odd.write_text(GOOD + "#" * (1024 * 1024))
+    elif make == "device":
+        odd.symlink_to("/dev/zero")
+    else:
+        os.mkfifo(odd)
+    packs, problems = discover(tmp_path)
+    assert "mine" in [pack.id for pack in packs]
+    reason = {"large": "larger than 1 MB", "device": "it is a device",
+              "fifo": "it is a named pipe"}[make]
+    assert [Path(p.path).name for p in problems] == ["odd.toml"]
+    assert reason in str(problems[0])
+    _, found = check_pack_file(odd)
+    assert reason in str(found[0])
+
+
+@pytest.mark.timeout(10)
+def test_validating_many_steps_takes_linear_time(tmp_path):
+    """Each step's id is checked against the earlier ones by lookup, not by a scan, so a
+    pack of 15,000 steps validates in about a second (a scan per step took far longer)."""
+    steps = "".join(f'[[steps]]\nid = "s{n}"\nkind = "text"\nquestion = "Q?"\n'
+                    for n in range(15_000))
+    path = write(tmp_path, '[pack]\nid = "big"\nversion = 1\ntitle = "Big"\n' + steps)
+    pack, problems = check_pack_file(path)
+    assert problems == []
+    assert pack is not None
+    assert len(pack.steps) == 15_000
