@@ -9,7 +9,9 @@
 
 A file that is missing means every setting has its default. A mistake (a name reflect does
 not know, a value of the wrong kind) is an error naming the file and the setting, so a typo
-is never silently ignored.
+is never silently ignored. A file that another user of the computer could have written (it,
+or its folder, is writable by the group or others) is refused, as ssh refuses such files,
+with the chmod that puts it right.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from reflect.backups import DEFAULT_KEEP, MAX_KEEP
 from reflect.countries import country_code
 from reflect.errors import ReflectError
 from reflect.files import read_if_present
+from reflect.trust import doubt
 
 
 class Settings(NamedTuple):
@@ -39,6 +42,9 @@ def load_settings(path: Path) -> Settings:
     raw = read_if_present(path, "the settings")
     if raw is None:
         return Settings()
+    reason = doubt(path.parent, f"its folder {path.parent}") or doubt(path, "it")
+    if reason is not None:
+        raise SettingsError(f"The settings file {path} is not loaded, since {reason}.")
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10

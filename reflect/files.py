@@ -40,12 +40,29 @@ def describe(error: OSError) -> str:
 
 
 def ensure_private_folder(folder: Path) -> None:
-    """Create the folder (and its parents) readable only by its owner, if it is missing."""
+    """Create the folder, and every missing folder above it, readable only by its owner.
+
+    Each folder made is 0700 whatever the umask (the XDG base directory spec asks the same
+    of the folders above, such as ~/.config), so no other user can put a file in one."""
     if folder.is_dir():
         return
+    missing: list[Path] = []
+    for place in (folder, *folder.parents):
+        if place.is_dir():
+            break
+        if os.path.lexists(place):
+            raise ReflectError(f"Cannot create the folder {folder}: {place} is a file, "
+                               "not a folder.")
+        missing.append(place)
     try:
-        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-        os.chmod(folder, FOLDER_MODE)
+        for place in reversed(missing):
+            try:
+                place.mkdir(mode=FOLDER_MODE)
+            except FileExistsError:
+                if place.is_dir():  # another reflect made it a moment ago
+                    continue
+                raise
+            os.chmod(place, FOLDER_MODE)  # mkdir's mode is cut by the umask
     except OSError as error:
         raise ReflectError(f"Cannot create the folder {folder}: {describe(error)}.") from None
 

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, TypeVar
 from reflect.errors import ReflectError
 from reflect.files import ReadError, read_if_present
 from reflect.safe_text import has_control_characters
+from reflect.trust import doubt
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -629,23 +630,27 @@ def discover(user_dir: Path | None) -> tuple[list[Pack], list[PackError]]:
     """Every pack available: the shipped ones, then the person's own.
 
     A broken shipped pack raises PackError. A broken pack of the person's own is left out
-    and returned among the problems, so one bad file does not stop a reflection."""
+    and returned among the problems, so one bad file does not stop a reflection; so is a
+    pack another user could have written (reflect.trust), or every pack, when they could
+    have written the folder."""
     packs: dict[str, Pack] = {}
     for path in sorted(builtin_packs_dir().glob("*.toml")):
         pack = load_pack(path, builtin=True)
         packs[pack.id] = pack
     problems: list[PackError] = []
-    if user_dir is not None and user_dir.is_dir():
-        for path in sorted(user_dir.glob("*.toml")):
-            try:
-                pack = load_pack(path)
-                if pack.id in packs:
-                    raise PackError(path, f"the id {pack.id!r} is already used by "
-                                          f"{packs[pack.id].path}", field="pack.id")
-            except PackError as problem:
-                problems.append(problem)
-                continue
-            packs[pack.id] = pack
+    for path in _own_pack_files(user_dir, problems):
+        try:
+            file_doubt = doubt(path, "it")
+            if file_doubt is not None:
+                raise PackError(path, f"it is not loaded, since {file_doubt}")
+            pack = load_pack(path)
+            if pack.id in packs:
+                raise PackError(path, f"the id {pack.id!r} is already used by "
+                                      f"{packs[pack.id].path}", field="pack.id")
+        except PackError as problem:
+            problems.append(problem)
+            continue
+        packs[pack.id] = pack
     for pack in list(packs.values()):
         if pack.quick is not None and pack.quick not in packs:
             missing = PackError(pack.path or pack.id, f"no pack has the id {pack.quick!r}",
@@ -655,6 +660,19 @@ def discover(user_dir: Path | None) -> tuple[list[Pack], list[PackError]]:
             problems.append(missing)
             del packs[pack.id]
     return list(packs.values()), problems
+
+
+def _own_pack_files(user_dir: Path | None, problems: list[PackError]) -> list[Path]:
+    """The pack files in the person's folder, none when another user could have written
+    the folder or the one above it (said among the problems)."""
+    if user_dir is None or not user_dir.is_dir():
+        return []
+    reason = (doubt(user_dir.parent, f"the folder above it, {user_dir.parent},")
+              or doubt(user_dir, "the folder"))
+    if reason is not None:
+        problems.append(PackError(user_dir, f"none of the packs here is loaded, since {reason}"))
+        return []
+    return sorted(user_dir.glob("*.toml"))
 
 
 DEFAULT_PACK = "hearing-no"
