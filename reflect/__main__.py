@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from reflect import paths
 from reflect.errors import ReflectError
@@ -49,8 +48,7 @@ def _bare_reflection(args: list[str]) -> int | None:
     from reflect.reflection import reflection
 
     try:
-        return reflection(paths.journal_path(Path(args[1]) if args else None),
-                          None, False, False)
+        return reflection(paths.journal_path(args[1] if args else None), None, False, False)
     except (ReflectError, KeyboardInterrupt) as problem:
         from reflect.cli import explain
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shlex
@@ -17,6 +18,7 @@ from reflect import __version__, paths
 from reflect.errors import ReflectError
 from reflect.reflection import UNLOCK_VARIABLE, open_journal, reflection
 from reflect.reflection import follow_up as ask_follow_up
+from reflect.safe_text import cut, echoed
 
 if TYPE_CHECKING:
     from reflect.backups import Backup
@@ -95,7 +97,7 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def main(
     ctx: typer.Context,
-    journal: Path | None = typer.Option(
+    journal: str | None = typer.Option(
         None, "--journal", metavar="PATH", envvar=None,
         help="Use this journal file instead of the usual one (see `reflect where`).",
     ),
@@ -105,13 +107,16 @@ def main(
     ),
 ) -> None:
     """A private coach for the moment after hearing no."""
+    # Kept as typed: a Path would make '' the current folder and drop a closing '/'.
     ctx.obj = journal
+    if journal is not None:
+        _guarded(paths.journal_path)(journal)  # a wrong --journal stops every command
     if ctx.invoked_subcommand is None:
-        _guarded(_reflect)(_journal(ctx), pack=None, quick=False, resume=False)
+        _guarded(lambda: _reflect(_journal(ctx), pack=None, quick=False, resume=False))()
 
 
 def _journal(ctx: typer.Context) -> Path:
-    override: Path | None = ctx.find_root().obj
+    override: str | None = ctx.find_root().obj
     return paths.journal_path(override)
 
 
@@ -195,13 +200,25 @@ def _read(ctx: typer.Context) -> tuple[list[Entry], Reader]:
     return read(_journal(ctx))
 
 
+def _limit(text: str | int) -> int:
+    """--limit: a whole number of 1 or more. typer's own reading repeats a wrong value
+    whole, even one of 5,000 digits (which int() refuses past 4,300)."""
+    if isinstance(text, int):  # the default
+        return text
+    digits = text.strip()
+    # Past 18 digits every journal is shorter: the first 19 say as much as all of them.
+    if not (digits.isascii() and digits.isdigit()) or int(digits[:19]) < 1:
+        raise typer.BadParameter(f"{echoed(text)} is not a whole number of 1 or more.")
+    return int(digits[:19])
+
+
 # list, show, search, export and stats do their work in reading.py.
 
 @command("list")
 def list_entries(
     ctx: typer.Context,
-    limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", min=1, metavar="N",
-                              help="How many of the newest to show."),
+    limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N", parser=_limit,
+                              help="How many of the newest to show (1 or more)."),
     every: bool = typer.Option(False, "--all", "-a", help="Show every reflection."),
     since: str | None = SINCE, until: str | None = UNTIL, need: list[str] | None = NEED,
     emotion: list[str] | None = EMOTION, kind: list[str] | None = KIND,
@@ -463,7 +480,7 @@ def resources(
 
     try:
         configured = load_settings(paths.config_file()).country
-    except SettingsError as problem:
+    except (SettingsError, paths.PathError) as problem:
         # A mistake in the settings must not stand between someone and a crisis line.
         render.warn(problem.message)
         configured = None
@@ -741,21 +758,34 @@ def _choose_backup(copies: list[Backup], chosen: str | None, journal_file: Path)
             raise ReflectError(f"There are no backups of the journal {journal_file} yet "
                                f"(they are kept in {backups.folder(journal_file)}).")
         return copies[0]
-    if chosen.isdigit():
-        if 1 <= int(chosen) <= len(copies):
-            return copies[int(chosen) - 1]
-        raise ReflectError(f"There is no backup number {chosen}; `reflect restore --list` "
-                           f"shows the {len(copies)} there are.")
+    if chosen.isdecimal():
+        from reflect.query import MAX_NUMBER_DIGITS
+
+        # int() refuses more than 4,300 digits; far fewer are past the last backup.
+        number = int(chosen) if len(chosen) <= MAX_NUMBER_DIGITS else 0
+        if 1 <= number <= len(copies):
+            return copies[number - 1]
+        raise ReflectError(f"There is no backup number {cut(chosen)}; `reflect restore "
+                           f"--list` shows the {len(copies)} there are.")
     for copy in copies:
         if copy.path.name == chosen:
             return copy
-    path = Path(chosen).expanduser()
-    if path.is_file():
+    path = Path(chosen)
+    with contextlib.suppress(RuntimeError):  # ~name of no user
+        path = path.expanduser()
+    if _is_file(path):
         from datetime import datetime
 
         return backups.Backup(path, datetime.fromtimestamp(path.stat().st_mtime), "your file")
-    raise ReflectError(f"There is no backup called {chosen}; `reflect restore --list` shows "
-                       "them.")
+    raise ReflectError(f"There is no backup called {cut(chosen)}; `reflect restore --list` "
+                       "shows them.")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long, a loop of links: no backup either way
+        return False
 
 
 @command("restore")

@@ -174,7 +174,9 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes
 
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    # surrogateescape: a passphrase that is not UTF-8 (REFLECT_PASSPHRASE set to other
+    # bytes reaches Python as surrogates) is those bytes again; UTF-8 text is unchanged.
+    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogateescape")
     material = Scrypt(salt=salt, length=64, n=n, r=r, p=p).derive(secret)
     return material[:32], hashlib.sha256(material[32:]).digest()
 

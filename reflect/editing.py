@@ -15,6 +15,7 @@ from typing import Any
 from reflect.entry import Entry
 from reflect.errors import ReflectError
 from reflect.packs import Choice, Pack, Step
+from reflect.safe_text import echoed
 from reflect.session import (
     BACK,
     SKIP,
@@ -67,7 +68,7 @@ def choose_step(pack: Pack, entry: Entry, asker: Asker, step_id: str | None) -> 
             if step.id == step_id:
                 return step
         names = ", ".join(step.id for step in steps)
-        raise ReflectError(f"Reflection #{entry.number} has no step {step_id!r} to change. "
+        raise ReflectError(f"Reflection #{entry.number} has no step {echoed(step_id)} to change. "
                            f"Its steps are: {names}.", exit_code=2)
     choices = tuple(
         Choice(value=step.id, label=step.question,

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from reflect.errors import ReflectError
 from reflect.files import ReadError, read_if_present
-from reflect.safe_text import has_control_characters
+from reflect.safe_text import echoed, has_control_characters
 from reflect.trust import doubt
 
 if sys.version_info >= (3, 11):
@@ -684,7 +684,7 @@ def find_pack(packs: Iterable[Pack], pack_id: str | None, quick: bool) -> Pack:
     wanted = pack_id or DEFAULT_PACK
     if wanted not in by_id:
         known = ", ".join(sorted(by_id)) or "none"
-        raise ReflectError(f"There is no pack called {wanted!r}. Packs: {known}. "
+        raise ReflectError(f"There is no pack called {echoed(wanted)}. Packs: {known}. "
                            "See them with: reflect packs")
     pack = by_id[wanted]
     if quick:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from reflect.entry import Entry
 from reflect.errors import ReflectError
-from reflect.safe_text import ASCII_CONTROLS, printable
+from reflect.safe_text import ASCII_CONTROLS, echoed, printable
 
 DATE_HELP = ("a date like 2026-11-02 or 2026-11, or a relative one: today, yesterday, "
              "7d, 2w, 3m, 1y, '3 days ago', 'this week', 'last week', 'this month', "
@@ -77,14 +77,18 @@ def period(text: str, today: date) -> tuple[date, date]:
     relative = _RELATIVE.match(spoken)
     if relative and relative.group(2) in _UNITS:
         amount, unit = int(relative.group(1)), _UNITS[relative.group(2)]
-        if unit == "days":
-            day = today - timedelta(days=amount)
-        elif unit == "weeks":
-            day = today - timedelta(weeks=amount)
-        elif unit == "months":
-            day = _months_back(today, amount)
-        else:
-            day = _months_back(today, 12 * amount)
+        try:
+            if unit == "days":
+                day = today - timedelta(days=amount)
+            elif unit == "weeks":
+                day = today - timedelta(weeks=amount)
+            elif unit == "months":
+                day = _months_back(today, amount)
+            else:
+                day = _months_back(today, 12 * amount)
+        except (ValueError, OverflowError):  # before the year 1, where dates end
+            raise BadQuery(f"The date {echoed(text)} is further back than any calendar "
+                           "date. Use a smaller number, or a date like 2026-11-02.") from None
         return day, day
     try:
         if re.fullmatch(r"\d{4}-\d{2}", spoken):
@@ -97,7 +101,7 @@ def period(text: str, today: date) -> tuple[date, date]:
             return day, day
     except ValueError:
         pass
-    raise BadQuery(f"Cannot read the date {text!r}. Use {DATE_HELP}.")
+    raise BadQuery(f"Cannot read the date {echoed(text)}. Use {DATE_HELP}.")
 
 
 def entry_day(entry: Entry) -> date:
@@ -199,25 +203,36 @@ def newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=attrgetter("created", "number"), reverse=True)
 
 
+MAX_NUMBER_DIGITS = 18
+"""The longest reflection number looked for: more than any journal will ever reach."""
+
+
 def find(entries: Sequence[Entry], ref: str) -> Entry:
     """The entry a person means by `12`, `#12` or the start of its id (at least 4 characters)."""
     wanted = ref.strip().lstrip("#")
-    if wanted.isdigit():
-        number = int(wanted)
-        for entry in entries:
-            if entry.number == number:
-                return entry
+    if wanted.isdecimal():  # what int() reads: ASCII digits, and those of other scripts
+        # Beyond MAX_NUMBER_DIGITS no reflection has the number, and int() itself refuses
+        # a string of more than 4,300 digits.
+        number = int(wanted) if len(wanted) <= MAX_NUMBER_DIGITS else None
+        numbered = [entry for entry in entries if entry.number == number]
+        if len(numbered) == 1:
+            return numbered[0]
+        if numbered:  # only a journal edited by hand gives two entries one number
+            ids = ", ".join(entry.id[:8] for entry in numbered[:5])
+            raise ReflectError(f"More than one reflection has the number {number} (their ids "
+                               f"start {ids}). Use the start of the id instead.")
         # An id can start with digits only; try that before saying there is no such number.
         if len(wanted) < 4 or not any(e.id.startswith(wanted) for e in entries):
-            raise ReflectError(f"There is no reflection #{number}. "
+            shown = f"#{number}" if number is not None else f"numbered {echoed(wanted)}"
+            raise ReflectError(f"There is no reflection {shown}. "
                                "`reflect list` shows their numbers.")
     prefix = wanted.lower()
     if len(prefix) < 4 or not re.fullmatch(r"[0-9a-f-]+", prefix):
-        raise BadQuery(f"{ref!r} is not a reflection number or the start of an id. "
+        raise BadQuery(f"{echoed(ref)} is not a reflection number or the start of an id. "
                        "Use the number `reflect list` shows, like 12.")
     found = [entry for entry in entries if entry.id.lower().startswith(prefix)]
     if not found:
-        raise ReflectError(f"No reflection has an id starting with {prefix}.")
+        raise ReflectError(f"No reflection has an id starting with {echoed(prefix)}.")
     if len(found) > 1:
         numbers = ", ".join(f"#{e.number}" for e in found[:5])
         raise ReflectError(f"More than one reflection has an id starting with {prefix} "

@@ -43,12 +43,32 @@ if TYPE_CHECKING:  # what only some commands need is imported where it is used
 
 @cache
 def console() -> Console:
+    _forget_unusable_size()
     return Console(highlight=False)
 
 
 @cache
 def error_console() -> Console:
+    _forget_unusable_size()
     return Console(stderr=True, highlight=False)
+
+
+MAX_SIZE = 10_000
+"""The most columns or lines reflect draws for, whatever COLUMNS or LINES says."""
+
+
+def _forget_unusable_size() -> None:
+    """Unset COLUMNS or LINES when it holds a number rich would misread, so that rich asks
+    the terminal instead: 0 (every view came out blank), more than MAX_SIZE (billions of
+    columns filled the memory), or digits int() cannot read (thousands of them, or ²).
+    rich reads the variables again whenever it measures, so they are changed, not
+    worked around; programs reflect starts (the editor) see a usable size too."""
+    for variable in ("COLUMNS", "LINES"):
+        value = os.environ.get(variable, "")
+        if not value.isdigit():  # rich's own test: it leaves the variable alone
+            continue
+        if not (value.isascii() and len(value) <= 5 and 1 <= int(value) <= MAX_SIZE):
+            del os.environ[variable]
 
 
 def safe(text: Any, style: str = "") -> Text:

@@ -42,3 +42,18 @@ def has_control_characters(text: str, *, allow_newlines: bool = True) -> bool:
         return len(raw.translate(None, unwanted)) != len(raw)
     pattern = _CONTROLS if allow_newlines else _CONTROLS_NO_NEWLINE
     return pattern.search(text) is not None
+
+
+ECHOED = 40
+"""The most characters of something typed that a message repeats back."""
+
+
+def cut(text: str) -> str:
+    """The text as a message repeats it back: cut short when long, so that a 5,000-digit
+    number typed or stored does not fill the screen."""
+    return text if len(text) <= ECHOED else text[:ECHOED] + "…"
+
+
+def echoed(text: str) -> str:
+    """Something typed on the command line, quoted (and cut short) for a message."""
+    return repr(cut(text))
