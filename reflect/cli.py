@@ -629,11 +629,15 @@ def new_pack(
     `reflect new --pack after-a-date`.
     """
     from reflect import render
-    from reflect.packs import new_pack_text
+    from reflect.packs import discover, new_pack_text
 
     folder = paths.user_packs_dir()
     target = folder / f"{name}.toml"
     text = new_pack_text(name)
+    shipped, _ = discover(None)
+    if name in {pack.id for pack in shipped}:  # it would be left out as a clash
+        raise ReflectError(f"{name!r} is the name of a built-in pack; choose another, like "
+                           f"my-{name}.", exit_code=2)
     if target.exists():
         raise ReflectError(f"{target} already exists; edit it, or choose another name.")
     from reflect.files import write_private

@@ -23,8 +23,12 @@ from typing import Any, NamedTuple
 from reflect.backups import DEFAULT_KEEP, MAX_KEEP
 from reflect.countries import country_code
 from reflect.errors import ReflectError
-from reflect.files import read_if_present
+from reflect.files import ReadError, read_if_present
+from reflect.safe_text import cut
 from reflect.trust import doubt
+
+MAX_SETTINGS_BYTES = 64 * 1024
+"""The largest settings file read: a few lines are all there is to set."""
 
 
 class Settings(NamedTuple):
@@ -39,7 +43,10 @@ class SettingsError(ReflectError):
 
 def load_settings(path: Path) -> Settings:
     """The settings in this file, or the defaults when there is no file."""
-    raw = read_if_present(path, "the settings")
+    try:
+        raw = read_if_present(path, "the settings", MAX_SETTINGS_BYTES)
+    except ReadError as error:  # a SettingsError, so `resources` still shows its lines
+        raise SettingsError(error.message) from None
     if raw is None:
         return Settings()
     reason = doubt(path.parent, f"its folder {path.parent}") or doubt(path, "it")
@@ -60,9 +67,13 @@ def load_settings(path: Path) -> Settings:
         raise wrong("is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise wrong(f"is not valid TOML ({error})") from None
+    except ValueError:  # from int(): a number of more than 4,300 digits
+        raise wrong("holds a number too long to be a setting") from None
+    except RecursionError:
+        raise wrong("is nested too deeply to be settings") from None
     unknown = sorted(set(data) - {"backups", "resources"})
     if unknown:
-        raise wrong(f"has a section reflect does not know: [{unknown[0]}] (it knows "
+        raise wrong(f"has a section reflect does not know: [{cut(unknown[0])}] (it knows "
                     "[backups] and [resources])")
 
     def section(name: str, known: str) -> dict[str, Any]:
@@ -71,17 +82,17 @@ def load_settings(path: Path) -> Settings:
             raise wrong(f"has {name} that is not a section; write it as [{name}]")
         unknown = sorted(set(table) - {known})
         if unknown:
-            raise wrong(f"has a setting reflect does not know: {name}.{unknown[0]} (it knows "
-                        f"{name}.{known})")
+            raise wrong(f"has a setting reflect does not know: {name}.{cut(unknown[0])} (it "
+                        f"knows {name}.{known})")
         return table
 
     keep = section("backups", "keep").get("keep", DEFAULT_KEEP)
     if type(keep) is not int or not 1 <= keep <= MAX_KEEP:
-        raise wrong(f"says backups.keep = {keep!r}; it must be a whole number from 1 to "
-                    f"{MAX_KEEP}")
+        raise wrong(f"says backups.keep = {cut(repr(keep))}; it must be a whole number from "
+                    f"1 to {MAX_KEEP}")
     given = section("resources", "country").get("country")
     country = country_code(given) if isinstance(given, str) else None
     if given is not None and country is None:
-        raise wrong(f"says resources.country = {given!r}; it must be a two-letter country "
-                    "code, like \"GB\" or \"CA\"")
+        raise wrong(f"says resources.country = {cut(repr(given))}; it must be a two-letter "
+                    "country code, like \"GB\" or \"CA\"")
     return Settings(keep_backups=keep, country=country)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reflect.crypto import is_encrypted
+from reflect.entry import timestamp_problem
 from reflect.errors import ReflectError
 from reflect.files import read_if_present, remove_leftovers, write_private
 
@@ -41,6 +42,17 @@ class Draft:
     format: int = DRAFT_FORMAT
 
 
+def _check(draft: Draft) -> None:
+    """TypeError unless every field has the type reflect writes, and the date is one the
+    journal keeps: the answers are checked against their steps on resuming, but the id
+    and the date go into the journal as they are."""
+    if not (isinstance(draft.answers, dict) and type(draft.pack_id) is str
+            and type(draft.pack_version) is int and type(draft.entry_id) is str
+            and type(draft.next_step) in (str, type(None))
+            and timestamp_problem(draft.created) is None):
+        raise TypeError("wrong shape")
+
+
 class DraftStore:
     """One draft at a time, in a private file beside the journal."""
 
@@ -60,8 +72,7 @@ class DraftStore:
         try:
             data = json.loads(raw)
             draft = Draft(**data)
-            if not isinstance(draft.answers, dict) or not isinstance(draft.pack_id, str):
-                raise TypeError("wrong shape")
+            _check(draft)
         except (ValueError, TypeError, UnicodeDecodeError, RecursionError):
             raise ReflectError(
                 f"The unfinished reflection {self.path} is damaged and cannot be resumed. "

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from reflect.packs import Pack
+from reflect.packs import SCALE_LIMIT, Pack
 from reflect.safe_text import printable
 
 TITLE_LENGTH = 60
@@ -17,6 +17,8 @@ LATEST_YEAR = 9998
 """Dates are kept within these years, so a day or a week either side of any of them (as
 stats and exports count) is still a date Python can hold."""
 _RATINGS = ("intensity_before", "intensity_after")
+MAX_RATING = SCALE_LIMIT
+"""Past this a stored rating is no rating: averages of far bigger numbers overflow."""
 _NO_PACK: Mapping[str, Any] = {}
 
 
@@ -86,12 +88,16 @@ def is_entry_record(doc: Any) -> bool:
     if type(doc) is not dict:
         return False
     try:
+        pack = doc.get("pack") or _NO_PACK
         return (type(doc["id"]) is str and type(doc["number"]) is int
                 and type(doc["created"]) is str and not _out_of_range(doc["created"])
                 and type(doc["updated"]) is str and not _out_of_range(doc["updated"])
+                and isinstance(pack, dict) and type(pack.get("id", "")) is str
                 and type(doc.get("answers", doc)) is dict
                 and type(doc.get("derived", doc)) is dict
-                and derived_problem(doc.get("derived", {})) is None)
+                and derived_problem(doc.get("derived", {})) is None
+                and type(doc.get("followups") or {}) is dict
+                and type(doc.get("links") or {}) is dict)
     except KeyError:
         return False
 
@@ -125,6 +131,8 @@ def derived_problem(derived: Mapping[str, Any]) -> str | None:
         value = derived.get(role)
         if value is not None and type(value) is not int:
             return f"'derived.{role}' is not a whole number"
+        if value is not None and not -MAX_RATING <= value <= MAX_RATING:
+            return f"'derived.{role}' is a number far outside any scale"
     if not isinstance(derived.get("title", ""), str):
         return "'derived.title' is not words"
     return None

@@ -20,7 +20,7 @@ from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from reflect.entry import Entry, derived_problem, timestamp_problem
+from reflect.entry import MAX_RATING, Entry, derived_problem, timestamp_problem
 from reflect.errors import ReflectError
 from reflect.packs import DERIVED_ROLES
 from reflect.present import Answer, Pieces, Reader, intensity, long_date
@@ -36,7 +36,7 @@ MAX_IMPORT_BYTES = 512 * 1024 * 1024
 MAX_TEXT = 50_000
 MAX_ITEMS = 100
 MAX_ANSWERS = 200
-_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}\Z")  # \Z: $ would let a final newline in
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 _MD_BLOCK = re.compile(r"^(\s*)([#+=-])")
 _MD_NUMBER = re.compile(r"^(\s*\d+)([.)])")
@@ -281,11 +281,11 @@ def csv_rows(entries: Sequence[Entry], reader: Reader) -> Writer:
             return str(value) if type(value) is int else ""
 
         writer.writerow([
-            str(entry.number), entry.created, _cell(entry.pack_id), _cell(words("kind")),
+            str(entry.number), _cell(entry.created), _cell(entry.pack_id), _cell(words("kind")),
             _cell(words("emotions")), _cell(words("needs")), number("intensity_before"),
             number("intensity_after"), _cell(str(derived.get("title") or "")),
             _cell(words("reframe")), _cell(words("alternatives")),
-            _cell(words("remember")), entry.id,
+            _cell(words("remember")), _cell(entry.id),
         ])
         return flush()
 
@@ -360,7 +360,7 @@ def _json(value: Any, pad: str, clean: Callable[[str], str],
         for key, item in value.items():
             if type(key) is not str:
                 raise _Unusual
-            parts.append(f"{inner}{quote(key)}: " + (
+            parts.append(f"{inner}{quote(clean(key))}: " + (
                 quote(clean(item)) if type(item) is str else _json(item, inner, clean, quote)))
         return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
     if kind is list:
@@ -392,7 +392,8 @@ def _printable_record(value: Any) -> Any:
     if isinstance(value, list):
         return [_printable_record(item) for item in value]
     if isinstance(value, dict):
-        return {key: _printable_record(item) for key, item in value.items()}
+        return {printable(key) if isinstance(key, str) else key: _printable_record(item)
+                for key, item in value.items()}
     return value
 
 
@@ -758,7 +759,7 @@ def _value(item: Any, where: str) -> None:
     if item is None or isinstance(item, bool):
         return
     if type(item) is int:
-        if not -1_000_000 <= item <= 1_000_000:
+        if not -MAX_RATING <= item <= MAX_RATING:
             raise ValueError(f"'{where}' is a number far outside any scale")
         return
     if isinstance(item, str):

@@ -85,7 +85,8 @@ class NotOrdinaryFile(ReadError):
     """The path holds a pipe, device, socket or folder where a file belongs."""
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a path's mode says it is, in words: "a folder", "a named pipe"..."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -117,7 +118,7 @@ def open_ordinary(path: Path, what: str) -> int:
 def _check_ordinary(fd: int, path: Path, what: str) -> None:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
-        raise NotOrdinaryFile(path, what, f"it is {_kind(mode)}, not an ordinary file")
+        raise NotOrdinaryFile(path, what, f"it is {kind_of(mode)}, not an ordinary file")
 
 
 def _megabytes(limit: int) -> str:
@@ -232,7 +233,8 @@ def private_writer(path: Path) -> Iterator[IO[str]]:
 
     target = Path(os.path.realpath(path))
     if not target.parent.is_dir():
-        raise ReflectError(f"Cannot write {path}: the folder {target.parent} does not exist.")
+        missing = "is a file, not a folder" if target.parent.exists() else "does not exist"
+        raise ReflectError(f"Cannot write {path}: the folder {target.parent} {missing}.")
     with _replaced_whole(path) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         yield text

@@ -99,9 +99,20 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
         if not migrate:
             return data, version
         data = _migrated(data, version, path, what)
-    if not all(is_entry_record(doc) for doc in data.get(ENTRIES, {}).values()):
+    entries = data.get(ENTRIES, {})
+    if not all(is_entry_record(doc) for doc in entries.values()):
         _refuse(path, what, "one of its entries is not an entry", damaged=True)
+    if not all(_is_doc_id(key) for table in (entries, data.get(META, {})) for key in table):
+        _refuse(path, what, "one of its tables has a key that is not a number", damaged=True)
+    if len({doc["id"] for doc in entries.values()}) != len(entries):
+        # Two entries with one id: deleting or changing one could reach the other.
+        _refuse(path, what, "two of its entries have the same id", damaged=True)
     return data, version
+
+
+def _is_doc_id(key: str) -> bool:
+    """Whether TinyDB can read the key as a document's number (it calls int() on it)."""
+    return key.isascii() and key.isdigit() and len(key) <= 18
 
 
 def _document(raw: bytes, path: Path, what: str) -> dict[str, Any]:
@@ -277,6 +288,11 @@ class Journal:
             entry = Entry(id=entry_id, number=number, created=created, updated=now(),
                           pack_id=pack.id, pack_version=pack.version,
                           answers=dict(answers), derived=derive(pack, answers))
+            if not is_entry_record(entry.to_record()):
+                # Every read would then refuse the journal: refuse this one save instead.
+                raise JournalError(f"The reflection cannot be saved into {self.path}: its "
+                                   "date or its ratings are not ones the journal can keep. "
+                                   "The journal has not been changed.")
             table.insert(entry.to_record())
             _note_last_number(db, number)
         return entry

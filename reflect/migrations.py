@@ -94,7 +94,7 @@ def _to_1(data: Data) -> Data:
 
 
 def _table_order(key: str) -> tuple[int, str]:
-    return (int(key), key) if key.isdigit() else (0, key)
+    return (int(key), key) if key.isascii() and key.isdigit() and len(key) <= 18 else (0, key)
 
 
 def _derived(doc: Data) -> Data:

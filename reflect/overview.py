@@ -102,10 +102,11 @@ def _few(found: Insights) -> list[Block]:
 
 
 def _bar(value: float, most: float, size: int) -> str:
-    """A bar of up to `size` block characters; anything above nothing gets at least one."""
+    """A bar of up to `size` block characters; anything above nothing gets at least one,
+    and anything past `most` (a rating edited by hand beyond its scale) a whole bar."""
     if value <= 0 or most <= 0:
         return ""
-    return BAR * max(1, round(value / most * size))
+    return BAR * max(1, min(size, round(value / most * size)))
 
 
 def _heading(words: str) -> Words:

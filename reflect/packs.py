@@ -49,9 +49,11 @@ CONDITION_OPERATORS = (
     "answered",
 )
 MAX_TEXT = 2000
+SCALE_LIMIT = 1_000_000
+"""The furthest from 0 a scale may reach, and a stored rating be."""
 MAX_PACK_BYTES = 1024 * 1024
 """The largest pack file read: the biggest shipped pack is a few kilobytes."""
-_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}\Z")  # \Z: $ would let a final newline in
 
 
 class PackError(ReflectError):
@@ -215,6 +217,8 @@ def _parsed(raw: bytes, path: Path) -> dict[str, Any]:
         raise PackError(path, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise PackError(path, f"is not valid TOML ({error})") from None
+    except ValueError:  # from int(): a number of more than 4,300 digits
+        raise PackError(path, "holds a number too long to be part of a pack") from None
     except RecursionError:
         raise PackError(path, "is nested too deeply to be a pack") from None
 
@@ -437,6 +441,9 @@ def _parse_step(check: _Checker, raw: dict[str, Any], position: int,
                                              fallback=10), 10)
         if maximum <= minimum or maximum - minimum > 20:
             problem("max must be above min, at most 20 apart", "max")
+        elif not -SCALE_LIMIT <= minimum < maximum <= SCALE_LIMIT:
+            # The journal refuses ratings past these (averages of far bigger ones overflow).
+            problem(f"min and max must be within {SCALE_LIMIT:,} either side of 0", "max")
         min_label = read(lambda: check.text(raw, "min_label", label, required=False), "")
         max_label = read(lambda: check.text(raw, "max_label", label, required=False), "")
     else:
@@ -697,7 +704,7 @@ def find_pack(packs: Iterable[Pack], pack_id: str | None, quick: bool) -> Pack:
 def new_pack_text(name: str) -> str:
     """The default pack's file, made into the person's own: a new id, title and version."""
     if not _ID.match(name):
-        raise ReflectError(f"{name!r} cannot be a pack name: use lower-case letters, digits, "
+        raise ReflectError(f"{echoed(name)} cannot be a pack name: use lower-case letters, digits, "
                            "'-' and '_', starting with a letter (like after-a-date).",
                            exit_code=2)
     source = builtin_packs_dir() / f"{DEFAULT_PACK}.toml"

@@ -191,10 +191,25 @@ def _check_output(output: Path, journal_file: Path, force: bool) -> None:
     if target in ours:
         raise ReflectError(f"{output} is your journal itself; export to another file.",
                            exit_code=2)
-    if output.is_dir():
+    import stat
+
+    from reflect.files import describe, kind_of
+
+    try:
+        mode = os.stat(output).st_mode
+    except (FileNotFoundError, NotADirectoryError):  # the writer says which folder is amiss
+        return
+    except OSError as error:  # a name too long, a loop of links
+        raise ReflectError(f"Cannot write {output}: {describe(error)}.") from None
+    if stat.S_ISDIR(mode):
         raise ReflectError(f"{output} is a folder; give a file name, like {output}/notes.md.",
                            exit_code=2)
-    if output.exists() and not force:
+    if not stat.S_ISREG(mode):
+        # --force or not: replacing it would put a file where a pipe or a device (even
+        # /dev/null, for root) should be.
+        raise ReflectError(f"{output} is {kind_of(mode)}, not an ordinary file; export to "
+                           "a file.", exit_code=2)
+    if not force:
         raise ReflectError(f"{output} already exists. Choose another name, or add --force "
                            "to replace it.", exit_code=2)
 
