@@ -173,7 +173,8 @@ EMOTION = typer.Option(
     help="Only reflections that named this feeling, e.g. hurt. Repeat for any of several.")
 KIND = typer.Option(
     None, "--kind", metavar="MOMENT",
-    help="Only this kind of moment, e.g. partner-declined. Repeat for any of several.")
+    help="Only this kind of moment, e.g. asked-out or declined-closeness (the words you "
+         "picked work too). Repeat for any of several.")
 PACK = typer.Option(
     None, "--pack", metavar="NAME", help="Only reflections made with this pack.")
 JSON = typer.Option(False, "--json", help="Print JSON for scripts (shape in the README).")
@@ -263,12 +264,13 @@ class Format(str, Enum):
 @command("export")
 def export(
     ctx: typer.Context,
-    fmt: Format = typer.Option(
-        Format.md, "--format", "-f",
+    fmt: Format | None = typer.Option(
+        None, "--format", "-f", show_default=False,
         help="md reads well for a person; json keeps everything and can be imported "
-             "again; csv is one row per reflection for a spreadsheet; txt is plain text; "
-             "html is one page that opens in a browser, with the patterns of `reflect "
-             "stats` first."),
+             "again; csv is one row per reflection and a column per question, for a "
+             "spreadsheet; txt is plain text; html is one page that opens in a browser, "
+             "with the patterns of `reflect stats` first. Without it, the ending of FILE "
+             "decides (.md, .json, .csv, .txt, .html), else md."),
     output: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE",
         help="Write to this file (private to you) instead of the screen."),
@@ -280,11 +282,12 @@ def export(
     """Write your reflections out, oldest first, to read, share or keep.
 
     Examples: `reflect export --since 'last month' --until 'last month' -o october.md`,
-    `reflect export --format json -o backup.json` (read back with `reflect import`).
+    `reflect export -o backup.json` (read back with `reflect import`),
+    `reflect export -o notes.csv`. Exits 1, writing nothing, when no reflection matches.
     """
     from reflect import reading
 
-    reading.export(_journal(ctx), fmt.value, output, force,
+    reading.export(_journal(ctx), fmt.value if fmt else None, output, force,
                    _filters(since, until, need, emotion, kind, pack))
 
 

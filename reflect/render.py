@@ -211,8 +211,9 @@ def empty_journal() -> None:
     say(EMPTY)
 
 
-def nothing_matches() -> None:
-    say("No reflections match those filters. `reflect list --all` shows every one.")
+def nothing_matches(said: str) -> None:
+    """That the filters (named in `said`) let no reflection through."""
+    say(said)
 
 
 @contextlib.contextmanager
@@ -423,17 +424,28 @@ def stats(found: Insights) -> None:
         out.print(group, width=width)
 
 
-def no_hits(needle: str) -> None:
-    line = Text("No reflection mentions ")
-    line.append(printable(needle, keep_newlines=False), style="italic")
-    line.append(". Searching looks through every answer, ignoring capitals.")
+def no_hits(needle: str, filters: str = "", elsewhere: int = 0) -> None:
+    """That no answer holds the words; with filters, whether answers they left out do."""
+    words = Text(printable(needle, keep_newlines=False), style="italic")
+    if filters and elsewhere:
+        line = Text(f"No reflection that matches {printable(filters)} mentions ")
+        line.append_text(words)
+        line.append(f"; {elsewhere} reflection{' does' if elsewhere == 1 else 's do'} "
+                    "without those filters.")
+    else:
+        line = Text("No reflection mentions ")
+        line.append_text(words)
+        if filters:
+            line.append(f", with or without {printable(filters)}")
+        line.append(". Searching looks through every answer, ignoring capitals.")
     console().print(line)
 
 
-def exported(count: int, path: Path) -> None:
+def exported(count: int, path: Path, fmt: str) -> None:
     """Where the export went, and the honest word that it is readable by whoever has it."""
     err = error_console()
-    err.print(safe(f"Wrote {count} reflection{'s' if count != 1 else ''} to {path}."))
+    err.print(safe(f"Wrote {count} reflection{'s' if count != 1 else ''} to {path} "
+                   f"({fmt})."), soft_wrap=True)
     err.print(safe("The file is readable only by you on this computer, but it is not "
                    "encrypted: anyone who gets a copy of it can read it.", "yellow"))
 

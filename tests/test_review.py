@@ -85,9 +85,57 @@ def test_list_filters(filled, options, expected):
 
 
 def test_list_says_so_when_nothing_matches(filled):
-    result = invoke("list", "--need", "patience")
+    """No match names the filters used and how many reflections there are."""
+    result = invoke("list", "--need", "fun")
     assert result.exit_code == 0
-    assert "No reflections match those filters" in result.stdout
+    assert "No reflections match --need fun, out of 6 in your journal." in result.stdout
+
+
+def test_no_match_with_all_never_suggests_all(filled):
+    """`list --all --since 2027` names --since 2027 and does not offer `reflect list --all`."""
+    result = invoke("list", "--all", "--since", "2027")
+    assert result.exit_code == 0
+    assert "--since 2027" in result.stdout
+    assert "list --all" not in result.stdout
+
+
+@pytest.mark.parametrize(("option", "value", "noun", "some"), [
+    ("--kind", "partner-declined", "moment", "asked-out"),
+    ("--need", "patience", "need", "feeling-wanted"),
+    ("--emotion", "glum", "feeling", "lonely"),
+    ("--pack", "after-a-date", "pack", "hearing-no-quick"),
+])
+def test_a_filter_value_nothing_could_match_names_the_ones_there_are(filled, option, value,
+                                                                     noun, some):
+    """A need, feeling, moment or pack no pack offers is refused (exit 2), listing them."""
+    for command in (["list"], ["search", "tired"], ["stats"], ["export"]):
+        result = invoke(*command, option, value)
+        assert result.exit_code == 2, command
+        message = " ".join(result.stderr.split())
+        assert f"There is no {noun} called '{value}'; {noun}s are: " in message
+        assert some in message
+
+
+def test_filter_values_may_be_labels_or_a_persons_own_words(filled, shipped_packs):
+    """The words a person picked or wrote themselves are values the filters take."""
+    from reflect.entry import new_id
+
+    filled.add(shipped_packs["hearing-no-quick"], {
+        "what_happened": "x", "emotions": ["wistful"], "intensity": 3, "need": ["quiet"],
+        "reframe": "one-moment"}, new_id(), "2026-01-01T10:00:00+00:00")
+    assert rows(invoke("list", "--emotion", "wistful").stdout) == [7]
+    assert rows(invoke("list", "--need", "quiet").stdout) == [7]
+    assert rows(invoke("list", "--kind", "I asked someone out and they said no").stdout) == [2]
+    assert invoke("list", "--need", "rest").exit_code == 0
+
+
+def test_kind_help_gives_an_example_that_exists(shipped_packs):
+    """The example in `--kind`'s help is a moment the default pack offers."""
+    help_text = " ".join(invoke("list", "--help").stdout.split())
+    example = re.search(r"this kind of moment, e\.g\. ([a-z-]+)", help_text)
+    assert example is not None
+    moments = {c.value for c in shipped_packs["hearing-no"].step("moment").choices}
+    assert example.group(1) in moments
 
 
 def test_a_date_that_cannot_be_read_exits_2_with_examples(filled):
@@ -168,9 +216,26 @@ def test_search_shows_each_hit_with_its_question_and_snippet(filled):
 
 
 def test_search_finds_words_of_choices_and_respects_filters(filled):
+    """Words of a choice are found; filters narrow the search and are named when they hide
+    every hit."""
     assert "#1" in invoke("search", "hold hands").stdout
-    assert "No reflection mentions hold hands" in invoke(
-        "search", "hold hands", "--since", "7d").stdout
+    said = " ".join(invoke("search", "hold hands", "--since", "7d").stdout.split())
+    assert ("No reflection that matches --since 7d mentions hold hands; 1 reflection does "
+            "without those filters.") in said
+
+
+def test_a_search_the_filters_empty_never_says_nothing_mentions_the_words(filled):
+    """`search WORDS --emotion X` with no hit says the filters left the hits out."""
+    result = invoke("search", "early", "start", "--emotion", "confused")
+    said = " ".join(result.stdout.split())
+    assert result.exit_code == 0
+    assert "No reflection mentions" not in said
+    assert "--emotion confused" in said
+    assert "1 reflection does without those filters" in said
+    said = " ".join(invoke("search", "volcano", "--emotion", "confused").stdout.split())
+    assert "No reflection mentions volcano, with or without --emotion confused." in said
+    said = " ".join(invoke("search", "tired", "--since", "2027").stdout.split())
+    assert "No reflections match --since 2027, out of 6 in your journal." in said
 
 
 def test_search_json(filled):
@@ -278,8 +343,7 @@ def test_delete_an_unknown_number_changes_nothing(filled, journal_file):
 
 # the empty journal --------------------------------------------------------------------
 
-@pytest.mark.parametrize("args", [["list"], ["show", "1"], ["search", "tired"], ["export"],
-                                  ["export", "--format", "json", "-o", "out.json"],
+@pytest.mark.parametrize("args", [["list"], ["show", "1"], ["search", "tired"],
                                   ["delete", "1", "--yes"], ["edit", "1"]])
 def test_an_empty_journal_is_met_kindly(args, reflect_home, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -287,8 +351,20 @@ def test_an_empty_journal_is_met_kindly(args, reflect_home, tmp_path, monkeypatc
     assert result.exit_code == 0
     assert "Your journal is empty so far" in result.stdout
     assert "reflect" in result.stdout.split("with:")[-1]
-    assert not (tmp_path / "out.json").exists()
     assert not reflect_home.exists()  # reading creates nothing
+
+
+@pytest.mark.parametrize("args", [["export"], ["export", "--format", "json", "-o", "out.json"]])
+def test_exporting_an_empty_journal_says_so_and_exits_1(args, reflect_home, tmp_path,
+                                                       monkeypatch):
+    """With nothing to export, export says so kindly on standard error and exits 1."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "Your journal is empty so far" in result.stderr
+    assert not (tmp_path / "out.json").exists()
+    assert not reflect_home.exists()
 
 
 def test_read_commands_teach_with_examples():

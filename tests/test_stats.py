@@ -371,9 +371,10 @@ def test_stats_follows_the_filters(filled):
 
 
 def test_stats_says_so_when_nothing_matches(filled):
-    result = invoke("stats", "--need", "volcano")
+    """No match names the filters used."""
+    result = invoke("stats", "--need", "fun")
     assert result.exit_code == 0
-    assert "No reflections match those filters" in result.stdout
+    assert "No reflections match --need fun, out of 6 in your journal." in result.stdout
 
 
 def test_stats_on_an_empty_journal_is_kind_and_creates_nothing(reflect_home):
