@@ -135,7 +135,7 @@ def _let_go(step: Step, value: Any, asker: Asker) -> bool:
                  Choice(AS_IT_WAS, "Keep the reflection as it was")),
         default=AS_IT_WAS)
     try:
-        return asker.ask(prompt) == LET_GO
+        return bool(asker.ask(prompt) == LET_GO)
     except Interrupted:
         raise EditCancelled from None
 

@@ -232,40 +232,69 @@ HEADINGS = ("#", "When", "Moment", "Need", "Strength", "What happened")
 LIMITS = (6, 16, 18, 20, 8, 0)
 """The most cells each column of the list takes; the last takes what is left."""
 MOMENT = 2
+NEED = 3
 STRENGTH = 4
 WORDS = 5
 WIDE = 100
 """From this width on, the list has room for the moment as well."""
+WORDS_AT_LEAST = 16
+"""The fewest cells "What happened" is given while other columns can make room for it."""
+NEED_AT_LEAST = 10
+"""A need column narrower than this reads as nothing much: it goes instead."""
+PREPARED = "Preparing to ask: "
+"""Before the words of a preparation (`reflect prepare`) in the list."""
 
 
 def _cell(text: str, size: int, right: bool = False) -> str:
     """The (printable) text in exactly `size` terminal cells: padded, or cut with an
     ellipsis."""
     if cell_len(text) > size:
-        return set_cell_size(text, size - 1) + "…"
+        return set_cell_size(set_cell_size(text, size - 1).rstrip() + "…", size)
     return text.rjust(size) if right else set_cell_size(text, size)
+
+
+def _layout(sizes: list[int], columns: int) -> tuple[list[int], list[int]]:
+    """Which columns the list shows and how wide each is, to fit `columns` cells: the
+    moment only on a wide screen; then, while "What happened" would get fewer than
+    WORDS_AT_LEAST cells, the need narrows (to NEED_AT_LEAST), then goes, then the
+    strength goes. The words take the rest, however little it is."""
+    sizes = list(sizes)
+    shown = [i for i in range(len(HEADINGS)) if i != MOMENT or columns >= WIDE]
+
+    def room() -> int:
+        return columns - sum(sizes[i] + 2 for i in shown if i != WORDS)
+
+    if room() < WORDS_AT_LEAST:
+        sizes[NEED] = max(min(sizes[NEED], NEED_AT_LEAST), sizes[NEED] - (WORDS_AT_LEAST
+                                                                          - room()))
+    for column in (NEED, STRENGTH):
+        if room() < WORDS_AT_LEAST:
+            shown.remove(column)
+    sizes[WORDS] = max(1, room())
+    return shown, sizes
 
 
 def list_rows(entries: Sequence[Entry], reader: Reader,
               columns: int) -> list[list[tuple[int, str]]]:
     """The table `reflect list` shows, headings first, laid out for `columns` cells: each
-    row's cells as (column, text padded or cut to the column's size), the last one's end
-    left unpadded. Laid out here rather than by rich's Table, which measures every cell
-    several times over for a list of thousands."""
+    row's cells as (column, text padded or cut to the column's size, a cut ending in an
+    ellipsis), the last one's end left unpadded. Laid out here rather than by rich's
+    Table, which measures every cell several times over for a list of thousands."""
+    from reflect.prepare import is_preparation
+
     rows = [HEADINGS]
     for item in entries:
         kind = item.derived.get("kind")
+        words = printable(str(item.derived.get("title") or ""), keep_newlines=False)
         rows.append((
             str(item.number), short_date(item.created),
             printable(str(kind).replace("-", " ") if kind else "", keep_newlines=False),
             printable(", ".join(reader.labels(item, "needs")), keep_newlines=False),
             intensity(item),
-            printable(str(item.derived.get("title") or ""), keep_newlines=False)))
-    sizes = [min(limit, max(cell_len(row[i]) for row in rows)) if limit else 0
-             for i, limit in enumerate(LIMITS)]
-    # On a narrow screen the moment gives way to the words.
-    shown = [i for i in range(len(HEADINGS)) if i != MOMENT or columns >= WIDE]
-    sizes[WORDS] = max(16, columns - sum(sizes[i] + 2 for i in shown[:-1]))
+            PREPARED + words if is_preparation(item) else words))
+    natural = [min(limit, max(cell_len(row[i]) for row in rows)) if limit else 0
+               for i, limit in enumerate(LIMITS)]
+    shown, sizes = _layout(natural, columns)
     laid = []
     for row in rows:
         line = []
@@ -350,7 +379,10 @@ def entry(entry: Entry, reader: Reader,
 
 
 def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
-    """Each entry with a hit, and under it each answer's snippet, the words highlighted."""
+    """Each entry with a hit, and under it each answer's snippet, the words highlighted;
+    every line that wraps keeps its indent."""
+    from rich.table import Table
+
     lines: list[Any] = []
     seen = None
     for hit in hits:
@@ -361,10 +393,15 @@ def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
             number, title = entry_head(hit.entry)
             head = Text(number, style="bold cyan")
             head.append(short_date(hit.entry.created) + "  ", style="dim")
-            head.append(title, style="bold")
-            lines.append(head)
+            # The title wraps under itself, clear of the number and the date.
+            heading = Table.grid()
+            heading.add_column(no_wrap=True)
+            heading.add_column()
+            heading.add_row(head, Text(title, style="bold"))
+            lines.append(heading)
         question = reader.answer(hit.entry, hit.step).question
-        lines.append(safe("    " + printable(question, keep_newlines=False), "cyan"))
+        lines.append(Padding(safe(printable(question, keep_newlines=False), "cyan"),
+                             (0, 0, 0, 4), expand=False))
         snippet = Text(hit.snippet)
         for begin, end in hit.spans:
             snippet.stylize("bold reverse", begin, end)

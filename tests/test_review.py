@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from reflect.cli import app
 from reflect.journal import Journal
 
-from conftest import HOSTILE_TEXT, journal_data, write_journal_data
+from conftest import HOSTILE_TEXT, QUICK_ANSWERS, journal_data, write_journal_data
 
 runner = CliRunner()
 
@@ -156,6 +156,83 @@ def test_list_json_has_the_documented_shape(filled):
     assert data[1]["intensity_before"] == 4
     assert data[1]["intensity_after"] == 2
     assert "\x1b" not in result.stdout  # JSON escapes it: nothing raw reaches a terminal
+
+
+def at_width(monkeypatch, columns: int) -> None:
+    """Later output is laid out for a screen this many columns wide."""
+    from reflect import render
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    render.console.cache_clear()
+
+
+@pytest.mark.parametrize("columns", [40, 50, 60, 80, 100, 140])
+def test_list_lays_out_for_the_width_it_has(filled, monkeypatch, columns):
+    """At every width each line fits, "What happened" keeps at least 16 cells (other
+    columns make way), and a cut ends in an ellipsis."""
+    at_width(monkeypatch, columns)
+    out = invoke("list").stdout
+    lines = out.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    head = lines[0]
+    assert "What happened" in head
+    start = head.index("What happened")
+    words = {int(line.split()[0]): line[start:] for line in lines[1:]}
+    assert words[3].startswith("Wanted to cudd")
+    assert len(words[3]) >= 16
+    assert words[3].endswith("…")  # the words are longer than any of these screens
+    assert ("Moment" in head) == (columns >= 100)
+    if columns >= 60:
+        assert "Need" in head
+
+
+def test_list_at_50_columns_keeps_the_strength_and_enough_words(filled, monkeypatch):
+    """At 50 columns the need gives way; the strength and the words stay, cut with "…"."""
+    at_width(monkeypatch, 50)
+    out = invoke("list").stdout
+    assert out.splitlines()[0].split() == ["#", "When", "Strength", "What", "happened"]
+    assert re.search(r"6 -> 4   Wanted to cuddle af\w*…$", out, re.M)
+
+
+def test_list_gives_the_year_of_a_date_from_another_year(filled, shipped_packs):
+    """An entry from last year reads with its year; this year's without."""
+    from datetime import date
+
+    from reflect.entry import new_id
+
+    year = date.today().year - 1
+    filled.add(shipped_packs["hearing-no-quick"], QUICK_ANSWERS, new_id(),
+               f"{year}-03-02T10:00:00+00:00")
+    lines = {line.split()[0]: line for line in invoke("list").stdout.splitlines()[1:]}
+    assert f"2 Mar {year}" in lines["7"]
+    assert str(date.today().year) not in lines["2"]
+
+
+def test_list_marks_a_preparation(filled, shipped_packs):
+    """A preparation (`reflect prepare`) reads as one in the list, not as a reflection."""
+    from reflect.entry import new_id
+
+    filled.add(shipped_packs["preparing-to-ask"], {"hoping": "A quiet evening together."},
+               new_id(), "2026-01-01T10:00:00+00:00")
+    lines = {line.split()[0]: line for line in invoke("list").stdout.splitlines()[1:]}
+    assert "Preparing to ask: A quiet evening" in lines["7"]
+    assert "Preparing to ask" not in lines["6"]
+
+
+def test_wrapped_lines_of_a_search_keep_their_indent(filled, monkeypatch):
+    """At 50 columns a wrapped title stays under itself, and questions and snippets under
+    the title: no line of a hit starts at the left edge but its first."""
+    at_width(monkeypatch, 50)
+    out = invoke("search", "the").stdout
+    blocks = out.split("\n\n")
+    assert len(blocks) > 2
+    for block in blocks[:-1]:
+        first, *rest = block.splitlines()
+        assert first.startswith("#")
+        assert rest
+        assert all(line.startswith("    ") for line in rest), block
+    assert any(line.startswith(" " * 10) and line.strip()
+               for line in blocks[0].splitlines()[1:2])  # the title, wrapped under itself
 
 
 def test_list_output_is_plain_when_piped(filled):
