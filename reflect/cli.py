@@ -704,7 +704,10 @@ def _offer_restore(problem: ReflectError) -> None:
                "beside it.", whole=True)
     if not _terminal():
         return
-    if not _yes("Put the newest backup back now?"):
+    count = _count_in(_open_journal(damaged), newest.path)
+    holds = f" It holds {_count(count, 'reflection', 'reflections')}." if count is not None \
+        else ""
+    if not _yes(f"Put the newest backup back now?{holds}"):
         render.say("Nothing was changed.")
         return
     try:
@@ -781,7 +784,8 @@ def restore(
     journal = _open_journal(journal_file)
     copies = list(reversed(journal.backups()))
     if list_them:
-        render.backups(copies, backups.folder(journal_file))
+        render.backups([(copy, _count_in(journal, copy.path)) for copy in copies],
+                       backups.folder(journal_file))
         return
     chosen = _choose_backup(copies, backup, journal_file)
     if not yes:
@@ -789,11 +793,32 @@ def restore(
             raise ReflectError("Restoring asks before it changes anything; add --yes to "
                                "restore without a terminal. Nothing was changed.",
                                exit_code=2)
-        if not _yes(f"Put back the backup from {chosen.when} ({chosen.what})? The journal "
-                    "now in its place is kept beside it."):
+        # Read before asking: a backup that cannot be put back is refused here.
+        holds = _count(journal.count_in(chosen.path), "reflection", "reflections")
+        if not _yes(f"Put back the backup from {chosen.when} ({chosen.what}), which holds "
+                    f"{holds}? {_in_its_place(journal)}"):
             render.say("Nothing was changed.")
             return
     _tell_restored(journal.restore(chosen.path), chosen)
+
+
+def _count_in(journal: Journal, backup: Path) -> int | None:
+    """How many reflections a backup holds; None when it cannot be read."""
+    try:
+        return journal.count_in(backup)
+    except ReflectError:
+        return None
+
+
+def _in_its_place(journal: Journal) -> str:
+    """What a restore would put aside: the journal there now, and how many it holds."""
+    if not journal.exists():
+        return "There is no journal in its place now."
+    try:
+        holds = _count(len(journal.entries()), "reflection", "reflections")
+    except ReflectError:
+        return "The journal now in its place cannot be read; it is kept beside it."
+    return f"The journal now in its place, which holds {holds}, is kept beside it."
 
 
 @command("encrypt")

@@ -570,8 +570,9 @@ def followed_up(count: int) -> None:
         say("Noted, thank you. It is kept with the reflection (see `reflect show`).", "dim")
 
 
-def backups(copies: Sequence[Backup], folder: Path) -> None:
-    """The journal's backups, newest first, numbered as `reflect restore` takes them."""
+def backups(copies: Sequence[tuple[Backup, int | None]], folder: Path) -> None:
+    """The journal's backups, newest first, numbered as `reflect restore` takes them, each
+    with how many reflections it holds (None: it cannot be read)."""
     from rich.table import Table
 
     if not copies:
@@ -580,9 +581,14 @@ def backups(copies: Sequence[Backup], folder: Path) -> None:
     table = Table(box=None, padding=(0, 1), show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Taken", no_wrap=True)
+    table.add_column("Reflections", justify="right", no_wrap=True)
     table.add_column("Why", no_wrap=True)
     table.add_column("File", overflow="fold")
-    for number, copy in enumerate(copies, start=1):
-        table.add_row(str(number), copy.when, copy.what, safe(copy.path.name))
+    for number, (copy, count) in enumerate(copies, start=1):
+        table.add_row(str(number), copy.when, "?" if count is None else str(count),
+                      copy.what, safe(copy.path.name))
     console().print(table)
+    if any(count is None for _, count in copies):
+        say("? : that backup cannot be read (it is damaged, or locked with another "
+            "passphrase), so it cannot be put back.", "dim")
     console().print(safe(f"In {folder}. `reflect restore NUMBER` puts one back.", "dim"))

@@ -93,15 +93,55 @@ def test_where_says_when_the_journal_is_encrypted(journal_with_backups):
 
 
 def test_restore_list_numbers_the_backups_newest_first(journal_with_backups):
-    """`restore --list` shows each copy with its number, time and why, and changes nothing."""
+    """`restore --list` shows each copy with its number, time, how many reflections it
+    holds and why, and changes nothing."""
     before = journal_with_backups.read_bytes()
     result = invoke("restore", "--list")
     assert result.exit_code == 0
+    assert said(result.stdout.splitlines()[0]) == "# Taken Reflections Why File"
     lines = [said(line) for line in result.stdout.splitlines() if "daily" in line]
     assert lines == [
-        "1 2026-03-03 21:30 daily copy journal.2026-03-03_21-30-00.daily.json",
-        "2 2026-03-02 21:30 daily copy journal.2026-03-02_21-30-00.daily.json",
+        "1 2026-03-03 21:30 2 daily copy journal.2026-03-03_21-30-00.daily.json",
+        "2 2026-03-02 21:30 1 daily copy journal.2026-03-02_21-30-00.daily.json",
     ]
+    assert journal_with_backups.read_bytes() == before
+
+
+def test_restore_list_marks_a_backup_that_cannot_be_read(journal_with_backups):
+    """A damaged backup is listed with ? for its count, and a line says why."""
+    backups.newest(journal_with_backups).path.write_bytes(b'{"entries": 1}')
+    result = invoke("restore", "--list")
+    assert result.exit_code == 0
+    lines = [said(line) for line in result.stdout.splitlines() if "daily" in line]
+    assert lines[0].startswith("1 2026-03-03 21:30 ? daily copy")
+    assert lines[1].startswith("2 2026-03-02 21:30 1 daily copy")
+    assert "that backup cannot be read" in said(result.stdout)
+
+
+def test_restore_asks_with_both_counts_before_replacing(journal_with_backups, monkeypatch,
+                                                       capsys):
+    """The question names the backup's date and count and the journal's count; no keeps all."""
+    before = journal_with_backups.read_bytes()
+    code, shown = at_terminal(monkeypatch, capsys, "restore", "2", typed="n\n")
+    assert code == 0
+    assert ("Put back the backup from 2026-03-02 21:30 (daily copy), which holds 1 "
+            "reflection? The journal now in its place, which holds 3 reflections, is kept "
+            "beside it. [y/N]") in shown
+    assert "Nothing was changed." in shown
+    assert journal_with_backups.read_bytes() == before
+    assert not list(journal_with_backups.parent.glob("journal.replaced-*"))
+
+
+def test_restore_refuses_an_unreadable_backup_before_asking(journal_with_backups,
+                                                            monkeypatch, capsys):
+    """A backup that cannot be put back is refused before the question, not after yes."""
+    newest = backups.newest(journal_with_backups)
+    newest.path.write_bytes(b'{"entries": 1}')
+    before = journal_with_backups.read_bytes()
+    code, shown = at_terminal(monkeypatch, capsys, "restore", typed="y\n")
+    assert code == 1
+    assert f"The backup {newest.path} cannot be used" in shown
+    assert "[y/N]" not in shown
     assert journal_with_backups.read_bytes() == before
 
 
@@ -145,7 +185,7 @@ def test_at_a_terminal_the_newest_backup_is_offered(journal_with_backups, monkey
     newest = backups.newest(journal_with_backups)
     code, shown = at_terminal(monkeypatch, capsys, "new", typed="y\n")
     assert code == 1
-    assert "Put the newest backup back now? [y/N]" in shown
+    assert "Put the newest backup back now? It holds 2 reflections. [y/N]" in shown
     assert "Put back the backup from 2026-03-03 21:30 (daily copy), with 2 entries." in shown
     assert "Run your command again." in shown
     assert journal_with_backups.read_bytes() == newest.path.read_bytes()
