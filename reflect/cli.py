@@ -485,7 +485,7 @@ def where(ctx: typer.Context) -> None:
     copies = backups.listing(journal_file)
     rows = [
         ("Journal", journal_file, _journal_note(journal_file)),
-        ("Unfinished reflection", paths.draft_path(journal_file), ""),
+        ("Unfinished reflections", paths.drafts_dir(journal_file), ""),
         ("Backups", backups.folder(journal_file),
          f"{len(copies)} kept, the newest from {copies[-1].when}" if copies else "none yet"),
         ("Settings", paths.config_file(), ""),
@@ -842,12 +842,13 @@ def encrypt(ctx: typer.Context) -> None:
 def _say_resealed(done: str, journal_file: Path, journal: Journal, result: Any) -> None:
     """Bring the draft in line with the journal, and say what was changed."""
     from reflect import render
-    from reflect.drafts import DraftStore
+    from reflect.reflection import drafts_of
 
-    draft = DraftStore(paths.draft_path(journal_file), journal).reseal()
+    drafts = drafts_of(journal_file, journal).reseal()
     also = [_count(result.backups_changed, "backup", "backups")] if result.backups_changed else []
-    if draft:
-        also.insert(0, "the unfinished reflection")
+    if drafts:
+        also.insert(0, "the unfinished reflection" if drafts == 1
+                    else f"the {drafts} unfinished reflections")
     render.say(f"{done} the journal {journal_file} "
                f"({_count(result.entries, 'entry', 'entries')})"
                + (f", and {' and '.join(also)}" if also else "") + ".", whole=True)

@@ -234,7 +234,8 @@ def _check_output(output: Path, journal_file: Path, force: bool) -> None:
 
     target = os.path.realpath(output)
     ours = {os.path.realpath(p) for p in (journal_file, paths.draft_path(journal_file))}
-    if target in ours:
+    drafts = os.path.realpath(paths.drafts_dir(journal_file))
+    if target in ours or os.path.dirname(target) == drafts:
         raise ReflectError(f"{output} is your journal itself; export to another file.",
                            exit_code=2)
     if output.is_dir():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reflect import followup, paths
 from reflect.config import load_settings
-from reflect.drafts import DraftStore
+from reflect.drafts import Drafts
 from reflect.errors import ReflectError
 from reflect.guide import reflect_new, still_heavy
 from reflect.journal import Journal
@@ -37,6 +37,12 @@ def open_journal(journal_file: Path) -> Journal:
     settings = load_settings(paths.config_file())
     return Journal(journal_file, passphrase=functools.partial(passphrase, journal_file),
                    keep_backups=settings.keep_backups)
+
+
+def drafts_of(journal_file: Path, journal: Journal) -> Drafts:
+    """The drafts of the journal's reflections, sealed like it."""
+    return Drafts(paths.drafts_dir(journal_file), journal,
+                  legacy=paths.draft_path(journal_file))
 
 
 def passphrase(journal_file: Path) -> str:
@@ -74,8 +80,8 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
         chosen = find_pack(available, pack, quick)
         journal = open_journal(journal_file)
         journal.verify()
-        drafts = DraftStore(paths.draft_path(journal_file), journal)
-        if not journal.exists() and drafts.load() is None:
+        drafts = drafts_of(journal_file, journal)
+        if not journal.exists() and not drafts.exist():
             from reflect import render
 
             render.say(COACH_NOT_THERAPIST, "dim")

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect import backups, cli
-from reflect.drafts import DraftStore
+from reflect.drafts import Drafts
 from reflect.entry import now
 from reflect.guide import reflect_new
 from reflect.journal import Journal
@@ -271,9 +271,10 @@ def test_restore_with_no_backups_says_where_they_would_be(reflect_home):
 
 
 def test_encrypt_then_decrypt_round_trip(journal_with_backups, reflect_home):
-    """encrypt warns, encrypts the journal, draft and backups; decrypt writes all plain."""
+    """encrypt warns, encrypts the journal, drafts and backups; decrypt writes all plain."""
     entries = [e.to_record() for e in Journal(journal_with_backups).entries()]
-    draft = reflect_home / "journal.draft.json"
+    (reflect_home / "journal.drafts").mkdir()
+    draft = reflect_home / "journal.drafts" / "d.json"
     draft.write_text(json.dumps({"pack_id": "hearing-no", "pack_version": 1,
                                  "entry_id": "d", "created": now(),
                                  "answers": {"what_happened": "half a thought"}}))
@@ -302,6 +303,26 @@ def test_encrypt_then_decrypt_round_trip(journal_with_backups, reflect_home):
     assert [e.to_record() for e in Journal(journal_with_backups).entries()] == entries
     assert "half a thought" in draft.read_text()
     assert invoke("decrypt", passphrase=PASSPHRASE).exit_code == 1
+
+
+def test_every_draft_follows_the_journal_into_encryption(journal_with_backups, reflect_home):
+    """Two drafts, and one still where reflect kept its single draft: all three encrypted."""
+    folder = reflect_home / "journal.drafts"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.json").write_text(json.dumps({
+            "pack_id": "hearing-no", "pack_version": 1, "entry_id": name, "created": now(),
+            "answers": {"what_happened": f"draft {name}"}}))
+    (reflect_home / "journal.draft.json").write_text(json.dumps({
+        "pack_id": "hearing-no", "pack_version": 1, "entry_id": "c", "created": now(),
+        "answers": {"what_happened": "draft c"}}))
+    result = invoke("encrypt", passphrase=PASSPHRASE)
+    assert result.exit_code == 0, result.output
+    assert "and the 3 unfinished reflections and 2 backups." in said(result.stdout)
+    kept = list(folder.glob("*.json"))
+    assert len(kept) == 3
+    assert all(path.read_bytes().startswith(b"reflect-encrypted 1\n") for path in kept)
+    assert not (reflect_home / "journal.draft.json").exists()
 
 
 def test_a_wrong_passphrase_changes_nothing(journal_with_backups):
@@ -398,21 +419,22 @@ def test_a_reflection_saves_into_an_encrypted_journal(journal_with_backups, ship
 
     packs = list(shipped_packs.values())
     journal = Journal(journal_with_backups, passphrase=passphrase)
-    drafts = DraftStore(journal_with_backups.with_name("journal.draft.json"), journal)
+    drafts = Drafts(journal_with_backups.with_name("journal.drafts"), journal)
     journal.verify()
     paused = reflect_new(packs, shipped_packs["hearing-no-quick"], scripted(
         {"what_happened": "Words nobody else should read", "emotions": STOP,
          "_pause": "keep"}), journal, drafts)
     assert paused.kept_draft
-    assert drafts.path.read_bytes().startswith(b"reflect-encrypted 1\n")
-    assert b"nobody else" not in drafts.path.read_bytes()
+    [kept] = drafts.folder.glob("*.json")
+    assert kept.read_bytes().startswith(b"reflect-encrypted 1\n")
+    assert b"nobody else" not in kept.read_bytes()
     done = reflect_new(packs, shipped_packs["hearing-no-quick"], scripted(
         {"emotions": ["sad"], "intensity": 5, "need": ["closeness"], "reframe": "one-moment",
          "intensity_now": 3}), journal, drafts,
         resume=True)
     assert done.entry is not None
     assert asked == [1]
-    assert not drafts.path.exists()
+    assert not kept.exists()
     assert journal_with_backups.read_bytes().startswith(b"reflect-encrypted 1\n")
     again = Journal(journal_with_backups, passphrase=lambda: PASSPHRASE).entries()
     assert again[-1].answers["what_happened"] == "Words nobody else should read"

@@ -4,17 +4,26 @@ installed `reflect`, in a pseudo-terminal (helpers from test_e2e)."""
 
 from __future__ import annotations
 
+import signal
 import uuid
 from datetime import datetime, timedelta
 
 from reflect import backups
+from reflect.drafts import DraftStore
 from reflect.entry import now
 from reflect.journal import Journal
 
 from test_e2e import (
+    CTRL_C,
+    DOWN,
+    ENTER,
+    FULL,
+    PAUSE_QUESTION,
+    drafts_of,
     env,
     journal_of,
     pytestmark,
+    question,
     start,
     words,
 )
@@ -59,3 +68,56 @@ def test_restore_names_both_counts_before_it_replaces_anything(start, reflect_ho
     assert len(journal.entries()) == 5
     [aside] = reflect_home.glob("journal.replaced-*.json")
     assert aside.read_bytes() == before
+
+
+def test_two_windows_each_keep_their_own_draft(start, reflect_home):
+    """A second `reflect` while the first waits at a question: it is not offered the
+    first's draft, cannot resume it, and letting its own answers go leaves the first's;
+    once the first pauses, the next `reflect` offers it."""
+    first = start()
+    first.walk(FULL, {1: "Window one words" + ENTER, 2: ENTER})
+    first.expect(question(FULL, 3))
+    [kept] = drafts_of(reflect_home).glob("*.json")
+
+    second = start()
+    second.answer(question(FULL, 1), "Window two words" + ENTER)
+    second.answer(question(FULL, 2), CTRL_C)
+    second.answer(words(PAUSE_QUESTION), DOWN + ENTER)  # let them go
+    assert second.end() == 130
+    assert "unfinished reflection" not in second.screen
+    assert [path.name for path in drafts_of(reflect_home).glob("*.json")] == [kept.name]
+
+    third = start("new", "--resume")
+    third.expect(words("still open in another window"))
+    assert third.end() == 1
+
+    first.send(CTRL_C)
+    first.answer(words(PAUSE_QUESTION), ENTER)  # keep them
+    assert first.end() == 130
+
+    fourth = start()
+    fourth.expect(words("You have an unfinished reflection"))
+    fourth.expect(words("(2 answers). Pick it up?"))
+    fourth.send(ENTER)
+    fourth.expect(question(FULL, 3))
+    fourth.send(CTRL_C)
+    fourth.answer(words(PAUSE_QUESTION), ENTER)
+    assert fourth.end() == 130
+    assert "Window one words" in DraftStore(kept).load().answers["what_happened"]
+
+
+def test_the_draft_of_a_reflect_that_was_killed_is_offered(start, reflect_home):
+    """A window closed mid-reflection (its reflect killed) leaves a draft the next offers."""
+    first = start()
+    first.walk(FULL, {1: "Cut off mid-way" + ENTER})
+    first.expect(question(FULL, 2))
+    first.child.kill(signal.SIGKILL)
+    first.child.wait()
+    again = start()
+    again.expect(words("You have an unfinished reflection"))
+    again.answer(words("(1 answer). Pick it up?"), ENTER)
+    again.expect(question(FULL, 2))
+    again.send(CTRL_C)
+    again.answer(words(PAUSE_QUESTION), DOWN + ENTER)  # let them go
+    assert again.end() == 130
+    assert list(drafts_of(reflect_home).glob("*.json")) == []
