@@ -40,7 +40,7 @@ app = typer.Typer(
         "feels, the need underneath, other ways to meet it, and a kinder reading of the "
         "no. Entries stay in a journal on this computer; nothing is sent anywhere."
     ),
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -103,11 +103,26 @@ def main(
         False, "--version", callback=_version, is_eager=True,
         help="Show the version and exit.",
     ),
+    pack: str | None = typer.Option(
+        None, "--pack", "-p", metavar="NAME",
+        help="Reflect with this pack (as `reflect new --pack NAME`).",
+    ),
+    quick: bool = typer.Option(
+        False, "--quick", "-q", help="The short version (as `reflect new --quick`).",
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Pick up a paused reflection (as `reflect new --resume`).",
+    ),
 ) -> None:
     """A private coach for the moment after hearing no."""
     ctx.obj = journal
     if ctx.invoked_subcommand is None:
-        _guarded(_reflect)(_journal(ctx), pack=None, quick=False, resume=False)
+        _guarded(_reflect)(_journal(ctx), pack=pack, quick=quick, resume=resume)
+    elif pack is not None or quick or resume:
+        given = "--pack" if pack is not None else "--quick" if quick else "--resume"
+        raise typer.Exit(explain(ReflectError(
+            f"{given} starts a reflection, so it goes without a command: `reflect {given}` "
+            f"or `reflect new {given}`.", exit_code=2)))
 
 
 def _journal(ctx: typer.Context) -> Path:

@@ -19,7 +19,10 @@ from test_e2e import (
     ENTER,
     FULL,
     PAUSE_QUESTION,
+    QUICK,
+    QUICK_KEYS,
     drafts_of,
+    entries,
     env,
     journal_of,
     pytestmark,
@@ -121,3 +124,25 @@ def test_the_draft_of_a_reflect_that_was_killed_is_offered(start, reflect_home):
     again.answer(words(PAUSE_QUESTION), DOWN + ENTER)  # let them go
     assert again.end() == 130
     assert list(drafts_of(reflect_home).glob("*.json")) == []
+
+
+def test_a_bare_reflect_takes_quick_resume_and_pack(start, reflect_home):
+    """`reflect --quick` runs the quick pack; paused, `reflect --resume` picks it up where it
+    stopped; `reflect --pack hearing-no-quick` is the same pack by name."""
+    terminal = start("--quick")
+    terminal.walk(QUICK, {1: "Quick from the top" + ENTER})
+    terminal.answer(question(QUICK, 2), CTRL_C)
+    terminal.answer(words(PAUSE_QUESTION), ENTER)
+    assert terminal.end() == 130
+
+    resumed = start("--resume")
+    resumed.walk(QUICK, {number: QUICK_KEYS[number] for number in range(2, 7)})
+    assert resumed.end() == 0
+    assert "You have an unfinished reflection" not in resumed.screen
+
+    named = start("--pack", "hearing-no-quick")
+    named.walk(QUICK, QUICK_KEYS)
+    assert named.end() == 0
+    saved = entries(reflect_home)
+    assert [entry["pack"]["id"] for entry in saved] == ["hearing-no-quick"] * 2
+    assert saved[0]["answers"]["what_happened"] == "Quick from the top"
