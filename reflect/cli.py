@@ -675,11 +675,11 @@ def _new_passphrase() -> str:
         render.say(f"Using the passphrase in {UNLOCK_VARIABLE}.")
         check_new_passphrase(given)
         return given
-    import getpass
+    from reflect.reflection import ask_secret
 
-    first = getpass.getpass("New passphrase: ")
+    first = ask_secret("New passphrase: ")
     check_new_passphrase(first)
-    if getpass.getpass("The same passphrase again: ") != first:
+    if ask_secret("The same passphrase again: ") != first:
         raise ReflectError("The two passphrases are not the same. Nothing was changed.")
     return first
 

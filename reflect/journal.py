@@ -245,10 +245,11 @@ class Journal:
     """The entries in one journal file."""
 
     def __init__(self, path: Path, passphrase: PassphraseSource | None = None,
-                 keep_backups: int = backups.DEFAULT_KEEP) -> None:
-        """`passphrase` is asked only if the file turns out to be encrypted."""
+                 keep_backups: int = backups.DEFAULT_KEEP, passphrase_tries: int = 1) -> None:
+        """`passphrase` is asked only if the file turns out to be encrypted, up to
+        `passphrase_tries` times while the answer is wrong."""
         self.path = path
-        self.keyring = Keyring(passphrase)
+        self.keyring = Keyring(passphrase, passphrase_tries)
         self.keep_backups = keep_backups
 
     def exists(self) -> bool:

@@ -389,6 +389,23 @@ def test_at_a_terminal_the_passphrase_is_typed_twice_hidden(journal_with_backups
     assert prompts[-1] == "Passphrase for your journal: "
 
 
+def test_ctrl_c_at_a_new_passphrase_is_a_calm_stop(journal_with_backups, monkeypatch,
+                                                   capsys):
+    """Ctrl-C at "New passphrase:" stops with a calm line (no "Error"), exit 130, no change."""
+    import getpass
+
+    def interrupted(prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(getpass, "getpass", interrupted)
+    before = journal_with_backups.read_bytes()
+    code, shown = at_terminal(monkeypatch, capsys, "encrypt")
+    assert code == 130
+    assert "Stopped. Nothing was opened or changed." in shown
+    assert "Error" not in shown
+    assert journal_with_backups.read_bytes() == before
+
+
 def test_a_short_passphrase_is_refused(reflect_home):
     """A passphrase under eight characters is refused before anything is written."""
     result = invoke("encrypt", passphrase="short")

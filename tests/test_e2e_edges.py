@@ -146,3 +146,58 @@ def test_a_bare_reflect_takes_quick_resume_and_pack(start, reflect_home):
     saved = entries(reflect_home)
     assert [entry["pack"]["id"] for entry in saved] == ["hearing-no-quick"] * 2
     assert saved[0]["answers"]["what_happened"] == "Quick from the top"
+
+
+PASSPHRASE = "a passphrase typed at the terminal"
+
+
+def encrypted_journal(home, packs) -> Journal:
+    journal = Journal(journal_of(home))
+    journal.add(packs["hearing-no-quick"], QUICK_ANSWERS, str(uuid.uuid4()), now())
+    journal.encrypt(PASSPHRASE)
+    return journal
+
+
+def test_a_wrong_passphrase_gets_two_more_tries(start, reflect_home, shipped_packs,
+                                                fast_scrypt):
+    """Two wrong passphrases, each followed by a word and another try; the third, right,
+    opens the journal."""
+    encrypted_journal(reflect_home, shipped_packs)
+    terminal = start("list")
+    terminal.answer("Passphrase for your journal: ", "not it\r")
+    terminal.expect(words("That passphrase does not open the journal. Try again (2 tries "
+                          "left)."))
+    terminal.answer("Passphrase for your journal: ", "nor this\r")
+    terminal.expect(words("Try again (1 try left)."))
+    terminal.answer("Passphrase for your journal: ", PASSPHRASE + "\r")
+    terminal.expect(words("They said not tonight."))
+    assert terminal.end() == 0
+    assert PASSPHRASE not in terminal.raw
+
+
+def test_three_wrong_passphrases_are_refused(start, reflect_home, shipped_packs, fast_scrypt):
+    """After the third wrong try: one line, exit 1, the journal as it was."""
+    journal = encrypted_journal(reflect_home, shipped_packs)
+    before = journal.path.read_bytes()
+    terminal = start("list")
+    for _ in range(3):
+        terminal.answer("Passphrase for your journal: ", "not it\r")
+    assert terminal.end() == 1
+    assert "That passphrase does not open the journal" in terminal.screen
+    assert terminal.screen.count("Passphrase for your journal:") == 3
+    assert journal.path.read_bytes() == before
+
+
+def test_ctrl_c_at_the_passphrase_is_a_calm_stop(start, reflect_home, shipped_packs,
+                                                 fast_scrypt):
+    """Ctrl-C while typing the passphrase: a calm line, not an error; exit 130."""
+    journal = encrypted_journal(reflect_home, shipped_packs)
+    before = journal.path.read_bytes()
+    for args in ((), ("list",)):
+        terminal = start(*args)
+        terminal.answer("Passphrase for your journal: ", "half" + CTRL_C)
+        terminal.expect(words("Stopped. Nothing was opened or changed."))
+        assert terminal.end() == 130
+        assert "Error" not in terminal.screen
+        assert "Traceback" not in terminal.screen
+    assert journal.path.read_bytes() == before
