@@ -551,10 +551,17 @@ def follow_up(ctx: typer.Context) -> None:
     if not entries:
         render.empty_journal()
         return
-    from reflect.followup import open_items
+    from datetime import datetime
+
+    from reflect.followup import next_ready, open_items, ready_words
 
     if not open_items(entries, again=True):
-        render.nothing_to_follow_up()
+        at = datetime.now().astimezone()
+        coming = next_ready(entries, at)
+        if coming is None:
+            render.nothing_to_follow_up()
+        else:
+            render.nothing_to_follow_up(coming[0].number, ready_words(coming[1], at))
         return
     _needs_terminal("Following up", "Run `reflect followup` in a terminal window.")
     from reflect.ask import QuestionaryAsker

@@ -560,9 +560,15 @@ def pack_problems(path: Path, problems: Sequence[PackError]) -> None:
         err.print(line)
 
 
-def nothing_to_follow_up() -> None:
-    say("Nothing to follow up on. When a reflection picks other ways to meet a need, "
-        "reflect asks about them once, a while later.")
+def nothing_to_follow_up(next_number: int | None = None, when: str = "") -> None:
+    """Nothing is ready to ask about; if something will be, which and when."""
+    if next_number is None:
+        say("Nothing to follow up on. When a reflection picks other ways to meet a need, "
+            "reflect asks about them once, a while later.")
+        return
+    say(f"Nothing to follow up on yet. The other ways you chose in reflection "
+        f"#{next_number} will be ready to follow up on {when}: run `reflect followup` "
+        "then, or reflect will ask after your next reflection.")
 
 
 def followed_up(count: int) -> None:
