@@ -490,7 +490,7 @@ def resources(
 
 @command("where")
 def where(ctx: typer.Context) -> None:
-    """Show where your journal, draft, backups, settings and packs are kept.
+    """Show where your journal, drafts, backups, settings and packs are kept.
 
     Without REFLECT_HOME, also the cache of packs as parsed, which is safe to delete."""
     from reflect import backups, render
