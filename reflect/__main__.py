@@ -9,6 +9,9 @@ from reflect import paths
 from reflect.errors import ReflectError
 from reflect.files import describe
 
+COMPLETION_VARIABLE = "_REFLECT_COMPLETE"
+"""Set by the shell's completion script (typer's) when it asks what a word could be."""
+
 
 def main() -> int | None:
     """A bare `reflect` starts the reflection before typer loads, since a person who types
@@ -38,17 +41,38 @@ def main() -> int | None:
     return code
 
 
+REFLECTION_FLAGS = ("--quick", "--resume")
+"""The flags of `reflect new` that a bare `reflect` takes too (and `--pack NAME`)."""
+
+
 def _bare_reflection(args: list[str]) -> int | None:
-    """`reflect` or `reflect --journal PATH` run the reflection here: its exit code; None
-    for any other command line."""
-    if args and not (len(args) == 2 and args[0] == "--journal"
-                     and args[1] and not args[1].startswith("-")):
+    """`reflect`, with `--journal PATH` first if at all, then any of `--quick`, `--resume`
+    and `--pack NAME`, runs the reflection here, as `reflect new` would: its exit code.
+    None for any other command line, which typer reads (its root takes the same flags), so
+    this is a look at the words, not a parser."""
+    if os.environ.get(COMPLETION_VARIABLE):  # the shell asks typer to complete a word
+        return None
+    words = list(args)
+    journal = pack = None
+    for option in ("--journal", "--pack"):
+        if option in words:
+            at = words.index(option)
+            value = words[at + 1] if at + 1 < len(words) else ""
+            if not value or value.startswith("-") or (option == "--journal" and at != 0):
+                return None
+            del words[at:at + 2]
+            if option == "--journal":
+                journal = value
+            else:
+                pack = value
+    if not set(words) <= set(REFLECTION_FLAGS) or len(set(words)) != len(words):
         return None
     # Deferred: the journal, packs and questionary, which --version and --help never need.
     from reflect.reflection import reflection
 
     try:
-        return reflection(paths.journal_path(args[1] if args else None), None, False, False)
+        return reflection(paths.journal_path(journal), pack, "--quick" in words,
+                          "--resume" in words)
     except (ReflectError, KeyboardInterrupt) as problem:
         from reflect.cli import explain
 

@@ -42,7 +42,7 @@ app = typer.Typer(
         "feels, the need underneath, other ways to meet it, and a kinder reading of the "
         "no. Entries stay in a journal on this computer; nothing is sent anywhere."
     ),
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -105,6 +105,16 @@ def main(
         False, "--version", callback=_version, is_eager=True,
         help="Show the version and exit.",
     ),
+    pack: str | None = typer.Option(
+        None, "--pack", "-p", metavar="NAME",
+        help="Reflect with this pack (as `reflect new --pack NAME`).",
+    ),
+    quick: bool = typer.Option(
+        False, "--quick", "-q", help="The short version (as `reflect new --quick`).",
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Pick up a paused reflection (as `reflect new --resume`).",
+    ),
 ) -> None:
     """A private coach for the moment after hearing no."""
     # Kept as typed: a Path would make '' the current folder and drop a closing '/'.
@@ -112,7 +122,12 @@ def main(
     if journal is not None:
         _guarded(paths.journal_path)(journal)  # a wrong --journal stops every command
     if ctx.invoked_subcommand is None:
-        _guarded(lambda: _reflect(_journal(ctx), pack=None, quick=False, resume=False))()
+        _guarded(_reflect)(_journal(ctx), pack=pack, quick=quick, resume=resume)
+    elif pack is not None or quick or resume:
+        given = "--pack" if pack is not None else "--quick" if quick else "--resume"
+        raise typer.Exit(explain(ReflectError(
+            f"{given} starts a reflection, so it goes without a command: `reflect {given}` "
+            f"or `reflect new {given}`.", exit_code=2)))
 
 
 def _journal(ctx: typer.Context) -> Path:
@@ -178,7 +193,8 @@ EMOTION = typer.Option(
     help="Only reflections that named this feeling, e.g. hurt. Repeat for any of several.")
 KIND = typer.Option(
     None, "--kind", metavar="MOMENT",
-    help="Only this kind of moment, e.g. partner-declined. Repeat for any of several.")
+    help="Only this kind of moment, e.g. asked-out or declined-closeness (the words you "
+         "picked work too). Repeat for any of several.")
 PACK = typer.Option(
     None, "--pack", metavar="NAME", help="Only reflections made with this pack.")
 JSON = typer.Option(False, "--json", help="Print JSON for scripts (shape in the README).")
@@ -280,12 +296,13 @@ class Format(str, Enum):
 @command("export")
 def export(
     ctx: typer.Context,
-    fmt: Format = typer.Option(
-        Format.md, "--format", "-f",
+    fmt: Format | None = typer.Option(
+        None, "--format", "-f", show_default=False,
         help="md reads well for a person; json keeps everything and can be imported "
-             "again; csv is one row per reflection for a spreadsheet; txt is plain text; "
-             "html is one page that opens in a browser, with the patterns of `reflect "
-             "stats` first."),
+             "again; csv is one row per reflection and a column per question, for a "
+             "spreadsheet; txt is plain text; html is one page that opens in a browser, "
+             "with the patterns of `reflect stats` first. Without it, the ending of FILE "
+             "decides (.md, .json, .csv, .txt, .html), else md."),
     output: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE",
         help="Write to this file (private to you) instead of the screen."),
@@ -297,11 +314,12 @@ def export(
     """Write your reflections out, oldest first, to read, share or keep.
 
     Examples: `reflect export --since 'last month' --until 'last month' -o october.md`,
-    `reflect export --format json -o backup.json` (read back with `reflect import`).
+    `reflect export -o backup.json` (read back with `reflect import`),
+    `reflect export -o notes.csv`. Exits 1, writing nothing, when no reflection matches.
     """
     from reflect import reading
 
-    reading.export(_journal(ctx), fmt.value, output, force,
+    reading.export(_journal(ctx), fmt.value if fmt else None, output, force,
                    _filters(since, until, need, emotion, kind, pack))
 
 
@@ -489,7 +507,7 @@ def resources(
 
 @command("where")
 def where(ctx: typer.Context) -> None:
-    """Show where your journal, draft, backups, settings and packs are kept.
+    """Show where your journal, drafts, backups, settings and packs are kept.
 
     Without REFLECT_HOME, also the cache of packs as parsed, which is safe to delete."""
     from reflect import backups, render
@@ -499,7 +517,7 @@ def where(ctx: typer.Context) -> None:
     copies = backups.listing(journal_file)
     rows = [
         ("Journal", journal_file, _journal_note(journal_file)),
-        ("Unfinished reflection", paths.draft_path(journal_file), ""),
+        ("Unfinished reflections", paths.drafts_dir(journal_file), ""),
         ("Backups", backups.folder(journal_file),
          f"{len(copies)} kept, the newest from {copies[-1].when}" if copies else "none yet"),
         ("Settings", paths.config_file(), ""),
@@ -550,10 +568,17 @@ def follow_up(ctx: typer.Context) -> None:
     if not entries:
         render.empty_journal()
         return
-    from reflect.followup import open_items
+    from datetime import datetime
+
+    from reflect.followup import next_ready, open_items, ready_words
 
     if not open_items(entries, again=True):
-        render.nothing_to_follow_up()
+        at = datetime.now().astimezone()
+        coming = next_ready(entries, at)
+        if coming is None:
+            render.nothing_to_follow_up()
+        else:
+            render.nothing_to_follow_up(coming[0].number, ready_words(coming[1], at))
         return
     _needs_terminal("Following up", "Run `reflect followup` in a terminal window.")
     from reflect.ask import QuestionaryAsker
@@ -678,11 +703,11 @@ def _new_passphrase() -> str:
         render.say(f"Using the passphrase in {UNLOCK_VARIABLE}.")
         check_new_passphrase(given)
         return given
-    import getpass
+    from reflect.reflection import ask_secret
 
-    first = getpass.getpass("New passphrase: ")
+    first = ask_secret("New passphrase: ")
     check_new_passphrase(first)
-    if getpass.getpass("The same passphrase again: ") != first:
+    if ask_secret("The same passphrase again: ") != first:
         raise ReflectError("The two passphrases are not the same. Nothing was changed.")
     return first
 
@@ -722,7 +747,10 @@ def _offer_restore(problem: ReflectError) -> None:
                "beside it.", whole=True)
     if not _terminal():
         return
-    if not _yes("Put the newest backup back now?"):
+    count = _count_in(_open_journal(damaged), newest.path)
+    holds = f" It holds {_count(count, 'reflection', 'reflections')}." if count is not None \
+        else ""
+    if not _yes(f"Put the newest backup back now?{holds}"):
         render.say("Nothing was changed.")
         return
     try:
@@ -812,7 +840,8 @@ def restore(
     journal = _open_journal(journal_file)
     copies = list(reversed(journal.backups()))
     if list_them:
-        render.backups(copies, backups.folder(journal_file))
+        render.backups([(copy, _count_in(journal, copy.path)) for copy in copies],
+                       backups.folder(journal_file))
         return
     chosen = _choose_backup(copies, backup, journal_file)
     if not yes:
@@ -820,11 +849,32 @@ def restore(
             raise ReflectError("Restoring asks before it changes anything; add --yes to "
                                "restore without a terminal. Nothing was changed.",
                                exit_code=2)
-        if not _yes(f"Put back the backup from {chosen.when} ({chosen.what})? The journal "
-                    "now in its place is kept beside it."):
+        # Read before asking: a backup that cannot be put back is refused here.
+        holds = _count(journal.count_in(chosen.path), "reflection", "reflections")
+        if not _yes(f"Put back the backup from {chosen.when} ({chosen.what}), which holds "
+                    f"{holds}? {_in_its_place(journal)}"):
             render.say("Nothing was changed.")
             return
     _tell_restored(journal.restore(chosen.path), chosen)
+
+
+def _count_in(journal: Journal, backup: Path) -> int | None:
+    """How many reflections a backup holds; None when it cannot be read."""
+    try:
+        return journal.count_in(backup)
+    except ReflectError:
+        return None
+
+
+def _in_its_place(journal: Journal) -> str:
+    """What a restore would put aside: the journal there now, and how many it holds."""
+    if not journal.exists():
+        return "There is no journal in its place now."
+    try:
+        holds = _count(len(journal.entries()), "reflection", "reflections")
+    except ReflectError:
+        return "The journal now in its place cannot be read; it is kept beside it."
+    return f"The journal now in its place, which holds {holds}, is kept beside it."
 
 
 @command("encrypt")
@@ -848,12 +898,13 @@ def encrypt(ctx: typer.Context) -> None:
 def _say_resealed(done: str, journal_file: Path, journal: Journal, result: Any) -> None:
     """Bring the draft in line with the journal, and say what was changed."""
     from reflect import render
-    from reflect.drafts import DraftStore
+    from reflect.reflection import drafts_of
 
-    draft = DraftStore(paths.draft_path(journal_file), journal).reseal()
+    drafts = drafts_of(journal_file, journal).reseal()
     also = [_count(result.backups_changed, "backup", "backups")] if result.backups_changed else []
-    if draft:
-        also.insert(0, "the unfinished reflection")
+    if drafts:
+        also.insert(0, "the unfinished reflection" if drafts == 1
+                    else f"the {drafts} unfinished reflections")
     render.say(f"{done} the journal {journal_file} "
                f"({_count(result.entries, 'entry', 'entries')})"
                + (f", and {' and '.join(also)}" if also else "") + ".", whole=True)

@@ -184,10 +184,14 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes
 class Keyring:
     """Keys for the files of one journal, derived at most once per salt in this process.
 
-    The passphrase is asked for only when an encrypted file is met, and only once."""
+    The passphrase is asked for only when an encrypted file is met, and once it has opened
+    one, only once. Until then a wrong one is asked for again, up to `tries` times in all
+    (a passphrase typed at a terminal; one given in the environment is the same each time,
+    so it has one try)."""
 
-    def __init__(self, passphrase: PassphraseSource | None = None) -> None:
+    def __init__(self, passphrase: PassphraseSource | None = None, tries: int = 1) -> None:
         self._source = passphrase
+        self._tries = max(1, tries)
         self._passphrase: str | None = None
         self._keys: dict[tuple[bytes, int, int, int], tuple[bytes, bytes]] = {}
 
@@ -204,16 +208,28 @@ class Keyring:
 
         known = self._keys.get(envelope.params)
         if known is None:
-            passphrase = self._ask(path, what)
-            known = _derive(passphrase, *envelope.params)
-            if not hmac.compare_digest(known[1], envelope.check):
-                raise CryptoError(f"That passphrase does not open the {what} {path}. "
-                                  "Nothing was changed.")
-            self._keys[envelope.params] = known
+            known = self._keys[envelope.params] = self._derived(envelope, path, what)
         elif not hmac.compare_digest(known[1], envelope.check):
             raise DamagedEnvelope(f"The encrypted {what} {path} is damaged: its passphrase "
                                   "check was altered. It has not been changed.")
         return known[0]
+
+    def _derived(self, envelope: Envelope, path: Path, what: str) -> tuple[bytes, bytes]:
+        """The key and check for an envelope, from the passphrase (asked for again while
+        it is wrong, up to `tries` times)."""
+        import hmac
+
+        for tried in range(1, self._tries + 1):
+            derived = _derive(self._ask(path, what), *envelope.params)
+            if hmac.compare_digest(derived[1], envelope.check):
+                return derived
+            # A passphrase that opened another file is the person's: this file was locked
+            # with another one, and asking again would not help.
+            if self._keys or tried == self._tries:
+                break
+            self._passphrase = None
+        raise CryptoError(f"That passphrase does not open the {what} {path}. "
+                          "Nothing was changed.")
 
     def decrypt(self, raw: bytes, path: Path, what: str) -> bytes:
         """The plain bytes of an encrypted file; a wrong passphrase or damage is an error."""

@@ -28,7 +28,13 @@ from reflect.session import (
 )
 
 PICK = "_step"
+DROP = "_drop"
+LET_GO = "let-go"
+AS_IT_WAS = "as-it-was"
 PREVIEW = 50
+WRITTEN = ("text", "long_text")
+"""The kinds of step a person answers in their own words: such an answer is let go only
+after asking."""
 
 
 class EditCancelled(ReflectError):
@@ -45,13 +51,19 @@ class Edit:
     dropped: list[str] = field(default_factory=list)
 
 
-def _preview(value: Any) -> str:
-    if isinstance(value, list):
-        text = ", ".join(str(item) for item in value)
-    elif isinstance(value, bool):
+def _preview(step: Step, value: Any) -> str:
+    """The answer as the person gave it, on one line and short: choices by the words they
+    picked (their own words as written), a rating out of its most."""
+    if isinstance(value, bool):
         text = "yes" if value else "no"
+    elif step.kind == "scale" and isinstance(value, int):
+        text = f"{value} out of {step.max}"
     else:
-        text = str(value)
+        words: dict[str, str] = {}
+        for choice in step.all_choices():
+            words.setdefault(choice.value, choice.label)
+        items = value if isinstance(value, list) else [value]
+        text = ", ".join(words.get(str(item), str(item)) for item in items)
     text = " ".join(text.split())
     return text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…"
 
@@ -72,7 +84,7 @@ def choose_step(pack: Pack, entry: Entry, asker: Asker, step_id: str | None) -> 
                            f"Its steps are: {names}.", exit_code=2)
     choices = tuple(
         Choice(value=step.id, label=step.question,
-               hint=_preview(entry.answers[step.id]) if step.id in entry.answers
+               hint=_preview(step, entry.answers[step.id]) if step.id in entry.answers
                else "not answered")
         for step in steps)
     try:
@@ -87,7 +99,10 @@ def choose_step(pack: Pack, entry: Entry, asker: Asker, step_id: str | None) -> 
 
 
 def edit_answers(pack: Pack, entry: Entry, asker: Asker, step: Step) -> Edit:
-    """Ask the step again (its current answer offered first), then whatever follows."""
+    """Ask the step again (its current answer offered first), then whatever follows.
+
+    A later answer in the person's own words that no longer applies is let go only once
+    they say so; they may keep the reflection as it was instead (the answers unchanged)."""
     answers = dict(entry.answers)
     shown_before = {s.id for s in pack.steps if visible(s, entry.answers)}
     _ask(pack, step, answers, asker)
@@ -97,6 +112,8 @@ def edit_answers(pack: Pack, entry: Entry, asker: Asker, step: Step) -> Edit:
             continue
         if not visible(later, answers):
             if later.id in answers:
+                if later.kind in WRITTEN and not _let_go(later, answers[later.id], asker):
+                    return Edit(dict(entry.answers))
                 answers.pop(later.id)
                 dropped.append(later.question)
             continue
@@ -107,6 +124,21 @@ def edit_answers(pack: Pack, entry: Entry, asker: Asker, step: Step) -> Edit:
         elif not later.optional or later.id not in shown_before:
             _ask(pack, later, answers, asker)
     return Edit(answers, dropped)
+
+
+def _let_go(step: Step, value: Any, asker: Asker) -> bool:
+    """Whether the person lets go of their written answer to a step that no longer applies."""
+    prompt = Prompt(
+        key=DROP, kind="select",
+        question=f"After this change, “{step.question}” no longer applies. Your answer "
+                 f"there was: “{_preview(step, value)}”. Let it go?",
+        choices=(Choice(LET_GO, "Let it go, and keep my change"),
+                 Choice(AS_IT_WAS, "Keep the reflection as it was")),
+        default=AS_IT_WAS)
+    try:
+        return bool(asker.ask(prompt) == LET_GO)
+    except Interrupted:
+        raise EditCancelled from None
 
 
 def _fits(step: Step, answers: dict[str, Any], before: Mapping[str, Any]) -> bool:

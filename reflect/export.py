@@ -27,9 +27,17 @@ from reflect.present import Answer, Pieces, Reader, intensity, long_date
 from reflect.safe_text import has_control_characters, printable
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from reflect import insights
 
 FORMATS = ("md", "json", "csv", "txt", "html")
+FORMAT_NAMES = {"md": "Markdown", "json": "JSON", "csv": "CSV", "txt": "plain text",
+                "html": "HTML"}
+ENDINGS = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".txt": "txt",
+           ".text": "txt", ".html": "html", ".htm": "html"}
+"""The file name endings that say which format an export is written in."""
+DEFAULT_FORMAT = "md"
 EXPORT_FORMAT = "reflect-export"
 EXPORT_SCHEMA = 1
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
@@ -71,6 +79,22 @@ def _span(entries: Sequence[Entry]) -> str:
 def _exported_on(today: date | None) -> str:
     today = today or date.today()
     return f"{today.day} {today:%B %Y}"
+
+
+def choose_format(given: str | None, output: Path | None) -> str:
+    """The format to write: the one given, else the one the output file's ending names
+    (`notes.csv`), else Markdown. A format given that the ending contradicts is an error,
+    so a file is never written in a format its name belies."""
+    named = ENDINGS.get(output.suffix.lower()) if output is not None else None
+    if given is None:
+        return named or DEFAULT_FORMAT
+    if output is not None and named is not None and named != given:
+        raise ReflectError(
+            f"--format {given} writes {FORMAT_NAMES[given]}, but the name {output.name} "
+            f"ends in {output.suffix}, which is {FORMAT_NAMES[named]}. Leave out --format "
+            f"to write {FORMAT_NAMES[named]}, or name the file for {FORMAT_NAMES[given]}. "
+            "Nothing was written.", exit_code=2)
+    return given
 
 
 # Markdown -----------------------------------------------------------------------------
@@ -244,20 +268,51 @@ def _textwrap_fill(line: str, width: int, first: str, indent: str) -> str:
 
 # CSV ----------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("number", "date", "pack", "kind", "emotions", "needs",
-               "intensity_before", "intensity_after", "title", "reframe",
-               "alternatives", "remember", "id")
+CSV_FIRST = ("number", "date", "pack")
+CSV_LAST = ("id",)
+"""The columns around the answers: which reflection a row is, and its stable id."""
 
 
 def _cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: never run as a formula, never a control code."""
+    """A cell a spreadsheet shows as text: never run as a formula, never a control code.
+    A cell that starts (after any spaces) with = + - or @, or with a tab or a line
+    break, could be read as a formula, so a ' goes in front."""
     value = printable(value, keep_newlines=True)
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if value[:1] in ("\t", "\r", "\n") or value.lstrip(" ")[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
 
 
+def csv_columns(entries: Sequence[Entry], reader: Reader) -> list[str]:
+    """The header: number, date and pack, then every step any of the reflections has, by
+    its id (each pack's steps in its order, shared ids once, steps no pack here knows
+    last), then the id. A step whose id is one of those columns' names is told apart."""
+    steps: dict[str, None] = {}
+    for pack_id in dict.fromkeys(entry.pack_id for entry in entries):
+        steps.update(dict.fromkeys(reader.for_pack(pack_id).order))
+    for entry in entries:
+        if not steps.keys() >= entry.answers.keys():
+            steps.update(dict.fromkeys(entry.answers))
+    return [*CSV_FIRST, *steps, *CSV_LAST]
+
+
+def _csv_answer(reader: Reader, entry: Entry, step_id: str, value: Any) -> str:
+    """One answer in its cell: the labels of the choices picked, joined by '; ' (a
+    person's own words as written), a rating as its number, yes or no, or the words."""
+    if value is None or value == "" or value == []:
+        return ""
+    if type(value) is int:  # a rating: a number, which no spreadsheet runs
+        return str(value)
+    index = reader.for_pack(entry.pack_id)
+    if step_id in index.choice_steps:
+        words = index.words(step_id, hint=False)
+        items = value if isinstance(value, list) else [value]
+        return _cell("; ".join([words.get(item, item) for item in map(str, items)]))
+    return _cell("; ".join(index.answer(step_id, value).lines))
+
+
 def csv_rows(entries: Sequence[Entry], reader: Reader) -> Writer:
+    """One row per reflection, one column per step (see csv_columns), labels as values."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -267,25 +322,19 @@ def csv_rows(entries: Sequence[Entry], reader: Reader) -> Writer:
         buffer.truncate()
         return chunk
 
-    writer.writerow(CSV_COLUMNS)
+    columns = csv_columns(entries, reader)
+    steps = columns[len(CSV_FIRST):len(columns) - len(CSV_LAST)]
+    taken = set(CSV_FIRST) | set(CSV_LAST)
+    writer.writerow([*CSV_FIRST, *(f"{step} (answer)" if step in taken else step
+                                   for step in steps), *CSV_LAST])
     yield flush()
 
     def one(entry: Entry) -> str:
-        derived = entry.derived
-
-        def words(role: str) -> str:
-            return "; ".join(reader.labels(entry, role))
-
-        def number(role: str) -> str:
-            value = derived.get(role)
-            return str(value) if type(value) is int else ""
-
+        answers = entry.answers
         writer.writerow([
-            str(entry.number), _cell(entry.created), _cell(entry.pack_id), _cell(words("kind")),
-            _cell(words("emotions")), _cell(words("needs")), number("intensity_before"),
-            number("intensity_after"), _cell(str(derived.get("title") or "")),
-            _cell(words("reframe")), _cell(words("alternatives")),
-            _cell(words("remember")), _cell(entry.id),
+            str(entry.number), _cell(entry.created), _cell(entry.pack_id),
+            *(_csv_answer(reader, entry, step, answers.get(step)) for step in steps),
+            _cell(entry.id),
         ])
         return flush()
 

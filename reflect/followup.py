@@ -64,6 +64,39 @@ def open_items(entries: Iterable[Entry], at: datetime | None = None,
     return items
 
 
+def next_ready(entries: Iterable[Entry], at: datetime | None = None
+               ) -> tuple[Entry, datetime] | None:
+    """The entry whose other ways are the next to be ready to ask about (WAIT after it was
+    written), and when; None when no entry is waiting to be."""
+    at = at or datetime.now().astimezone()
+    soonest: tuple[Entry, datetime] | None = None
+    for entry in entries:
+        try:
+            created = datetime.fromisoformat(entry.created)
+        except ValueError:
+            continue
+        if created.tzinfo is None:
+            created = created.astimezone()
+        ready = created + WAIT
+        if ready <= at or (soonest is not None and ready >= soonest[1]):
+            continue
+        chosen = entry.derived.get("alternatives") or []
+        if any(entry.followups.get(str(item), {}).get("outcome") in (None, NOT_YET)
+               for item in (chosen if isinstance(chosen, list) else [chosen])):
+            soonest = (entry, ready)
+    return soonest
+
+
+def ready_words(ready: datetime, at: datetime) -> str:
+    """When, in words, as the person's clock reads: 'today from 21:15', 'tomorrow from
+    09:15', or 'on Tue 8 Dec from 09:15'."""
+    local, now_local = ready.astimezone(), at.astimezone()
+    days = (local.date() - now_local.date()).days
+    day = ("today" if days == 0 else "tomorrow" if days == 1
+           else f"on {local:%a} {local.day} {local:%b}")
+    return f"{day} from {local:%H:%M}"
+
+
 def one_entry(items: list[Open]) -> list[Open]:
     """The open alternatives of the oldest entry only: what a plain `reflect` asks."""
     if not items:

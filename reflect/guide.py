@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reflect.drafts import Draft, DraftStore
+from reflect.drafts import Draft, Drafts, DraftStore
 from reflect.entry import Entry, new_id, now
 from reflect.errors import ReflectError
 from reflect.journal import Journal
@@ -47,38 +47,66 @@ class Outcome:
 
 
 def reflect_new(packs: Iterable[Pack], pack: Pack, asker: Asker, journal: Journal,
-                drafts: DraftStore, resume: bool | None = None) -> Outcome:
-    """Run a reflection and save it to the journal.
+                drafts: Drafts, resume: bool | None = None) -> Outcome:
+    """Run a reflection and save it to the journal, keeping its own draft as it goes.
 
-    resume=True picks up the waiting draft (an error if there is none); None offers it
-    when one is waiting; False starts afresh and leaves any draft where it is.
+    Only drafts that no other reflect has open are offered or picked up (see Drafts):
+    resume=True picks up the one saved last (an error if there is none); None offers
+    each in turn, the one saved last first; False starts afresh and leaves every draft
+    where it is.
     """
-    draft = drafts.load()
-    if resume and draft is None:
-        raise ReflectError("There is no unfinished reflection to pick up. "
-                           "Start a new one with: reflect new")
-    if draft is not None and resume is None:
-        resume = _offer_draft(asker, draft, drafts)
-    if draft is not None and resume:
-        pack = _pack_of(packs, draft)
+    waiting, elsewhere = ([], 0) if resume is False else drafts.waiting()
+    chosen: tuple[DraftStore, Draft] | None = None
+    try:
+        if resume and not waiting:
+            raise ReflectError(_nothing_to_resume(elsewhere))
+        if resume:
+            chosen = waiting[0]
+        elif resume is None:
+            for store, waiting_draft in waiting:
+                if _offer_draft(asker, waiting_draft, store):
+                    chosen = (store, waiting_draft)
+                    break
+    finally:
+        for store, _ in waiting:
+            if chosen is None or store is not chosen[0]:
+                store.release()
+    if chosen is not None:
+        store, draft = chosen
     else:
         draft = Draft(pack_id=pack.id, pack_version=pack.version, entry_id=new_id(),
                       created=now())
-
-    def keep(answers: dict[str, Any], next_step: str | None) -> None:
-        draft.answers = answers
-        draft.next_step = next_step
-        drafts.save(draft)
-
+        store = drafts.start(draft.entry_id)
     try:
-        answers = run_reflection(pack, asker, draft.answers, draft.next_step, on_answer=keep)
-    except Paused as paused:
-        draft.answers = paused.answers
-        draft.next_step = paused.next_step
-        return _pause(asker, draft, drafts)
-    entry = journal.add(pack, answers, draft.entry_id, draft.created)
-    drafts.discard()
-    return Outcome(entry=entry)
+        if chosen is not None:
+            pack = _pack_of(packs, draft)
+
+        def keep(answers: dict[str, Any], next_step: str | None) -> None:
+            draft.answers = answers
+            draft.next_step = next_step
+            store.save(draft)
+
+        try:
+            answers = run_reflection(pack, asker, draft.answers, draft.next_step,
+                                     on_answer=keep)
+        except Paused as paused:
+            draft.answers = paused.answers
+            draft.next_step = paused.next_step
+            return _pause(asker, draft, store)
+        entry = journal.add(pack, answers, draft.entry_id, draft.created)
+        store.discard()
+        return Outcome(entry=entry)
+    finally:
+        store.release()
+
+
+def _nothing_to_resume(elsewhere: int) -> str:
+    if elsewhere:
+        many = "one is" if elsewhere == 1 else f"{elsewhere} are"
+        return ("There is no unfinished reflection to pick up here: "
+                f"{many} still open in another window, to finish there. Start a new one "
+                "with: reflect new")
+    return "There is no unfinished reflection to pick up. Start a new one with: reflect new"
 
 
 def _pack_of(packs: Iterable[Pack], draft: Draft) -> Pack:
@@ -90,6 +118,7 @@ def _pack_of(packs: Iterable[Pack], draft: Draft) -> Pack:
 
 
 def _offer_draft(asker: Asker, draft: Draft, drafts: DraftStore) -> bool:
+    """Whether to pick this draft up; one let go is removed."""
     started = _when(draft.created)
     answered = len(draft.answers)
     prompt = Prompt(

@@ -133,6 +133,8 @@ class Insights(NamedTuple):
     traps: Ranking
     alternatives: Ranking
     follow_ups: tuple[FollowUp, ...]
+    this_year: int = 0
+    """The year it was worked out in: a day of another year is named with its year."""
 
     @property
     def enough(self) -> bool:
@@ -187,8 +189,8 @@ class Insights(NamedTuple):
         }
 
 
-def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
-    """Every pattern of these entries (in any order; from any pack).
+def compute(entries: Sequence[Entry], reader: Reader, today: date | None = None) -> Insights:
+    """Every pattern of these entries (in any order; from any pack), as of `today`.
 
     One pass, oldest first, reads what every pattern needs of each entry (_facts); what a
     pack says about a value is looked up once (_Tally)."""
@@ -211,7 +213,8 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
     for pack_id, told in followups:
         outcomes.add(pack_id, told)
     found_days = {date.fromordinal(ordinal): count for ordinal, count in days.items()}
-    unit, periods = activity(found_days)
+    this_year = (today or date.today()).year
+    unit, periods = activity(found_days, this_year)
     needs, alternatives, reasons, traps = (tally.ranking() for tally in tallies)
     return Insights(
         count=len(ordered),
@@ -231,6 +234,7 @@ def compute(entries: Sequence[Entry], reader: Reader) -> Insights:
         traps=traps,
         alternatives=alternatives,
         follow_ups=outcomes.found(),
+        this_year=this_year,
     )
 
 
@@ -281,7 +285,7 @@ def _summary(entries: Sequence[Entry], tallies: Sequence[_Tally]) -> tuple[Any, 
 
 # How often ----------------------------------------------------------------------------
 
-def activity(days: dict[date, int]) -> tuple[str, tuple[Period, ...]]:
+def activity(days: dict[date, int], this_year: int) -> tuple[str, tuple[Period, ...]]:
     """Reflections per week, or per month when they spread over more than ~4 months,
     from the first reflection's period to the last one's, empty periods included, from
     how many were written on each day."""
@@ -290,16 +294,18 @@ def activity(days: dict[date, int]) -> tuple[str, tuple[Period, ...]]:
     first, last = min(days), max(days)
     if (last - first).days > WEEKS_UP_TO_DAYS:
         return "month", _months(days, first, last)
-    return "week", _weeks(days, first, last)
+    return "week", _weeks(days, first, last, this_year)
 
 
-def _weeks(days: dict[date, int], first: date, last: date) -> tuple[Period, ...]:
+def _weeks(days: dict[date, int], first: date, last: date,
+           this_year: int) -> tuple[Period, ...]:
     monday = first - timedelta(days=first.weekday())
     counts: dict[date, int] = {}
     for day, count in days.items():
         start = day - timedelta(days=day.weekday())
         counts[start] = counts.get(start, 0) + count
-    with_year = first.year != last.year or monday.year != last.year
+    # The year is said unless every week shown is this year's.
+    with_year = {first.year, last.year, monday.year} != {this_year}
     periods = []
     while monday <= last:
         year, week, _ = monday.isocalendar()

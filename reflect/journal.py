@@ -256,10 +256,11 @@ class Journal:
     """The entries in one journal file."""
 
     def __init__(self, path: Path, passphrase: PassphraseSource | None = None,
-                 keep_backups: int = backups.DEFAULT_KEEP) -> None:
-        """`passphrase` is asked only if the file turns out to be encrypted."""
+                 keep_backups: int = backups.DEFAULT_KEEP, passphrase_tries: int = 1) -> None:
+        """`passphrase` is asked only if the file turns out to be encrypted, up to
+        `passphrase_tries` times while the answer is wrong."""
         self.path = path
-        self.keyring = Keyring(passphrase)
+        self.keyring = Keyring(passphrase, passphrase_tries)
         self.keep_backups = keep_backups
 
     def exists(self) -> bool:
@@ -535,15 +536,25 @@ class Journal:
             changed, left = backups.convert(self.path, unseal)
         return Converted(len(data.get(ENTRIES, {})), changed, left)
 
+    def count_in(self, backup: Path) -> int:
+        """How many entries a backup holds, read and checked as restore would read it
+        (decrypted, if it is encrypted); nothing is written."""
+        _, data = self._read_backup(backup)
+        return len(data.get(ENTRIES, {}))
+
+    def _read_backup(self, backup: Path) -> tuple[bytes, dict[str, Any]]:
+        raw = read_if_present(backup, "the backup")
+        if raw is None:
+            raise JournalError(f"There is no backup {backup}.")
+        data, _ = load_bytes(raw, backup, self.keyring, "backup")
+        return raw, data
+
     def restore(self, backup: Path) -> Restored:
         """Put a backup in the journal's place, keeping the file that was there beside it.
 
         The backup is checked first (decrypted, if it is encrypted); the current file is
         copied aside before the backup replaces it, so there is always a journal file."""
-        raw = read_if_present(backup, "the backup")
-        if raw is None:
-            raise JournalError(f"There is no backup {backup}.")
-        data, _ = load_bytes(raw, backup, self.keyring, "backup")
+        raw, data = self._read_backup(backup)
         with self._lock(write=True):
             current = read_if_present(self.path, "the journal")
             aside = None

@@ -156,7 +156,8 @@ def _changes(found: Insights, room: int) -> list[Block]:
     if not found.changes:
         return []
     shown = found.changes[-SHOWN_CHANGES:]
-    with_year = len({change.day.year for change in found.changes}) > 1
+    # The year is said unless every day shown is this year's.
+    with_year = {change.day.year for change in found.changes} != {found.this_year}
     rows = []
     for change in shown:
         day = f"{change.day.day} {change.day:%b}" + (f" {change.day.year}" if with_year

@@ -139,6 +139,12 @@ def _through_folders(folder: Path, given: str, text: str) -> None:
             return
 
 
+def drafts_dir(journal: Path) -> Path:
+    """The folder of unfinished reflections kept beside their journal, one file each."""
+    return journal.with_name(f"{journal.stem}.drafts")
+
+
 def draft_path(journal: Path) -> Path:
-    """The unfinished reflection kept beside its journal."""
+    """Where the single unfinished reflection was kept before each had its own file: one
+    found there is moved into drafts_dir."""
     return journal.with_name(f"{journal.stem}.draft.json")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+import shlex
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from operator import attrgetter
 from typing import NamedTuple
@@ -126,6 +127,8 @@ class Filters(NamedTuple):
     kinds: Sequence[str] = ()
     packs: Sequence[str] = ()
     labeller: Labeller | None = None
+    given: Sequence[str] = ()
+    """The filters as typed (`--since 2027`), to name them when nothing matches."""
 
     @classmethod
     def parse(cls, since: str | None = None, until: str | None = None,
@@ -138,13 +141,40 @@ class Filters(NamedTuple):
         if first and last and first > last:
             raise BadQuery(f"--since ({first.isoformat()}) is after --until "
                            f"({last.isoformat()}), so nothing could match.")
+        given = [f"--since {shlex.quote(since)}"] if since else []
+        given += [f"--until {shlex.quote(until)}"] if until else []
+        for option, words in (("--need", needs), ("--emotion", emotions), ("--kind", kinds),
+                              ("--pack", packs)):
+            given += [f"{option} {shlex.quote(word)}" for word in words]
         return cls(first, last, tuple(needs), tuple(emotions), tuple(kinds),
-                   tuple(packs), labeller)
+                   tuple(packs), labeller, tuple(given))
 
     @property
     def active(self) -> bool:
         return bool(self.since or self.until or self.needs or self.emotions
                     or self.kinds or self.packs)
+
+    def described(self) -> str:
+        """The filters as they were typed: `--since 2027 --emotion sad`."""
+        return " ".join(self.given) if self.given else "those filters"
+
+    def check(self, known: Mapping[str, Sequence[tuple[str, str]]]) -> None:
+        """Refuse a need, feeling, moment or pack that no pack offers and no reflection
+        holds, naming the ones there are: a typo would otherwise match nothing, silently.
+
+        `known` gives, for each of "needs", "emotions", "kind" and "pack", the (value,
+        label) pairs a filter may name, either way, as the filters fold them."""
+        for role, wanted in (("kind", self.kinds), ("needs", self.needs),
+                             ("emotions", self.emotions), ("pack", self.packs)):
+            pairs = known.get(role, ())
+            words = {_fold(word) for pair in pairs for word in pair}
+            for word in wanted:
+                if _fold(word) not in words:
+                    one, many = FILTER_NOUNS[role]
+                    values = list(dict.fromkeys(value for value, _ in pairs))
+                    there = (f"{many} are: {', '.join(values)}" if values
+                             else f"there are no {many} yet")
+                    raise BadQuery(f"There is no {one} called {word!r}; {there}.")
 
     def labelled(self, labeller: Labeller) -> Filters:
         """These filters, matching a value by its label too (as a pack words it)."""
@@ -187,6 +217,10 @@ class Filters(NamedTuple):
 
         return matches
 
+
+FILTER_NOUNS = {"kind": ("moment", "moments"), "needs": ("need", "needs"),
+                "emotions": ("feeling", "feelings"), "pack": ("pack", "packs")}
+"""What each filter names, one and many, as a person would say it."""
 
 _SEPARATORS = re.compile(r"[\s_-]+")
 

@@ -39,8 +39,35 @@ def _reader() -> Reader:
 
 
 def _selected(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
-    """The entries the filters (if any) let through, in journal order."""
-    return entries if filters is None else filters.labelled(reader.label).select(entries)
+    """The entries the filters (if any) let through, in journal order; a need, feeling,
+    moment or pack that nothing could match is an error first."""
+    if filters is None:
+        return entries
+    if filters.needs or filters.emotions or filters.kinds or filters.packs:
+        filters.check(_known_words(entries, reader))
+    return filters.labelled(reader.label).select(entries)
+
+
+def _known_words(entries: Sequence[Entry], reader: Reader) -> dict[str, list[tuple[str, str]]]:
+    """What the filters may name: for the moment ("kind"), needs and feelings, each choice
+    of every pack (its value and its label) and every word the journal holds (a person's
+    own words too); for packs, the ids of those here and those the journal was written
+    with."""
+    known: dict[str, list[tuple[str, str]]] = {"kind": [], "needs": [], "emotions": []}
+    for pack_id in reader.packs:
+        index = reader.for_pack(pack_id)
+        for role, pairs in known.items():
+            step = index.role_step(role)
+            if step is not None:
+                pairs += [(choice.value, choice.label) for choice in step.all_choices()]
+    for entry in entries:
+        for role, pairs in known.items():
+            value = entry.derived.get(role)
+            for item in value if isinstance(value, list) else [] if value is None else [value]:
+                pairs.append((str(item), reader.label(entry, role, str(item))))
+    known["pack"] = [(name, name) for name in
+                     dict.fromkeys([*reader.packs, *(entry.pack_id for entry in entries)])]
+    return known
 
 
 def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
@@ -74,7 +101,7 @@ def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,
     elif not chosen:
         from reflect import render
 
-        render.nothing_matches()
+        render.nothing_matches(_no_match(filters, len(entries)) + ".")
     else:
         from reflect import render
 
@@ -110,7 +137,8 @@ def search(journal_file: Path, words: Sequence[str], as_json: bool,
 
     needle = " ".join(words)
     entries, reader = read(journal_file)
-    hits = find_words(_chosen(entries, reader, filters), needle, reader.answer_texts)
+    chosen = _chosen(entries, reader, filters)
+    hits = find_words(chosen, needle, reader.answer_texts)
     if as_json:
         print_json([{
             "id": hit.entry.id, "number": hit.entry.number, "created": hit.entry.created,
@@ -123,28 +151,41 @@ def search(journal_file: Path, words: Sequence[str], as_json: bool,
 
     if not entries:
         render.empty_journal()
+    elif filters is not None and filters.active and not chosen:
+        render.nothing_matches(_no_match(filters, len(entries)) + ".")
+    elif not hits and filters is not None and filters.active:
+        # Whether the filters kept the words out of reach: say so, rather than that
+        # nothing mentions them.
+        found = find_words(entries, needle, reader.answer_texts)
+        render.no_hits(needle, filters.described(), len({hit.entry.id for hit in found}))
     elif not hits:
         render.no_hits(needle)
     else:
         render.search_hits(hits, reader, needle)
 
 
-def export(journal_file: Path, fmt: str, output: Path | None, force: bool,
+def export(journal_file: Path, fmt: str | None, output: Path | None, force: bool,
            filters: Filters | None = None) -> None:
-    """`reflect export`: the chosen reflections oldest first, to standard output or FILE."""
+    """`reflect export`: the chosen reflections oldest first, to standard output or FILE,
+    in the format given, or else the one FILE's name ends in (Markdown otherwise).
+
+    With nothing to write (no reflection matches, or the journal is empty) it says so
+    and exits 1, writing nothing, so a script never takes a missing file for an export."""
     from reflect.entry import now
+    from reflect.errors import ReflectError
+    from reflect.export import FORMAT_NAMES, choose_format
     from reflect.export import render as export_render
 
+    fmt = choose_format(fmt, output)
     entries, reader = read(journal_file)
     chosen = sorted(_selected(entries, reader, filters), key=lambda e: (e.created, e.number))
     if not chosen:
-        from reflect import render
-
+        nothing = (f"nothing was written to {output}" if output is not None
+                   else "there is nothing to export")
         if entries:
-            render.nothing_matches()
-        else:
-            render.empty_journal()
-        return
+            raise ReflectError(f"{_no_match(filters, len(entries))}, so {nothing}.")
+        raise ReflectError(f"Your journal is empty so far, so {nothing}. When you are "
+                           "ready, start your first reflection with: reflect")
     if output is not None:
         _check_output(output, journal_file, force)
     # closing: however the export ends, its writer ends with it
@@ -160,8 +201,13 @@ def export(journal_file: Path, fmt: str, output: Path | None, force: bool,
             for piece in pieces:
                 out.write(piece)
                 step()
-    if sys.stderr.isatty():
-        render.exported(len(chosen), output)
+    render.exported(len(chosen), output, FORMAT_NAMES[fmt])
+
+
+def _no_match(filters: Filters | None, total: int) -> str:
+    """'No reflections match --since 2027, out of 8 in your journal' (no full stop)."""
+    described = filters.described() if filters is not None else "those filters"
+    return f"No reflections match {described}, out of {total} in your journal"
 
 
 def _export_to_stdout(pieces: Iterable[str]) -> None:
@@ -188,7 +234,8 @@ def _check_output(output: Path, journal_file: Path, force: bool) -> None:
 
     target = os.path.realpath(output)
     ours = {os.path.realpath(p) for p in (journal_file, paths.draft_path(journal_file))}
-    if target in ours:
+    drafts = os.path.realpath(paths.drafts_dir(journal_file))
+    if target in ours or os.path.dirname(target) == drafts:
         raise ReflectError(f"{output} is your journal itself; export to another file.",
                            exit_code=2)
     import stat
@@ -231,6 +278,6 @@ def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> 
     if not entries:
         render.empty_journal()
     elif not chosen:
-        render.nothing_matches()
+        render.nothing_matches(_no_match(filters, len(entries)) + ".")
     else:
         render.stats(found)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reflect import followup, paths
 from reflect.config import load_settings
-from reflect.drafts import DraftStore
+from reflect.drafts import Drafts
 from reflect.errors import ReflectError
 from reflect.guide import reflect_new, still_heavy
 from reflect.journal import Journal
@@ -27,6 +27,8 @@ from reflect.resources import COACH_NOT_THERAPIST, STILL_HEAVY
 from reflect.session import Asker
 
 UNLOCK_VARIABLE = "REFLECT_PASSPHRASE"
+PASSPHRASE_TRIES = 3
+"""How many times a passphrase typed at the terminal is asked for while it is wrong."""
 
 
 def open_journal(journal_file: Path) -> Journal:
@@ -35,12 +37,20 @@ def open_journal(journal_file: Path) -> Journal:
     The settings are read here, so a mistake in them shows before any question is asked;
     the passphrase is asked for only if the journal turns out to be encrypted."""
     settings = load_settings(paths.config_file())
-    return Journal(journal_file, passphrase=functools.partial(passphrase, journal_file),
-                   keep_backups=settings.keep_backups)
+    tries = 1 if os.environ.get(UNLOCK_VARIABLE) else PASSPHRASE_TRIES
+    return Journal(journal_file, passphrase=functools.partial(passphrase, journal_file, []),
+                   keep_backups=settings.keep_backups, passphrase_tries=tries)
 
 
-def passphrase(journal_file: Path) -> str:
-    """The passphrase: REFLECT_PASSPHRASE if set, else asked on the terminal, hidden."""
+def drafts_of(journal_file: Path, journal: Journal) -> Drafts:
+    """The drafts of the journal's reflections, sealed like it."""
+    return Drafts(paths.drafts_dir(journal_file), journal,
+                  legacy=paths.draft_path(journal_file))
+
+
+def passphrase(journal_file: Path, asked: list[str]) -> str:
+    """The passphrase: REFLECT_PASSPHRASE if set, else asked on the terminal, hidden.
+    `asked` keeps what was typed before: asked again, the last one did not open it."""
     given = os.environ.get(UNLOCK_VARIABLE)
     if given:
         return given
@@ -48,7 +58,25 @@ def passphrase(journal_file: Path) -> str:
         raise ReflectError(
             f"The journal {journal_file} is encrypted. Run reflect in a terminal to type its "
             f"passphrase, or set {UNLOCK_VARIABLE}.", exit_code=2)
-    return getpass.getpass("Passphrase for your journal: ")
+    if asked:
+        from reflect import render  # deferred, as in reflection()
+
+        left = PASSPHRASE_TRIES - len(asked)
+        render.warn(f"That passphrase does not open the journal. Try again ({left} "
+                    f"{'try' if left == 1 else 'tries'} left).")
+    typed = ask_secret("Passphrase for your journal: ")
+    asked.append(typed)
+    return typed
+
+
+def ask_secret(prompt: str) -> str:
+    """A passphrase typed at the terminal, hidden. Ctrl-C (or Ctrl-D) stops calmly."""
+    try:
+        return getpass.getpass(prompt)
+    except (KeyboardInterrupt, EOFError):
+        sys.stdout.write("\n")  # the prompt's line was left open
+        raise ReflectError("Stopped. Nothing was opened or changed.", exit_code=130,
+                           calm=True) from None
 
 
 def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) -> int:
@@ -74,8 +102,8 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
         chosen = find_pack(available, pack, quick)
         journal = open_journal(journal_file)
         journal.verify()
-        drafts = DraftStore(paths.draft_path(journal_file), journal)
-        if not journal.exists() and drafts.load() is None:
+        drafts = drafts_of(journal_file, journal)
+        if not journal.exists() and not drafts.exist():
             from reflect import render
 
             render.say(COACH_NOT_THERAPIST, "dim")

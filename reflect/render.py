@@ -231,8 +231,9 @@ def empty_journal() -> None:
     say(EMPTY)
 
 
-def nothing_matches() -> None:
-    say("No reflections match those filters. `reflect list --all` shows every one.")
+def nothing_matches(said: str) -> None:
+    """That the filters (named in `said`) let no reflection through."""
+    say(said)
 
 
 @contextlib.contextmanager
@@ -251,40 +252,69 @@ HEADINGS = ("#", "When", "Moment", "Need", "Strength", "What happened")
 LIMITS = (6, 16, 18, 20, 8, 0)
 """The most cells each column of the list takes; the last takes what is left."""
 MOMENT = 2
+NEED = 3
 STRENGTH = 4
 WORDS = 5
 WIDE = 100
 """From this width on, the list has room for the moment as well."""
+WORDS_AT_LEAST = 16
+"""The fewest cells "What happened" is given while other columns can make room for it."""
+NEED_AT_LEAST = 10
+"""A need column narrower than this reads as nothing much: it goes instead."""
+PREPARED = "Preparing to ask: "
+"""Before the words of a preparation (`reflect prepare`) in the list."""
 
 
 def _cell(text: str, size: int, right: bool = False) -> str:
     """The (printable) text in exactly `size` terminal cells: padded, or cut with an
     ellipsis."""
     if cell_len(text) > size:
-        return set_cell_size(text, size - 1) + "…"
+        return set_cell_size(set_cell_size(text, size - 1).rstrip() + "…", size)
     return text.rjust(size) if right else set_cell_size(text, size)
+
+
+def _layout(sizes: list[int], columns: int) -> tuple[list[int], list[int]]:
+    """Which columns the list shows and how wide each is, to fit `columns` cells: the
+    moment only on a wide screen; then, while "What happened" would get fewer than
+    WORDS_AT_LEAST cells, the need narrows (to NEED_AT_LEAST), then goes, then the
+    strength goes. The words take the rest, however little it is."""
+    sizes = list(sizes)
+    shown = [i for i in range(len(HEADINGS)) if i != MOMENT or columns >= WIDE]
+
+    def room() -> int:
+        return columns - sum(sizes[i] + 2 for i in shown if i != WORDS)
+
+    if room() < WORDS_AT_LEAST:
+        sizes[NEED] = max(min(sizes[NEED], NEED_AT_LEAST), sizes[NEED] - (WORDS_AT_LEAST
+                                                                          - room()))
+    for column in (NEED, STRENGTH):
+        if room() < WORDS_AT_LEAST:
+            shown.remove(column)
+    sizes[WORDS] = max(1, room())
+    return shown, sizes
 
 
 def list_rows(entries: Sequence[Entry], reader: Reader,
               columns: int) -> list[list[tuple[int, str]]]:
     """The table `reflect list` shows, headings first, laid out for `columns` cells: each
-    row's cells as (column, text padded or cut to the column's size), the last one's end
-    left unpadded. Laid out here rather than by rich's Table, which measures every cell
-    several times over for a list of thousands."""
+    row's cells as (column, text padded or cut to the column's size, a cut ending in an
+    ellipsis), the last one's end left unpadded. Laid out here rather than by rich's
+    Table, which measures every cell several times over for a list of thousands."""
+    from reflect.prepare import is_preparation
+
     rows = [HEADINGS]
     for item in entries:
         kind = item.derived.get("kind")
+        words = printable(str(item.derived.get("title") or ""), keep_newlines=False)
         rows.append((
             str(item.number), short_date(item.created),
             printable(str(kind).replace("-", " ") if kind else "", keep_newlines=False),
             printable(", ".join(reader.labels(item, "needs")), keep_newlines=False),
             intensity(item),
-            printable(str(item.derived.get("title") or ""), keep_newlines=False)))
-    sizes = [min(limit, max(cell_len(row[i]) for row in rows)) if limit else 0
-             for i, limit in enumerate(LIMITS)]
-    # On a narrow screen the moment gives way to the words.
-    shown = [i for i in range(len(HEADINGS)) if i != MOMENT or columns >= WIDE]
-    sizes[WORDS] = max(16, columns - sum(sizes[i] + 2 for i in shown[:-1]))
+            PREPARED + words if is_preparation(item) else words))
+    natural = [min(limit, max(cell_len(row[i]) for row in rows)) if limit else 0
+               for i, limit in enumerate(LIMITS)]
+    shown, sizes = _layout(natural, columns)
     laid = []
     for row in rows:
         line = []
@@ -369,7 +399,10 @@ def entry(entry: Entry, reader: Reader,
 
 
 def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
-    """Each entry with a hit, and under it each answer's snippet, the words highlighted."""
+    """Each entry with a hit, and under it each answer's snippet, the words highlighted;
+    every line that wraps keeps its indent."""
+    from rich.table import Table
+
     lines: list[Any] = []
     seen = None
     for hit in hits:
@@ -380,10 +413,15 @@ def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
             number, title = entry_head(hit.entry)
             head = Text(number, style="bold cyan")
             head.append(short_date(hit.entry.created) + "  ", style="dim")
-            head.append(title, style="bold")
-            lines.append(head)
+            # The title wraps under itself, clear of the number and the date.
+            heading = Table.grid()
+            heading.add_column(no_wrap=True)
+            heading.add_column()
+            heading.add_row(head, Text(title, style="bold"))
+            lines.append(heading)
         question = reader.answer(hit.entry, hit.step).question
-        lines.append(safe("    " + printable(question, keep_newlines=False), "cyan"))
+        lines.append(Padding(safe(printable(question, keep_newlines=False), "cyan"),
+                             (0, 0, 0, 4), expand=False))
         snippet = Text(hit.snippet)
         for begin, end in hit.spans:
             snippet.stylize("bold reverse", begin, end)
@@ -443,17 +481,28 @@ def stats(found: Insights) -> None:
         out.print(group, width=width)
 
 
-def no_hits(needle: str) -> None:
-    line = Text("No reflection mentions ")
-    line.append(printable(needle, keep_newlines=False), style="italic")
-    line.append(". Searching looks through every answer, ignoring capitals.")
+def no_hits(needle: str, filters: str = "", elsewhere: int = 0) -> None:
+    """That no answer holds the words; with filters, whether answers they left out do."""
+    words = Text(printable(needle, keep_newlines=False), style="italic")
+    if filters and elsewhere:
+        line = Text(f"No reflection that matches {printable(filters)} mentions ")
+        line.append_text(words)
+        line.append(f"; {elsewhere} reflection{' does' if elsewhere == 1 else 's do'} "
+                    "without those filters.")
+    else:
+        line = Text("No reflection mentions ")
+        line.append_text(words)
+        if filters:
+            line.append(f", with or without {printable(filters)}")
+        line.append(". Searching looks through every answer, ignoring capitals.")
     console().print(line)
 
 
-def exported(count: int, path: Path) -> None:
+def exported(count: int, path: Path, fmt: str) -> None:
     """Where the export went, and the honest word that it is readable by whoever has it."""
     err = error_console()
-    err.print(safe(f"Wrote {count} reflection{'s' if count != 1 else ''} to {path}."))
+    err.print(safe(f"Wrote {count} reflection{'s' if count != 1 else ''} to {path} "
+                   f"({fmt})."), soft_wrap=True)
     err.print(safe("The file is readable only by you on this computer, but it is not "
                    "encrypted: anyone who gets a copy of it can read it.", "yellow"))
 
@@ -531,9 +580,15 @@ def pack_problems(path: Path, problems: Sequence[PackError]) -> None:
         err.print(line)
 
 
-def nothing_to_follow_up() -> None:
-    say("Nothing to follow up on. When a reflection picks other ways to meet a need, "
-        "reflect asks about them once, a while later.")
+def nothing_to_follow_up(next_number: int | None = None, when: str = "") -> None:
+    """Nothing is ready to ask about; if something will be, which and when."""
+    if next_number is None:
+        say("Nothing to follow up on. When a reflection picks other ways to meet a need, "
+            "reflect asks about them once, a while later.")
+        return
+    say(f"Nothing to follow up on yet. The other ways you chose in reflection "
+        f"#{next_number} will be ready to follow up on {when}: run `reflect followup` "
+        "then, or reflect will ask after your next reflection.")
 
 
 def followed_up(count: int) -> None:
@@ -541,8 +596,9 @@ def followed_up(count: int) -> None:
         say("Noted, thank you. It is kept with the reflection (see `reflect show`).", "dim")
 
 
-def backups(copies: Sequence[Backup], folder: Path) -> None:
-    """The journal's backups, newest first, numbered as `reflect restore` takes them."""
+def backups(copies: Sequence[tuple[Backup, int | None]], folder: Path) -> None:
+    """The journal's backups, newest first, numbered as `reflect restore` takes them, each
+    with how many reflections it holds (None: it cannot be read)."""
     from rich.table import Table
 
     if not copies:
@@ -551,9 +607,14 @@ def backups(copies: Sequence[Backup], folder: Path) -> None:
     table = Table(box=None, padding=(0, 1), show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Taken", no_wrap=True)
+    table.add_column("Reflections", justify="right", no_wrap=True)
     table.add_column("Why", no_wrap=True)
     table.add_column("File", overflow="fold")
-    for number, copy in enumerate(copies, start=1):
-        table.add_row(str(number), copy.when, copy.what, safe(copy.path.name))
+    for number, (copy, count) in enumerate(copies, start=1):
+        table.add_row(str(number), copy.when, "?" if count is None else str(count),
+                      copy.what, safe(copy.path.name))
     console().print(table)
+    if any(count is None for _, count in copies):
+        say("? : that backup cannot be read (it is damaged, or locked with another "
+            "passphrase), so it cannot be put back.", "dim")
     console().print(safe(f"In {folder}. `reflect restore NUMBER` puts one back.", "dim"))

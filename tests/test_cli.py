@@ -60,7 +60,7 @@ def test_where_shows_the_paths_in_use(reflect_home, tmp_path):
     other = tmp_path / "other.json"
     result = invoke("--journal", str(other), "where")
     assert str(other) in result.stdout
-    assert str(tmp_path / "other.draft.json") in result.stdout
+    assert str(tmp_path / "other.drafts") in result.stdout
 
 
 def test_packs_lists_shipped_and_own_packs(reflect_home):

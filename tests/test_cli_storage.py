@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect import backups, cli
-from reflect.drafts import DraftStore
+from reflect.drafts import Drafts
 from reflect.entry import now
 from reflect.guide import reflect_new
 from reflect.journal import Journal
@@ -93,15 +93,55 @@ def test_where_says_when_the_journal_is_encrypted(journal_with_backups):
 
 
 def test_restore_list_numbers_the_backups_newest_first(journal_with_backups):
-    """`restore --list` shows each copy with its number, time and why, and changes nothing."""
+    """`restore --list` shows each copy with its number, time, how many reflections it
+    holds and why, and changes nothing."""
     before = journal_with_backups.read_bytes()
     result = invoke("restore", "--list")
     assert result.exit_code == 0
+    assert said(result.stdout.splitlines()[0]) == "# Taken Reflections Why File"
     lines = [said(line) for line in result.stdout.splitlines() if "daily" in line]
     assert lines == [
-        "1 2026-03-03 21:30 daily copy journal.2026-03-03_21-30-00.daily.json",
-        "2 2026-03-02 21:30 daily copy journal.2026-03-02_21-30-00.daily.json",
+        "1 2026-03-03 21:30 2 daily copy journal.2026-03-03_21-30-00.daily.json",
+        "2 2026-03-02 21:30 1 daily copy journal.2026-03-02_21-30-00.daily.json",
     ]
+    assert journal_with_backups.read_bytes() == before
+
+
+def test_restore_list_marks_a_backup_that_cannot_be_read(journal_with_backups):
+    """A damaged backup is listed with ? for its count, and a line says why."""
+    backups.newest(journal_with_backups).path.write_bytes(b'{"entries": 1}')
+    result = invoke("restore", "--list")
+    assert result.exit_code == 0
+    lines = [said(line) for line in result.stdout.splitlines() if "daily" in line]
+    assert lines[0].startswith("1 2026-03-03 21:30 ? daily copy")
+    assert lines[1].startswith("2 2026-03-02 21:30 1 daily copy")
+    assert "that backup cannot be read" in said(result.stdout)
+
+
+def test_restore_asks_with_both_counts_before_replacing(journal_with_backups, monkeypatch,
+                                                       capsys):
+    """The question names the backup's date and count and the journal's count; no keeps all."""
+    before = journal_with_backups.read_bytes()
+    code, shown = at_terminal(monkeypatch, capsys, "restore", "2", typed="n\n")
+    assert code == 0
+    assert ("Put back the backup from 2026-03-02 21:30 (daily copy), which holds 1 "
+            "reflection? The journal now in its place, which holds 3 reflections, is kept "
+            "beside it. [y/N]") in shown
+    assert "Nothing was changed." in shown
+    assert journal_with_backups.read_bytes() == before
+    assert not list(journal_with_backups.parent.glob("journal.replaced-*"))
+
+
+def test_restore_refuses_an_unreadable_backup_before_asking(journal_with_backups,
+                                                            monkeypatch, capsys):
+    """A backup that cannot be put back is refused before the question, not after yes."""
+    newest = backups.newest(journal_with_backups)
+    newest.path.write_bytes(b'{"entries": 1}')
+    before = journal_with_backups.read_bytes()
+    code, shown = at_terminal(monkeypatch, capsys, "restore", typed="y\n")
+    assert code == 1
+    assert f"The backup {newest.path} cannot be used" in shown
+    assert "[y/N]" not in shown
     assert journal_with_backups.read_bytes() == before
 
 
@@ -145,7 +185,7 @@ def test_at_a_terminal_the_newest_backup_is_offered(journal_with_backups, monkey
     newest = backups.newest(journal_with_backups)
     code, shown = at_terminal(monkeypatch, capsys, "new", typed="y\n")
     assert code == 1
-    assert "Put the newest backup back now? [y/N]" in shown
+    assert "Put the newest backup back now? It holds 2 reflections. [y/N]" in shown
     assert "Put back the backup from 2026-03-03 21:30 (daily copy), with 2 entries." in shown
     assert "Run your command again." in shown
     assert journal_with_backups.read_bytes() == newest.path.read_bytes()
@@ -231,9 +271,10 @@ def test_restore_with_no_backups_says_where_they_would_be(reflect_home):
 
 
 def test_encrypt_then_decrypt_round_trip(journal_with_backups, reflect_home):
-    """encrypt warns, encrypts the journal, draft and backups; decrypt writes all plain."""
+    """encrypt warns, encrypts the journal, drafts and backups; decrypt writes all plain."""
     entries = [e.to_record() for e in Journal(journal_with_backups).entries()]
-    draft = reflect_home / "journal.draft.json"
+    (reflect_home / "journal.drafts").mkdir()
+    draft = reflect_home / "journal.drafts" / "d.json"
     draft.write_text(json.dumps({"pack_id": "hearing-no", "pack_version": 1,
                                  "entry_id": "d", "created": now(),
                                  "answers": {"what_happened": "half a thought"}}))
@@ -262,6 +303,26 @@ def test_encrypt_then_decrypt_round_trip(journal_with_backups, reflect_home):
     assert [e.to_record() for e in Journal(journal_with_backups).entries()] == entries
     assert "half a thought" in draft.read_text()
     assert invoke("decrypt", passphrase=PASSPHRASE).exit_code == 1
+
+
+def test_every_draft_follows_the_journal_into_encryption(journal_with_backups, reflect_home):
+    """Two drafts, and one still where reflect kept its single draft: all three encrypted."""
+    folder = reflect_home / "journal.drafts"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.json").write_text(json.dumps({
+            "pack_id": "hearing-no", "pack_version": 1, "entry_id": name, "created": now(),
+            "answers": {"what_happened": f"draft {name}"}}))
+    (reflect_home / "journal.draft.json").write_text(json.dumps({
+        "pack_id": "hearing-no", "pack_version": 1, "entry_id": "c", "created": now(),
+        "answers": {"what_happened": "draft c"}}))
+    result = invoke("encrypt", passphrase=PASSPHRASE)
+    assert result.exit_code == 0, result.output
+    assert "and the 3 unfinished reflections and 2 backups." in said(result.stdout)
+    kept = list(folder.glob("*.json"))
+    assert len(kept) == 3
+    assert all(path.read_bytes().startswith(b"reflect-encrypted 1\n") for path in kept)
+    assert not (reflect_home / "journal.draft.json").exists()
 
 
 def test_a_wrong_passphrase_changes_nothing(journal_with_backups):
@@ -328,6 +389,23 @@ def test_at_a_terminal_the_passphrase_is_typed_twice_hidden(journal_with_backups
     assert prompts[-1] == "Passphrase for your journal: "
 
 
+def test_ctrl_c_at_a_new_passphrase_is_a_calm_stop(journal_with_backups, monkeypatch,
+                                                   capsys):
+    """Ctrl-C at "New passphrase:" stops with a calm line (no "Error"), exit 130, no change."""
+    import getpass
+
+    def interrupted(prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(getpass, "getpass", interrupted)
+    before = journal_with_backups.read_bytes()
+    code, shown = at_terminal(monkeypatch, capsys, "encrypt")
+    assert code == 130
+    assert "Stopped. Nothing was opened or changed." in shown
+    assert "Error" not in shown
+    assert journal_with_backups.read_bytes() == before
+
+
 def test_a_short_passphrase_is_refused(reflect_home):
     """A passphrase under eight characters is refused before anything is written."""
     result = invoke("encrypt", passphrase="short")
@@ -358,21 +436,22 @@ def test_a_reflection_saves_into_an_encrypted_journal(journal_with_backups, ship
 
     packs = list(shipped_packs.values())
     journal = Journal(journal_with_backups, passphrase=passphrase)
-    drafts = DraftStore(journal_with_backups.with_name("journal.draft.json"), journal)
+    drafts = Drafts(journal_with_backups.with_name("journal.drafts"), journal)
     journal.verify()
     paused = reflect_new(packs, shipped_packs["hearing-no-quick"], scripted(
         {"what_happened": "Words nobody else should read", "emotions": STOP,
          "_pause": "keep"}), journal, drafts)
     assert paused.kept_draft
-    assert drafts.path.read_bytes().startswith(b"reflect-encrypted 1\n")
-    assert b"nobody else" not in drafts.path.read_bytes()
+    [kept] = drafts.folder.glob("*.json")
+    assert kept.read_bytes().startswith(b"reflect-encrypted 1\n")
+    assert b"nobody else" not in kept.read_bytes()
     done = reflect_new(packs, shipped_packs["hearing-no-quick"], scripted(
         {"emotions": ["sad"], "intensity": 5, "need": ["closeness"], "reframe": "one-moment",
          "intensity_now": 3}), journal, drafts,
         resume=True)
     assert done.entry is not None
     assert asked == [1]
-    assert not drafts.path.exists()
+    assert not kept.exists()
     assert journal_with_backups.read_bytes().startswith(b"reflect-encrypted 1\n")
     again = Journal(journal_with_backups, passphrase=lambda: PASSPHRASE).entries()
     assert again[-1].answers["what_happened"] == "Words nobody else should read"

@@ -94,6 +94,37 @@ def test_a_wrong_passphrase_is_told_apart_from_damage(sealed):
     assert caught.value.exit_code == 1
 
 
+def test_a_wrong_passphrase_is_asked_again_up_to_the_tries_given(sealed):
+    """With three tries, two wrong passphrases then the right one open the file."""
+    typed = iter(["wrong once", "wrong twice", PASSPHRASE])
+    asked: list[str] = []
+    keyring = Keyring(lambda: asked.append("?") or next(typed), tries=3)
+    assert keyring.decrypt(sealed, WHERE, "journal") == PLAIN
+    assert len(asked) == 3
+
+
+@pytest.mark.parametrize("tries", [1, 3])
+def test_after_the_last_try_a_wrong_passphrase_is_refused(sealed, tries):
+    """Each try is asked for, and after the last the refusal says so."""
+    asked: list[str] = []
+    keyring = Keyring(lambda: asked.append("?") or "never right", tries=tries)
+    with pytest.raises(CryptoError, match="That passphrase does not open"):
+        keyring.decrypt(sealed, WHERE, "journal")
+    assert len(asked) == tries
+
+
+def test_a_passphrase_that_opened_one_file_is_not_asked_again_for_another(sealed):
+    """A file locked with another passphrase than the one that already opened the journal
+    is refused at once: asking again would not help."""
+    other = Keyring().encrypt_new(PLAIN, "another passphrase entirely")
+    asked: list[str] = []
+    keyring = Keyring(lambda: asked.append("?") or PASSPHRASE, tries=3)
+    keyring.decrypt(sealed, WHERE, "journal")
+    with pytest.raises(CryptoError, match="That passphrase does not open the backup"):
+        keyring.decrypt(other, WHERE, "backup")
+    assert len(asked) == 1
+
+
 def test_no_way_to_ask_is_exit_2(sealed):
     """Without a passphrase source, opening an encrypted file says why, with exit 2."""
     with pytest.raises(CryptoError, match="no way to ask") as caught:

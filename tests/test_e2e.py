@@ -224,8 +224,16 @@ def journal_of(home: Path) -> Path:
     return home / "journal.json"
 
 
+def drafts_of(home: Path) -> Path:
+    """The folder of unfinished reflections, one draft file each."""
+    return home / "journal.drafts"
+
+
 def draft_of(home: Path) -> Path:
-    return home / "journal.draft.json"
+    """The draft of the one unfinished reflection (a path that does not exist if none)."""
+    found = sorted(drafts_of(home).glob("*.json"))
+    assert len(found) <= 1, found
+    return found[0] if found else drafts_of(home) / "none.json"
 
 
 def entries(home: Path) -> list[dict[str, Any]]:
@@ -325,8 +333,10 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
     assert mode(reflect_home) == 0o700
     assert mode(journal) == 0o600
     assert not draft_of(reflect_home).exists()
+    assert list(drafts_of(reflect_home).iterdir()) == []  # the draft's lock went with it
     leftovers = {path.name: mode(path) for path in reflect_home.iterdir()}
-    assert all(bits == 0o600 for bits in leftovers.values()), leftovers
+    assert all(bits == (0o700 if (reflect_home / name).is_dir() else 0o600)
+               for name, bits in leftovers.items()), leftovers
 
 
 def test_after_a_declined_hug_the_consent_note_comes_first_and_no_touch_is_offered(start):
@@ -755,7 +765,7 @@ def test_a_long_export_to_a_file_shows_progress_and_says_it_is_not_encrypted(
     target = tmp_path / "all.md"
     terminal = start("export", "-o", str(target))
     terminal.expect(r"Exporting.*/3000")
-    terminal.expect(words(f"Wrote 3000 reflections to {target}."))
+    terminal.expect(words(f"Wrote 3000 reflections to {target} (Markdown)."))
     terminal.expect(words("it is not encrypted: anyone who gets a copy of it can read it."))
     assert terminal.end() == 0
     assert mode(target) == 0o600

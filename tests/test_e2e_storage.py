@@ -43,13 +43,14 @@ def test_an_encrypted_journal_asks_for_its_passphrase(start, reflect_home, fast_
 
 def test_a_wrong_passphrase_at_the_terminal_stops_before_any_question(
         start, reflect_home, fast_scrypt):
-    """A mistyped passphrase is one clear line and exit 1; nothing is asked or changed."""
+    """Three mistyped passphrases: one clear line and exit 1; nothing is asked or changed."""
     quick_entry(start, reflect_home)
     Journal(journal_of(reflect_home)).encrypt(PASSPHRASE)
     before = journal_of(reflect_home).read_bytes()
     terminal = start("new", "--quick")
-    terminal.expect("Passphrase for your journal: ")
-    terminal.send("not it\r")
+    for _ in range(3):
+        terminal.expect("Passphrase for your journal: ")
+        terminal.send("not it\r")
     assert terminal.end() == 1
     assert "That passphrase does not open the journal" in terminal.screen
     assert f"1/{len(QUICK)}" not in terminal.screen

@@ -19,6 +19,7 @@ from conftest import STOP
 
 def test_picking_a_step_offers_every_step_of_the_entry_with_its_answer(filled, shipped_packs,
                                                                       scripted):
+    """The list of steps holds each step of the reflection, with its answer in words."""
     pack = shipped_packs["hearing-no"]
     entry = filled.get("1")
     asker = scripted({"_step": "story"})
@@ -26,7 +27,20 @@ def test_picking_a_step_offers_every_step_of_the_entry_with_its_answer(filled, s
     offered = {choice.value: choice.hint for choice in asker.prompts[0].choices}
     assert "next_time" not in offered  # not part of this reflection (they respected it)
     assert offered["story"] == "I'm not wanted."
-    assert offered["need"] == "closeness"
+    assert offered["need"] == "Closeness"
+
+
+def test_the_list_of_steps_shows_the_words_chosen_not_the_stored_values(filled, shipped_packs,
+                                                                        scripted):
+    """Each answer in the list reads as the person picked it: labels, yes/no, a rating."""
+    pack = shipped_packs["hearing-no"]
+    asker = scripted({"_step": "story"})
+    choose_step(pack, filled.get("2"), asker, None)
+    offered = {choice.value: choice.hint for choice in asker.prompts[0].choices}
+    assert offered["moment"] == "I asked someone out and they said no"
+    assert offered["thinking_trap"] == "Taking it personally"
+    assert offered["not_about_me"] == "They were tired, I don't know, and that's okay"
+    assert offered["intensity"] == "8 out of 10"
 
 
 def test_an_unknown_step_names_the_ones_there_are(filled, shipped_packs, scripted):
@@ -76,12 +90,52 @@ def test_saying_you_pushed_opens_the_next_time_step(filled, shipped_packs, scrip
 
 
 def test_a_step_that_no_longer_applies_is_let_go_and_named(filled, shipped_packs, scripted):
+    """Once the person lets their written answer go, it is gone and named."""
     pack = shipped_packs["hearing-no"]
     entry = filled.get("6")  # responded "pushed", with a next_time answer
-    change = edit_answers(pack, entry, scripted({"responded": "respected"}),
-                          pack.step("responded"))
+    asker = scripted({"responded": "respected", "_drop": "let-go"})
+    change = edit_answers(pack, entry, asker, pack.step("responded"))
     assert "next_time" not in change.answers
     assert change.dropped == [pack.step("next_time").question]
+    assert asker.asked == ["responded", "_drop"]
+
+
+def test_a_written_answer_is_let_go_only_after_asking(filled, shipped_packs, scripted):
+    """Before a written answer goes, the person sees it and can keep the reflection as it was."""
+    pack = shipped_packs["hearing-no"]
+    entry = filled.get("6")
+    asker = scripted({"responded": "respected", "_drop": "as-it-was"})
+    change = edit_answers(pack, entry, asker, pack.step("responded"))
+    assert change.answers == entry.answers
+    assert change.dropped == []
+    question = asker.prompts[1].question
+    assert pack.step("next_time").question in question
+    assert "Say goodnight kindly and let it rest." in question
+    assert asker.prompts[1].default == "as-it-was"
+
+
+def test_a_chosen_answer_that_no_longer_applies_goes_without_asking(filled, shipped_packs,
+                                                                    scripted):
+    """Only words a person wrote are asked about; picked choices that no longer apply go."""
+    pack = shipped_packs["hearing-no"]
+    entry = filled.get("1")
+    pushed = edit_answers(pack, entry, scripted({"responded": "pushed", "repair": ["own-it"],
+                                                 "next_time": SKIP}),
+                          pack.step("responded"))
+    filled.update(entry.id, pushed.answers, pack)
+    asker = scripted({"responded": "respected"})
+    change = edit_answers(pack, filled.get("1"), asker, pack.step("responded"))
+    assert "repair" not in change.answers
+    assert asker.asked == ["responded"]
+
+
+def test_ctrl_c_at_the_question_about_a_written_answer_changes_nothing(filled, shipped_packs,
+                                                                       scripted):
+    """Ctrl-C while asked whether to let a written answer go stops the edit."""
+    pack = shipped_packs["hearing-no"]
+    with pytest.raises(EditCancelled):
+        edit_answers(pack, filled.get("6"), scripted({"responded": "respected", "_drop": STOP}),
+                     pack.step("responded"))
 
 
 def test_skipping_an_optional_step_removes_its_answer(filled, shipped_packs, scripted):

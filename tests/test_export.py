@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 from reflect.cli import app
 from reflect.export import fill, md_escape
 
+from conftest import days_ago
+
 runner = CliRunner()
 
 
@@ -153,29 +155,144 @@ def test_plain_text_export_reads_without_markup(filled):
 
 # CSV ----------------------------------------------------------------------------------
 
-def test_csv_is_one_row_per_entry_with_the_main_fields(filled):
+def csv_table(*options: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(invoke("export", "--format", "csv",
+                                                  *options).stdout)))
+
+
+def test_csv_is_one_row_per_entry_with_every_answer_in_a_column(filled, shipped_packs):
+    """One row per reflection; number, date and pack, then a column per step id holding the
+    words the person chose, then the id."""
     out = invoke("export", "--format", "csv").stdout
-    table = list(csv.DictReader(io.StringIO(out)))
+    header = next(csv.reader(io.StringIO(out)))
+    full = [step.id for step in shipped_packs["hearing-no"].steps]
+    assert header == ["number", "date", "pack", *full, "id"]
+    table = csv_table()
     assert [row["number"] for row in table] == ["1", "2", "3", "4", "5", "6"]
     first = table[0]
-    assert first["needs"] == "Closeness"
+    assert first["what_happened"] == "We were on the couch and I asked."
+    assert first["moment"] == "A partner said no to sex or something sexual"
     assert first["emotions"] == "Hurt; Embarrassed"
-    assert first["intensity_before"] == "7"
-    assert first["intensity_after"] == "3"
-    assert first["title"] == "We were on the couch and I asked."
+    assert first["intensity"] == "7"
+    assert first["intensity_now"] == "3"
+    assert first["thinking_trap"] == "Taking it personally"
+    assert first["not_about_me"] == "They were tired; I don't know, and that's okay"
+    assert first["alternatives"] == "Sit together for a while; Hold hands"
+    assert first["their_side"] == "Rest, probably."
+    assert first["responded"] == "I respected it right away"
+    assert first["reframe"] == "They trusted me with an honest answer"
+    assert first["remember"] == "One moment, not a verdict."
+    assert first["next_time"] == ""
+    assert table[5]["next_time"] == "Say goodnight kindly and let it rest."
     assert table[3]["pack"] == "hearing-no-quick"
-    assert table[3]["intensity_after"] == ""
+    assert table[3]["intensity_now"] == ""
+    assert table[3]["moment"] == ""
+    assert all(uuid.UUID(row["id"]) for row in table)
+    assert datetime.fromisoformat(first["date"])
+
+
+def test_csv_columns_follow_every_pack_exported(filled, shipped_packs):
+    """Every pack exported adds its steps, in its order, each step id once."""
+    from reflect.entry import new_id
+
+    filled.add(shipped_packs["preparing-to-ask"], {"hoping": "A quiet evening together."},
+               new_id(), days_ago(0, hour=23))
+    header = next(csv.reader(io.StringIO(invoke("export", "--format", "csv").stdout)))
+    assert len(header) == len(set(header))
+    before = {step.id for step in shipped_packs["hearing-no"].steps}
+    preparing = [step.id for step in shipped_packs["preparing-to-ask"].steps
+                 if step.id not in before]  # "need" is shared: one column
+    assert header[-1 - len(preparing):-1] == preparing  # after the packs exported before it
+    [prepared] = [row for row in csv_table() if row["pack"] == "preparing-to-ask"]
+    assert prepared["hoping"] == "A quiet evening together."
 
 
 def test_csv_cells_never_run_as_spreadsheet_formulas(journal_file, shipped_packs):
+    """Every cell that a spreadsheet could run (= + - @, a tab, even after spaces) gets a '."""
     from reflect.entry import new_id
     from reflect.journal import Journal
 
-    Journal(journal_file).add(shipped_packs["hearing-no-quick"], {
+    journal = Journal(journal_file)
+    journal.add(shipped_packs["hearing-no-quick"], {
         "what_happened": "=HYPERLINK(\"http://example.invalid\")", "intensity": 3,
-        "need": ["rest"], "reframe": "+1 and more"}, new_id(), "2026-11-01T10:00:00+00:00")
-    row = next(csv.DictReader(io.StringIO(invoke("export", "--format", "csv").stdout)))
-    assert row["title"].startswith("'=HYPERLINK")
+        "emotions": ["@SUM(1+1)", "-2+3"], "need": ["  =cmd|' /C calc'!A0"],
+        "reframe": "+1 and more"}, new_id(), "2026-11-01T10:00:00+00:00")
+    journal.add(shipped_packs["hearing-no"], {
+        "what_happened": "\t=1+1", "story": "- a list, and fine", "remember": "plain"},
+        new_id(), "2026-11-02T10:00:00+00:00")
+    first, second = csv_table()
+    assert first["what_happened"].startswith("'=HYPERLINK")
+    assert first["emotions"] == "'@SUM(1+1); -2+3"
+    assert first["need"] == "'  =cmd|' /C calc'!A0"
+    assert first["reframe"] == "'+1 and more"
+    assert first["intensity"] == "3"
+    assert second["what_happened"].startswith("'")
+    assert second["story"] == "'- a list, and fine"
+    assert second["remember"] == "plain"
+    for row in (first, second):
+        for column, cell in row.items():
+            assert cell.lstrip(" ")[:1] not in ("=", "+", "-", "@", "\t"), (column, cell)
+
+
+# The format from the file's name ------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "starts"), [
+    ("notes.csv", "number,date,pack,"),
+    ("notes.md", "# Reflections"),
+    ("notes.MARKDOWN", "# Reflections"),
+    ("notes.json", "{"),
+    ("notes.html", "<!DOCTYPE html>"),
+    ("notes.txt", "REFLECTIONS"),
+    ("notes", "# Reflections"),
+    ("notes.bak", "# Reflections"),
+])
+def test_export_takes_its_format_from_the_files_ending(filled, tmp_path, name, starts):
+    """Without --format, `-o notes.csv` writes CSV, .json JSON... and any other name Markdown."""
+    target = tmp_path / name
+    result = invoke("export", "-o", str(target))
+    assert result.exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_format_given_wins_over_a_name_with_no_known_ending(filled, tmp_path):
+    """--format decides for a name whose ending says nothing, like `backup`."""
+    target = tmp_path / "backup"
+    assert invoke("export", "--format", "json", "-o", str(target)).exit_code == 0
+    assert json.loads(target.read_text())["format"] == "reflect-export"
+    same = tmp_path / "same.csv"
+    assert invoke("export", "--format", "csv", "-o", str(same)).exit_code == 0
+
+
+def test_a_format_the_files_ending_contradicts_is_refused(filled, tmp_path):
+    """`--format csv -o notes.md` is an error (exit 2) that names both, and writes nothing."""
+    target = tmp_path / "notes.md"
+    result = invoke("export", "--format", "csv", "-o", str(target))
+    assert result.exit_code == 2
+    assert "--format csv writes CSV, but the name notes.md ends in .md, which is Markdown" in (
+        said(result))
+    assert "Nothing was written." in said(result)
+    assert not target.exists()
+
+
+def test_writing_a_file_says_where_and_how_many(filled, tmp_path):
+    """A written export names the file, the count and the format."""
+    target = tmp_path / "notes.csv"
+    result = invoke("export", "--since", "7d", "-o", str(target))
+    assert f"Wrote 2 reflections to {target} (CSV)." in said(result)
+    assert "not encrypted" in said(result)
+
+
+def test_no_match_with_output_says_so_exits_1_and_writes_nothing(filled, tmp_path):
+    """Filters that match nothing: the filters named, exit 1, no file made."""
+    target = tmp_path / "notes.md"
+    result = invoke("export", "--kind", "asked-out", "--since", "7d", "-o", str(target))
+    assert result.exit_code == 1
+    assert ("No reflections match --since 7d --kind asked-out, out of 6 in your journal, so "
+            f"nothing was written to {target}.") in said(result)
+    assert not target.exists()
+    piped = invoke("export", "--kind", "asked-out", "--since", "7d")
+    assert piped.exit_code == 1
+    assert piped.stdout == ""
 
 
 # Files --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from reflect import followup
 from reflect.cli import app
 from reflect.present import Reader
 
-from conftest import STOP
+from conftest import FULL_ANSWERS, STOP
 
 runner = CliRunner()
 
@@ -120,3 +120,41 @@ def test_followup_on_an_empty_journal_is_kind():
     result = invoke("followup")
     assert result.exit_code == 0
     assert "Your journal is empty so far" in result.stdout
+
+
+def test_the_next_to_be_ready_is_the_soonest_still_waiting(filled):
+    """next_ready names the entry whose other ways are ready next, and when: half a day
+    after it was written; none once every one is ready or answered."""
+    newest = filled.get("6")
+    created = datetime.fromisoformat(newest.created)
+    entry, ready = followup.next_ready(filled.entries(), at=created + timedelta(hours=1))
+    assert (entry.number, ready) == (6, created + followup.WAIT)
+    assert followup.next_ready(filled.entries(), at=created + timedelta(hours=13)) is None
+    filled.record_followups({newest.id: {"solo-release": {
+        "outcome": "dismissed", "at": "2026-11-20T10:00:00+00:00"}}})
+    assert followup.next_ready(filled.entries(), at=created + timedelta(hours=1)) is None
+
+
+def test_when_the_next_is_ready_is_said_in_words():
+    """Today, tomorrow, or the day, with the time on the person's clock."""
+    at = datetime(2026, 11, 2, 8, 0).astimezone()
+    assert followup.ready_words(at + timedelta(hours=12), at) == "today from 20:00"
+    assert followup.ready_words(at + timedelta(hours=25), at) == "tomorrow from 09:00"
+    assert followup.ready_words(at + timedelta(days=3), at) == "on Thu 5 Nov from 08:00"
+
+
+def test_followup_with_nothing_ready_says_when_the_next_will_be(journal_file, shipped_packs):
+    """Right after reflecting, `reflect followup` says which reflection's other ways will be
+    ready to follow up on, and when."""
+    from reflect.entry import new_id
+    from reflect.journal import Journal
+
+    written = datetime.now().astimezone().replace(microsecond=0) - timedelta(hours=1)
+    Journal(journal_file).add(shipped_packs["hearing-no"], FULL_ANSWERS, new_id(),
+                              written.isoformat())
+    result = invoke("followup")
+    assert result.exit_code == 0
+    said = " ".join(result.stdout.split())
+    when = followup.ready_words(written + followup.WAIT, datetime.now().astimezone())
+    assert ("Nothing to follow up on yet. The other ways you chose in reflection #1 will be "
+            f"ready to follow up on {when}") in said

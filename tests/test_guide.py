@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from reflect.drafts import DraftStore
+from reflect.drafts import Drafts, DraftStore
 from reflect.errors import ReflectError
 from reflect.guide import reflect_new
 from reflect.journal import Journal
@@ -20,7 +20,19 @@ QUICK = {"what_happened": "A date said no.", "emotions": ["sad"], "intensity": 6
 
 @pytest.fixture
 def stores(reflect_home):
-    return Journal(reflect_home / "journal.json"), DraftStore(reflect_home / "journal.draft.json")
+    return (Journal(reflect_home / "journal.json"),
+            Drafts(reflect_home / "journal.drafts", legacy=reflect_home / "journal.draft.json"))
+
+
+def draft_files(drafts: Drafts) -> list:
+    """The draft files in the folder, one per unfinished reflection."""
+    return sorted(drafts.folder.glob("*.json")) if drafts.folder.is_dir() else []
+
+
+def the_draft(drafts: Drafts) -> DraftStore:
+    """The one draft there is."""
+    [path] = draft_files(drafts)
+    return DraftStore(path)
 
 
 def run(shipped_packs, asker, stores, resume=None, pack="hearing-no-quick"):
@@ -35,7 +47,8 @@ def test_a_finished_reflection_is_saved_and_its_draft_removed(shipped_packs, scr
     journal, drafts = stores
     assert outcome.entry is not None
     assert [e.answers for e in journal.entries()] == [QUICK]
-    assert not drafts.path.exists()
+    assert draft_files(drafts) == []
+    assert list(drafts.folder.iterdir()) == []  # its lock goes with it
 
 
 def test_answers_are_kept_as_the_person_goes(shipped_packs, scripted, stores):
@@ -44,7 +57,7 @@ def test_answers_are_kept_as_the_person_goes(shipped_packs, scripted, stores):
     seen = []
 
     def peek(prompt):
-        seen.append(json.loads(drafts.path.read_text())["answers"])
+        seen.append(json.loads(the_draft(drafts).path.read_text())["answers"])
         return "one-moment"
 
     run(shipped_packs, scripted(dict(QUICK, reframe=peek)), stores)
@@ -59,11 +72,13 @@ def test_pausing_and_keeping_leaves_a_private_draft(shipped_packs, scripted, sto
     assert outcome.entry is None
     assert outcome.kept_draft
     assert not journal.path.exists()
-    draft = drafts.load()
+    draft = the_draft(drafts).load()
     assert draft is not None
     assert draft.answers == {"what_happened": "x"}
     assert draft.next_step == "emotions"
-    assert stat.S_IMODE(drafts.path.stat().st_mode) == 0o600
+    assert the_draft(drafts).path.name == f"{draft.entry_id}.json"
+    assert stat.S_IMODE(the_draft(drafts).path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(drafts.folder.stat().st_mode) == 0o700
 
 
 def test_a_second_ctrl_c_keeps_the_draft(shipped_packs, scripted, stores):
@@ -71,7 +86,7 @@ def test_a_second_ctrl_c_keeps_the_draft(shipped_packs, scripted, stores):
     asker = scripted({"what_happened": "x", "emotions": STOP, "_pause": STOP})
     outcome = run(shipped_packs, asker, stores)
     assert outcome.kept_draft
-    assert stores[1].load() is not None
+    assert the_draft(stores[1]).load() is not None
 
 
 def test_letting_go_removes_the_draft(shipped_packs, scripted, stores):
@@ -80,7 +95,7 @@ def test_letting_go_removes_the_draft(shipped_packs, scripted, stores):
     outcome = run(shipped_packs, asker, stores)
     assert outcome.entry is None
     assert not outcome.kept_draft
-    assert not stores[1].path.exists()
+    assert draft_files(stores[1]) == []
     assert not stores[0].path.exists()
 
 
@@ -90,7 +105,7 @@ def test_stopping_before_any_answer_keeps_nothing(shipped_packs, scripted, store
     outcome = run(shipped_packs, asker, stores)
     assert asker.asked == ["what_happened"]
     assert not outcome.kept_draft
-    assert not stores[1].path.exists()
+    assert draft_files(stores[1]) == []
 
 
 def test_resume_picks_up_at_the_step_in_hand(shipped_packs, scripted, stores):
@@ -105,7 +120,7 @@ def test_resume_picks_up_at_the_step_in_hand(shipped_packs, scripted, stores):
     assert outcome.entry.answers == {"what_happened": "kept", "emotions": ["sad"],
                                      "intensity": 5, "need": ["rest"],
                                      "reframe": "one-moment", "intensity_now": 2}
-    assert not stores[1].path.exists()
+    assert draft_files(stores[1]) == []
 
 
 def test_a_waiting_draft_is_offered(shipped_packs, scripted, stores):
@@ -139,11 +154,12 @@ def test_resume_without_a_draft_is_a_clear_error(shipped_packs, scripted, stores
 def test_a_damaged_draft_is_refused_and_left_alone(shipped_packs, scripted, stores,
                                                    reflect_home):
     """A broken draft file gets a clear error and is not overwritten."""
-    reflect_home.mkdir()
-    stores[1].path.write_text("{broken")
+    stores[1].folder.mkdir(parents=True)
+    broken = stores[1].folder / "a-draft.json"
+    broken.write_text("{broken")
     with pytest.raises(ReflectError, match="damaged"):
         run(shipped_packs, scripted(QUICK), stores)
-    assert stores[1].path.read_text() == "{broken"
+    assert broken.read_text() == "{broken"
 
 
 def test_ctrl_c_at_the_offer_stops_calmly_and_keeps_the_draft(shipped_packs, scripted,
@@ -155,7 +171,7 @@ def test_ctrl_c_at_the_offer_stops_calmly_and_keeps_the_draft(shipped_packs, scr
         run(shipped_packs, scripted({"_resume": STOP}), stores)
     assert caught.value.calm
     assert caught.value.exit_code == 130
-    assert stores[1].load().answers == {"what_happened": "kept"}
+    assert the_draft(stores[1]).load().answers == {"what_happened": "kept"}
 
 
 def test_letting_go_of_a_draft_clears_its_copies(shipped_packs, scripted, stores,
@@ -163,8 +179,67 @@ def test_letting_go_of_a_draft_clears_its_copies(shipped_packs, scripted, stores
     """Letting answers go also removes temporary copies of the draft a crash left behind."""
     run(shipped_packs, scripted({"what_happened": "x", "emotions": STOP, "_pause": "keep"}),
         stores)
-    leftover = reflect_home / ".journal.draft.json.xyz.tmp"
+    leftover = stores[1].folder / f".{the_draft(stores[1]).path.name}.xyz.tmp"
     leftover.write_text("old words")
     run(shipped_packs, scripted({"_resume": "fresh", "what_happened": STOP}), stores)
     assert not leftover.exists()
-    assert not stores[1].path.exists()
+    assert draft_files(stores[1]) == []
+
+
+# Two windows, each with its own draft --------------------------------------------------
+
+def test_a_draft_open_in_another_window_is_neither_offered_nor_let_go(shipped_packs, scripted,
+                                                                      stores):
+    """While one reflection runs, a second keeps its own draft: it is not offered the first
+    one's, cannot resume it, and saving or letting go of its own leaves the first as it is."""
+    journal, drafts = stores
+    second: list = []
+
+    def meanwhile(prompt):
+        # Another window starts while this one waits at "How are you feeling?"
+        second.append(run(shipped_packs, scripted(QUICK), stores))  # no "_resume" asked
+        with pytest.raises(ReflectError, match="still open in another window"):
+            run(shipped_packs, scripted({}), stores, resume=True)
+        run(shipped_packs, scripted({"what_happened": "let go", "emotions": STOP,
+                                     "_pause": "discard"}), stores)
+        return STOP
+
+    first = run(shipped_packs, scripted({"what_happened": "mine", "emotions": meanwhile,
+                                         "_pause": "keep"}), stores)
+    assert first.kept_draft
+    assert second[0].entry is not None
+    assert [e.answers for e in journal.entries()] == [QUICK]
+    assert the_draft(drafts).load().answers == {"what_happened": "mine"}
+
+
+def test_each_waiting_draft_is_offered_in_turn_the_latest_first(shipped_packs, scripted,
+                                                                stores):
+    """Two paused reflections: the one saved last is offered first; letting it go offers
+    the other."""
+    import os
+
+    for words in ("older", "newer"):
+        run(shipped_packs, scripted({"what_happened": words, "emotions": STOP,
+                                     "_pause": "keep"}), stores, resume=False)
+        os.utime(max(draft_files(stores[1]), key=lambda p: p.stat().st_mtime_ns),
+                 (0, 1000 if words == "older" else 2000))
+    asker = scripted([*["fresh", "continue"], *[QUICK[k] for k in list(QUICK)[1:]]])
+    outcome = run(shipped_packs, asker, stores)
+    assert asker.asked[:2] == ["_resume", "_resume"]
+    assert outcome.entry.answers["what_happened"] == "older"
+    assert draft_files(stores[1]) == []
+
+
+def test_a_draft_from_before_each_had_its_own_is_offered(shipped_packs, scripted, stores,
+                                                         reflect_home):
+    """A draft kept where reflect kept its single one (journal.draft.json) is picked up."""
+    reflect_home.mkdir()
+    (reflect_home / "journal.draft.json").write_text(json.dumps({
+        "pack_id": "hearing-no-quick", "pack_version": 2, "entry_id": "d1",
+        "created": "2026-11-02T21:00:00+00:00", "answers": {"what_happened": "from before"},
+        "next_step": "emotions"}))
+    asker = scripted(dict(QUICK, _resume="continue"))
+    outcome = run(shipped_packs, asker, stores)
+    assert outcome.entry.answers["what_happened"] == "from before"
+    assert not (reflect_home / "journal.draft.json").exists()
+    assert draft_files(stores[1]) == []

@@ -42,7 +42,10 @@ def test_a_bad_command_line_is_a_clear_error(args):
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("args", [[], ["--journal", "mine.json"], ["new", "--quick"]])
+@pytest.mark.parametrize("args", [[], ["--journal", "mine.json"], ["new", "--quick"],
+                                  ["--quick"], ["--resume"], ["--pack", "hearing-no"],
+                                  ["--journal", "mine.json", "--quick", "--pack", "hearing-no"],
+                                  ["-q"], ["-p", "hearing-no", "--quick"]])
 def test_without_a_terminal_a_reflection_says_why(args, tmp_path):
     """With no terminal, a reflection (bare or through typer) says why, and exits 2."""
     done = reflect(*args)
@@ -59,3 +62,74 @@ def test_piped_views_are_plain_text_that_fits(args, filled):
     assert done.stdout.strip()
     assert "\x1b" not in done.stdout
     assert all(len(line) <= 80 for line in done.stdout.splitlines())
+
+
+LOOK = """
+import sys
+import reflect.reflection as reflection
+reflection.reflection = lambda *args: print(repr(args[1:])) or 0
+from reflect.__main__ import main
+sys.argv = ["reflect", *sys.argv[1:]]
+code = main()
+print("typer loaded" if "typer" in sys.modules else "typer not loaded", code)
+"""
+
+
+@pytest.mark.parametrize(("args", "called"), [
+    (["--quick"], "(None, True, False)"),
+    (["--resume"], "(None, False, True)"),
+    (["--pack", "mine"], "('mine', False, False)"),
+    (["--pack", "mine", "--quick"], "('mine', True, False)"),
+    (["--journal", "j.json", "--resume", "--quick"], "(None, True, True)"),
+])
+def test_the_reflection_flags_start_a_reflection_before_typer_loads(args, called):
+    """`reflect --quick`, `--resume` and `--pack NAME` go straight to the reflection, as
+    `reflect new` with them would, without loading typer."""
+    done = subprocess.run([sys.executable, "-c", LOOK, *args], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+    assert done.stdout.splitlines() == [called, "typer not loaded 0"], done.stderr
+
+
+@pytest.mark.parametrize("args", [["-q"], ["--quick", "--quick"], ["--pack"], ["--quick", "x"],
+                                  ["--quick", "--journal", "j.json"]])
+def test_any_other_words_go_to_typer(args):
+    """What the look does not know is left to typer, which reads the same flags."""
+    done = subprocess.run([sys.executable, "-c", LOOK, *args], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+    assert "typer not loaded" not in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_the_reflection_flags_with_a_command_are_a_clear_error():
+    """`reflect --quick list` says --quick goes without a command, exit 2."""
+    done = reflect("--quick", "list")
+    assert done.returncode == 2
+    assert "--quick starts a reflection, so it goes without a command" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_help_offers_shell_completion():
+    """`reflect --help` names typer's --install-completion and --show-completion."""
+    done = reflect("--help")
+    assert "--install-completion" in done.stdout
+    assert "--show-completion" in done.stdout
+
+
+def test_show_completion_prints_a_script_for_the_shell():
+    """`reflect --show-completion bash` prints the script a shell sources."""
+    done = reflect("--show-completion", "bash")
+    assert done.returncode == 0
+    assert "_REFLECT_COMPLETE=complete_bash" in done.stdout
+    assert "complete -o default -F _reflect_completion reflect" in done.stdout
+
+
+def test_the_shell_completes_a_command_and_never_starts_a_reflection():
+    """With the completion script's variables set, a bare `reflect` completes the word
+    being typed (li -> list) instead of starting a reflection."""
+    env = {**os.environ, "_REFLECT_COMPLETE": "complete_bash", "COMP_WORDS": "reflect li",
+           "COMP_CWORD": "1"}
+    done = subprocess.run([sys.executable, "-m", "reflect"], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL, env=env, check=False)
+    assert done.returncode == 0
+    assert done.stdout.split() == ["list"]
+    assert "interactive terminal" not in done.stderr

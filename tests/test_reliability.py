@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from reflect import __version__, backups, cli, migrations, paths
 from reflect.crypto import Keyring
-from reflect.drafts import DraftStore
+from reflect.drafts import Drafts, DraftStore
 from reflect.errors import ReflectError
 from reflect.guide import reflect_new
 from reflect.journal import Journal
@@ -726,7 +726,7 @@ def test_nothing_leaves_the_machine(reflect_home, scripted, monkeypatch):
     pack = next(p for p in packs if p.id == "hearing-no")
     journal_file = reflect_home / paths.JOURNAL_NAME
     outcome = reflect_new(packs, pack, scripted(FULL), Journal(journal_file),
-                          DraftStore(paths.draft_path(journal_file)))
+                          Drafts(paths.drafts_dir(journal_file)))
     assert outcome.entry is not None
     assert [e.id for e in Journal(journal_file).entries()] == [outcome.entry.id]
 

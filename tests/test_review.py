@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from reflect.cli import app
 from reflect.journal import Journal
 
-from conftest import HOSTILE_TEXT, journal_data, write_journal_data
+from conftest import HOSTILE_TEXT, QUICK_ANSWERS, journal_data, write_journal_data
 
 runner = CliRunner()
 
@@ -85,9 +85,57 @@ def test_list_filters(filled, options, expected):
 
 
 def test_list_says_so_when_nothing_matches(filled):
-    result = invoke("list", "--need", "patience")
+    """No match names the filters used and how many reflections there are."""
+    result = invoke("list", "--need", "fun")
     assert result.exit_code == 0
-    assert "No reflections match those filters" in result.stdout
+    assert "No reflections match --need fun, out of 6 in your journal." in result.stdout
+
+
+def test_no_match_with_all_never_suggests_all(filled):
+    """`list --all --since 2027` names --since 2027 and does not offer `reflect list --all`."""
+    result = invoke("list", "--all", "--since", "2027")
+    assert result.exit_code == 0
+    assert "--since 2027" in result.stdout
+    assert "list --all" not in result.stdout
+
+
+@pytest.mark.parametrize(("option", "value", "noun", "some"), [
+    ("--kind", "partner-declined", "moment", "asked-out"),
+    ("--need", "patience", "need", "feeling-wanted"),
+    ("--emotion", "glum", "feeling", "lonely"),
+    ("--pack", "after-a-date", "pack", "hearing-no-quick"),
+])
+def test_a_filter_value_nothing_could_match_names_the_ones_there_are(filled, option, value,
+                                                                     noun, some):
+    """A need, feeling, moment or pack no pack offers is refused (exit 2), listing them."""
+    for command in (["list"], ["search", "tired"], ["stats"], ["export"]):
+        result = invoke(*command, option, value)
+        assert result.exit_code == 2, command
+        message = " ".join(result.stderr.split())
+        assert f"There is no {noun} called '{value}'; {noun}s are: " in message
+        assert some in message
+
+
+def test_filter_values_may_be_labels_or_a_persons_own_words(filled, shipped_packs):
+    """The words a person picked or wrote themselves are values the filters take."""
+    from reflect.entry import new_id
+
+    filled.add(shipped_packs["hearing-no-quick"], {
+        "what_happened": "x", "emotions": ["wistful"], "intensity": 3, "need": ["quiet"],
+        "reframe": "one-moment"}, new_id(), "2026-01-01T10:00:00+00:00")
+    assert rows(invoke("list", "--emotion", "wistful").stdout) == [7]
+    assert rows(invoke("list", "--need", "quiet").stdout) == [7]
+    assert rows(invoke("list", "--kind", "I asked someone out and they said no").stdout) == [2]
+    assert invoke("list", "--need", "rest").exit_code == 0
+
+
+def test_kind_help_gives_an_example_that_exists(shipped_packs):
+    """The example in `--kind`'s help is a moment the default pack offers."""
+    help_text = " ".join(invoke("list", "--help").stdout.split())
+    example = re.search(r"this kind of moment, e\.g\. ([a-z-]+)", help_text)
+    assert example is not None
+    moments = {c.value for c in shipped_packs["hearing-no"].step("moment").choices}
+    assert example.group(1) in moments
 
 
 def test_a_date_that_cannot_be_read_exits_2_with_examples(filled):
@@ -108,6 +156,83 @@ def test_list_json_has_the_documented_shape(filled):
     assert data[1]["intensity_before"] == 4
     assert data[1]["intensity_after"] == 2
     assert "\x1b" not in result.stdout  # JSON escapes it: nothing raw reaches a terminal
+
+
+def at_width(monkeypatch, columns: int) -> None:
+    """Later output is laid out for a screen this many columns wide."""
+    from reflect import render
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    render.console.cache_clear()
+
+
+@pytest.mark.parametrize("columns", [40, 50, 60, 80, 100, 140])
+def test_list_lays_out_for_the_width_it_has(filled, monkeypatch, columns):
+    """At every width each line fits, "What happened" keeps at least 16 cells (other
+    columns make way), and a cut ends in an ellipsis."""
+    at_width(monkeypatch, columns)
+    out = invoke("list").stdout
+    lines = out.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    head = lines[0]
+    assert "What happened" in head
+    start = head.index("What happened")
+    words = {int(line.split()[0]): line[start:] for line in lines[1:]}
+    assert words[3].startswith("Wanted to cudd")
+    assert len(words[3]) >= 16
+    assert words[3].endswith("…")  # the words are longer than any of these screens
+    assert ("Moment" in head) == (columns >= 100)
+    if columns >= 60:
+        assert "Need" in head
+
+
+def test_list_at_50_columns_keeps_the_strength_and_enough_words(filled, monkeypatch):
+    """At 50 columns the need gives way; the strength and the words stay, cut with "…"."""
+    at_width(monkeypatch, 50)
+    out = invoke("list").stdout
+    assert out.splitlines()[0].split() == ["#", "When", "Strength", "What", "happened"]
+    assert re.search(r"6 -> 4   Wanted to cuddle af\w*…$", out, re.M)
+
+
+def test_list_gives_the_year_of_a_date_from_another_year(filled, shipped_packs):
+    """An entry from last year reads with its year; this year's without."""
+    from datetime import date
+
+    from reflect.entry import new_id
+
+    year = date.today().year - 1
+    filled.add(shipped_packs["hearing-no-quick"], QUICK_ANSWERS, new_id(),
+               f"{year}-03-02T10:00:00+00:00")
+    lines = {line.split()[0]: line for line in invoke("list").stdout.splitlines()[1:]}
+    assert f"2 Mar {year}" in lines["7"]
+    assert str(date.today().year) not in lines["2"]
+
+
+def test_list_marks_a_preparation(filled, shipped_packs):
+    """A preparation (`reflect prepare`) reads as one in the list, not as a reflection."""
+    from reflect.entry import new_id
+
+    filled.add(shipped_packs["preparing-to-ask"], {"hoping": "A quiet evening together."},
+               new_id(), "2026-01-01T10:00:00+00:00")
+    lines = {line.split()[0]: line for line in invoke("list").stdout.splitlines()[1:]}
+    assert "Preparing to ask: A quiet evening" in lines["7"]
+    assert "Preparing to ask" not in lines["6"]
+
+
+def test_wrapped_lines_of_a_search_keep_their_indent(filled, monkeypatch):
+    """At 50 columns a wrapped title stays under itself, and questions and snippets under
+    the title: no line of a hit starts at the left edge but its first."""
+    at_width(monkeypatch, 50)
+    out = invoke("search", "the").stdout
+    blocks = out.split("\n\n")
+    assert len(blocks) > 2
+    for block in blocks[:-1]:
+        first, *rest = block.splitlines()
+        assert first.startswith("#")
+        assert rest
+        assert all(line.startswith("    ") for line in rest), block
+    assert any(line.startswith(" " * 10) and line.strip()
+               for line in blocks[0].splitlines()[1:2])  # the title, wrapped under itself
 
 
 def test_list_output_is_plain_when_piped(filled):
@@ -168,9 +293,26 @@ def test_search_shows_each_hit_with_its_question_and_snippet(filled):
 
 
 def test_search_finds_words_of_choices_and_respects_filters(filled):
+    """Words of a choice are found; filters narrow the search and are named when they hide
+    every hit."""
     assert "#1" in invoke("search", "hold hands").stdout
-    assert "No reflection mentions hold hands" in invoke(
-        "search", "hold hands", "--since", "7d").stdout
+    said = " ".join(invoke("search", "hold hands", "--since", "7d").stdout.split())
+    assert ("No reflection that matches --since 7d mentions hold hands; 1 reflection does "
+            "without those filters.") in said
+
+
+def test_a_search_the_filters_empty_never_says_nothing_mentions_the_words(filled):
+    """`search WORDS --emotion X` with no hit says the filters left the hits out."""
+    result = invoke("search", "early", "start", "--emotion", "confused")
+    said = " ".join(result.stdout.split())
+    assert result.exit_code == 0
+    assert "No reflection mentions" not in said
+    assert "--emotion confused" in said
+    assert "1 reflection does without those filters" in said
+    said = " ".join(invoke("search", "volcano", "--emotion", "confused").stdout.split())
+    assert "No reflection mentions volcano, with or without --emotion confused." in said
+    said = " ".join(invoke("search", "tired", "--since", "2027").stdout.split())
+    assert "No reflections match --since 2027, out of 6 in your journal." in said
 
 
 def test_search_json(filled):
@@ -278,8 +420,7 @@ def test_delete_an_unknown_number_changes_nothing(filled, journal_file):
 
 # the empty journal --------------------------------------------------------------------
 
-@pytest.mark.parametrize("args", [["list"], ["show", "1"], ["search", "tired"], ["export"],
-                                  ["export", "--format", "json", "-o", "out.json"],
+@pytest.mark.parametrize("args", [["list"], ["show", "1"], ["search", "tired"],
                                   ["delete", "1", "--yes"], ["edit", "1"]])
 def test_an_empty_journal_is_met_kindly(args, reflect_home, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -287,8 +428,20 @@ def test_an_empty_journal_is_met_kindly(args, reflect_home, tmp_path, monkeypatc
     assert result.exit_code == 0
     assert "Your journal is empty so far" in result.stdout
     assert "reflect" in result.stdout.split("with:")[-1]
-    assert not (tmp_path / "out.json").exists()
     assert not reflect_home.exists()  # reading creates nothing
+
+
+@pytest.mark.parametrize("args", [["export"], ["export", "--format", "json", "-o", "out.json"]])
+def test_exporting_an_empty_journal_says_so_and_exits_1(args, reflect_home, tmp_path,
+                                                       monkeypatch):
+    """With nothing to export, export says so kindly on standard error and exits 1."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "Your journal is empty so far" in result.stderr
+    assert not (tmp_path / "out.json").exists()
+    assert not reflect_home.exists()
 
 
 def test_read_commands_teach_with_examples():

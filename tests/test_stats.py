@@ -91,7 +91,7 @@ def ranked(ranking: insights.Ranking) -> list[tuple[str, int, float, bool]]:
 
 def test_reflections_are_counted_per_iso_week_with_empty_weeks_shown(small, reader):
     """Weeks W10 to W15 of 2026: two, none, one, none, none, two."""
-    found = insights.compute(small, reader)
+    found = insights.compute(small, reader, today=date(2026, 5, 1))
     assert found.unit == "week"
     assert [(p.label, p.count) for p in found.periods] == [
         ("2026-W10", 2), ("2026-W11", 0), ("2026-W12", 1), ("2026-W13", 0),
@@ -100,6 +100,8 @@ def test_reflections_are_counted_per_iso_week_with_empty_weeks_shown(small, read
     assert found.periods[0].end == date(2026, 3, 8)
     assert [p.name for p in found.periods][:3] == ["2 Mar", "9 Mar", "16 Mar"]
     assert (found.count, found.first, found.last) == (5, date(2026, 3, 2), date(2026, 4, 8))
+    later = insights.compute(small, reader, today=date(2027, 1, 4))
+    assert [p.name for p in later.periods][:2] == ["2 Mar 2026", "9 Mar 2026"]
 
 
 def test_the_order_of_entries_does_not_matter(small, reader):
@@ -355,8 +357,12 @@ def test_stats_counts_weeks_with_bars(shipped_packs, journal_file, small):
     Journal(journal_file).import_entries(small)
     lines = [line.rstrip() for line in invoke("stats").stdout.splitlines()]
     start = lines.index("How often you reflected, week by week (weeks start on Monday)")
-    assert lines[start + 1:start + 7] == [
-        "  2 Mar  ██ 2", "  9 Mar", "  16 Mar █  1", "  23 Mar", "  30 Mar", "  6 Apr  ██ 2"]
+    weeks = lines[start + 1:start + 7]
+    year = "" if date.today().year == 2026 else " 2026"  # another year's weeks say which
+    assert [" ".join(line.split()) for line in weeks] == [
+        f"2 Mar{year} ██ 2", f"9 Mar{year}", f"16 Mar{year} █ 1", f"23 Mar{year}",
+        f"30 Mar{year}", f"6 Apr{year} ██ 2"]
+    assert len({line.index("█") for line in weeks if "█" in line}) == 1  # bars line up
 
 
 def test_stats_follows_the_filters(filled):
@@ -371,9 +377,29 @@ def test_stats_follows_the_filters(filled):
 
 
 def test_stats_says_so_when_nothing_matches(filled):
-    result = invoke("stats", "--need", "volcano")
+    """No match names the filters used."""
+    result = invoke("stats", "--need", "fun")
     assert result.exit_code == 0
-    assert "No reflections match those filters" in result.stdout
+    assert "No reflections match --need fun, out of 6 in your journal." in result.stdout
+
+
+def test_stats_give_the_year_of_days_from_another_year(journal_file, shipped_packs):
+    """Reflections all from last year: the weeks and the ratings say which year."""
+    from datetime import timedelta
+
+    from reflect.journal import Journal
+
+    year = date.today().year - 1
+    first = date(year, 3, 2)
+    monday = first - timedelta(days=first.weekday())
+    journal = Journal(journal_file)
+    for day in (2, 4, 18):
+        journal.add(shipped_packs["hearing-no"], FULL_ANSWERS, new_id(),
+                    f"{year}-03-{day:02d}T12:00:00+00:00")
+    out = invoke("stats").stdout
+    assert f"  {monday.day} {monday:%b} {monday.year} █" in out  # the first week
+    assert f"#1 2 Mar {year}" in " ".join(out.split())
+    assert f"#3 18 Mar {year}" in " ".join(out.split())
 
 
 def test_stats_on_an_empty_journal_is_kind_and_creates_nothing(reflect_home):
