@@ -40,13 +40,19 @@ def main() -> int | None:
 
 
 def _bare_reflection(args: list[str]) -> int | None:
-    """`reflect` or `reflect --journal PATH` run the reflection here: its exit code; None
-    for any other command line."""
-    if args and not (len(args) == 2 and args[0] == "--journal"
-                     and args[1] and not args[1].startswith("-")):
+    """`reflect` or `reflect --journal PATH`, either with `--plain`, run the reflection
+    here: its exit code; None for any other command line."""
+    rest = [arg for arg in args if arg != "--plain"]
+    if rest and not (len(rest) == 2 and rest[0] == "--journal"
+                     and rest[1] and not rest[1].startswith("-")):
         return None
     # Deferred: the journal, packs and questionary, which --version and --help never need.
+    from reflect import plain
     from reflect.reflection import reflection
+
+    if len(rest) < len(args):
+        plain.choose()
+    args = rest
 
     try:
         return reflection(paths.journal_path(Path(args[1]) if args else None),

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from reflect import __version__, paths
+from reflect import __version__, paths, plain
 from reflect.errors import ReflectError
-from reflect.reflection import UNLOCK_VARIABLE, open_journal, reflection
+from reflect.reflection import UNLOCK_VARIABLE, make_asker, open_journal, reflection
 from reflect.reflection import follow_up as ask_follow_up
 
 if TYPE_CHECKING:
@@ -92,6 +92,11 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+PLAIN_HELP = ("Ask in plain lines and read typed answers: numbered choices, no colours, "
+              "no cursor movement. For screen readers, simple terminals and scripts (input "
+              "from a pipe, one answer a line). Also REFLECT_PLAIN=1, or TERM=dumb.")
+
+
 @app.callback(invoke_without_command=True)
 def main(
     ctx: typer.Context,
@@ -103,8 +108,11 @@ def main(
         False, "--version", callback=_version, is_eager=True,
         help="Show the version and exit.",
     ),
+    plain_mode: bool = typer.Option(False, "--plain", help=PLAIN_HELP),
 ) -> None:
     """A private coach for the moment after hearing no."""
+    if plain_mode:
+        plain.choose()
     ctx.obj = journal
     if ctx.invoked_subcommand is None:
         _guarded(_reflect)(_journal(ctx), pack=None, quick=False, resume=False)
@@ -133,12 +141,15 @@ def new(
     resume: bool = typer.Option(
         False, "--resume", help="Pick up the reflection you paused earlier.",
     ),
+    plain_mode: bool = typer.Option(False, "--plain", help=PLAIN_HELP),
 ) -> None:
     """Start a guided reflection (what `reflect` on its own does).
 
     Shift+Tab goes back a step. Ctrl-C pauses, and offers to keep your answers as a draft
-    for `reflect new --resume`.
+    for `reflect new --resume`. With --plain, type back, skip or pause instead.
     """
+    if plain_mode:
+        plain.choose()
     _reflect(_journal(ctx), pack, quick, resume)
 
 
@@ -339,7 +350,8 @@ def import_entries(
 
 
 def _needs_terminal(what: str, instead: str) -> None:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    """Questions need a terminal, except in plain mode, which reads typed lines anywhere."""
+    if not plain.wanted() and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ReflectError(f"{what} needs an interactive terminal to ask. {instead}",
                            exit_code=2)
 
@@ -366,11 +378,10 @@ def delete(
     render.say(f"#{entry.number}  {short_date(entry.created)}  {title}")
     if not yes:
         _needs_terminal("Deleting", "Add --yes to delete without being asked.")
-        from reflect.ask import QuestionaryAsker
         from reflect.session import Interrupted, Prompt
 
         try:
-            sure = QuestionaryAsker().ask(Prompt(
+            sure = make_asker().ask(Prompt(
                 key="_delete", kind="confirm", default=False,
                 question=f"Delete reflection #{entry.number} for good? It cannot be undone."))
         except Interrupted:
@@ -411,9 +422,7 @@ def edit(
                            f"{entry.pack_id!r}, which is not here any more, so its questions "
                            "cannot be asked again.")
     _needs_terminal("Editing", "Run `reflect edit` in a terminal window.")
-    from reflect.ask import QuestionaryAsker
-
-    asker: Asker = QuestionaryAsker()
+    asker: Asker = make_asker()
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if editor and _open_journal(journal_file).is_encrypted():
         # An editor works on a plain file on disk: with an encrypted journal, that copy
@@ -539,10 +548,8 @@ def follow_up(ctx: typer.Context) -> None:
         render.nothing_to_follow_up()
         return
     _needs_terminal("Following up", "Run `reflect followup` in a terminal window.")
-    from reflect.ask import QuestionaryAsker
-
     available, _ = discover(paths.user_packs_dir())
-    _follow_up(journal, available, QuestionaryAsker(), only_one=False)
+    _follow_up(journal, available, make_asker(), only_one=False)
 
 
 packs_app = typer.Typer(

@@ -59,3 +59,28 @@ def test_piped_views_are_plain_text_that_fits(args, filled):
     assert done.stdout.strip()
     assert "\x1b" not in done.stdout
     assert all(len(line) <= 80 for line in done.stdout.splitlines())
+
+
+@pytest.mark.parametrize("args", [["--plain"], ["--plain", "--journal", "mine.json"],
+                                  ["--journal", "mine.json", "--plain"], ["new", "--plain"],
+                                  ["--plain", "new"]])
+def test_plain_mode_with_no_input_says_so_and_saves_nothing(args, tmp_path, monkeypatch):
+    """`--plain` reads answers from any input; with none, it says so, exits 1, saves nothing."""
+    monkeypatch.chdir(tmp_path)
+    done = reflect(*args)
+    assert done.returncode == 1
+    assert ("The input ended before the last question. Nothing was saved."
+            in " ".join(done.stderr.split()))
+    assert "Question 1 of 16" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "mine.json").exists()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["new", "--help"]])
+def test_help_names_plain_mode(args):
+    """`reflect --help` and `reflect new --help` say what --plain does."""
+    done = reflect(*args)
+    assert done.returncode == 0
+    said = " ".join(done.stdout.split())
+    assert "--plain" in said
+    assert "screen readers" in said
