@@ -46,13 +46,13 @@ REFLECTION_FLAGS = ("--quick", "--resume")
 
 
 def _bare_reflection(args: list[str]) -> int | None:
-    """`reflect`, with `--journal PATH` first if at all, then any of `--quick`, `--resume`
-    and `--pack NAME`, runs the reflection here, as `reflect new` would: its exit code.
-    None for any other command line, which typer reads (its root takes the same flags), so
-    this is a look at the words, not a parser."""
+    """`reflect`, with `--plain` anywhere, `--journal PATH` first if at all, then any of
+    `--quick`, `--resume` and `--pack NAME`, runs the reflection here, as `reflect new`
+    would: its exit code. None for any other command line, which typer reads (its root
+    takes the same flags), so this is a look at the words, not a parser."""
     if os.environ.get(COMPLETION_VARIABLE):  # the shell asks typer to complete a word
         return None
-    words = list(args)
+    words = [arg for arg in args if arg != "--plain"]
     journal = pack = None
     for option in ("--journal", "--pack"):
         if option in words:
@@ -68,7 +68,11 @@ def _bare_reflection(args: list[str]) -> int | None:
     if not set(words) <= set(REFLECTION_FLAGS) or len(set(words)) != len(words):
         return None
     # Deferred: the journal, packs and questionary, which --version and --help never need.
+    from reflect import plain
     from reflect.reflection import reflection
+
+    if "--plain" in args:
+        plain.choose()
 
     try:
         return reflection(paths.journal_path(journal), pack, "--quick" in words,

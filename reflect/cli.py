@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from reflect import __version__, paths
+from reflect import __version__, paths, plain
 from reflect.errors import ReflectError
-from reflect.reflection import UNLOCK_VARIABLE, open_journal, reflection
+from reflect.reflection import UNLOCK_VARIABLE, make_asker, open_journal, reflection
 from reflect.reflection import follow_up as ask_follow_up
 from reflect.safe_text import cut, echoed
 
@@ -94,6 +94,11 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+PLAIN_HELP = ("Ask in plain lines and read typed answers: numbered choices, no colours, "
+              "no cursor movement. For screen readers, simple terminals and scripts (input "
+              "from a pipe, one answer a line). Also REFLECT_PLAIN=1, or TERM=dumb.")
+
+
 @app.callback(invoke_without_command=True)
 def main(
     ctx: typer.Context,
@@ -105,6 +110,7 @@ def main(
         False, "--version", callback=_version, is_eager=True,
         help="Show the version and exit.",
     ),
+    plain_mode: bool = typer.Option(False, "--plain", help=PLAIN_HELP),
     pack: str | None = typer.Option(
         None, "--pack", "-p", metavar="NAME",
         help="Reflect with this pack (as `reflect new --pack NAME`).",
@@ -117,6 +123,8 @@ def main(
     ),
 ) -> None:
     """A private coach for the moment after hearing no."""
+    if plain_mode:
+        plain.choose()
     # Kept as typed: a Path would make '' the current folder and drop a closing '/'.
     ctx.obj = journal
     if journal is not None:
@@ -153,12 +161,15 @@ def new(
     resume: bool = typer.Option(
         False, "--resume", help="Pick up the reflection you paused earlier.",
     ),
+    plain_mode: bool = typer.Option(False, "--plain", help=PLAIN_HELP),
 ) -> None:
     """Start a guided reflection (what `reflect` on its own does).
 
     Shift+Tab goes back a step. Ctrl-C pauses, and offers to keep your answers as a draft
-    for `reflect new --resume`.
+    for `reflect new --resume`. With --plain, type back, skip or pause instead.
     """
+    if plain_mode:
+        plain.choose()
     _reflect(_journal(ctx), pack, quick, resume)
 
 
@@ -374,7 +385,8 @@ def import_entries(
 
 
 def _needs_terminal(what: str, instead: str) -> None:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    """Questions need a terminal, except in plain mode, which reads typed lines anywhere."""
+    if not plain.wanted() and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ReflectError(f"{what} needs an interactive terminal to ask. {instead}",
                            exit_code=2)
 
@@ -401,11 +413,10 @@ def delete(
     render.say(f"#{entry.number}  {short_date(entry.created)}  {title}")
     if not yes:
         _needs_terminal("Deleting", "Add --yes to delete without being asked.")
-        from reflect.ask import QuestionaryAsker
         from reflect.session import Interrupted, Prompt
 
         try:
-            sure = QuestionaryAsker().ask(Prompt(
+            sure = make_asker().ask(Prompt(
                 key="_delete", kind="confirm", default=False,
                 question=f"Delete reflection #{entry.number} for good? It cannot be undone."))
         except Interrupted:
@@ -446,9 +457,7 @@ def edit(
                            f"{entry.pack_id!r}, which is not here any more, so its questions "
                            "cannot be asked again.")
     _needs_terminal("Editing", "Run `reflect edit` in a terminal window.")
-    from reflect.ask import QuestionaryAsker
-
-    asker: Asker = QuestionaryAsker()
+    asker: Asker = make_asker()
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if editor and _open_journal(journal_file).is_encrypted():
         # An editor works on a plain file on disk: with an encrypted journal, that copy
@@ -581,10 +590,8 @@ def follow_up(ctx: typer.Context) -> None:
             render.nothing_to_follow_up(coming[0].number, ready_words(coming[1], at))
         return
     _needs_terminal("Following up", "Run `reflect followup` in a terminal window.")
-    from reflect.ask import QuestionaryAsker
-
     available, _ = discover(paths.user_packs_dir())
-    _follow_up(journal, available, QuestionaryAsker(), only_one=False)
+    _follow_up(journal, available, make_asker(), only_one=False)
 
 
 packs_app = typer.Typer(

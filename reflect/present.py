@@ -474,3 +474,9 @@ def summary_record(entry: Entry) -> dict[str, Any]:
         "intensity_before": derived.get("intensity_before"),
         "intensity_after": derived.get("intensity_after"),
     }
+
+
+def together(labels: Sequence[str]) -> str:
+    """Several labels on one line: set apart by commas, or by semicolons when a label has
+    a comma of its own."""
+    return ("; " if any("," in label for label in labels) else ", ").join(labels)

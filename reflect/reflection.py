@@ -14,13 +14,14 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from reflect import followup, paths
+from reflect import followup, paths, plain
 from reflect.config import load_settings
 from reflect.drafts import Drafts
 from reflect.errors import ReflectError
 from reflect.guide import reflect_new, still_heavy
 from reflect.journal import Journal
 from reflect.packs import Pack, discover, find_pack
+from reflect.plain import PAUSE_WORD, PlainAsker
 from reflect.prepare import LINK, ask_to_link, recent_preparation
 from reflect.present import Reader
 from reflect.resources import COACH_NOT_THERAPIST, STILL_HEAVY
@@ -80,11 +81,15 @@ def ask_secret(prompt: str) -> str:
 
 
 def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) -> int:
-    """A guided reflection in the terminal: 0 once it is saved, 130 when it is paused."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    """A guided reflection in the terminal: 0 once it is saved, 130 when it is paused.
+
+    In plain mode it asks in plain lines, from a terminal or a pipe; when a pipe ends
+    before the last question, what was answered is kept as a draft, and it says so."""
+    if not plain.wanted() and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ReflectError(
             "A reflection needs an interactive terminal to ask its questions. "
-            "Run `reflect` in a terminal window, without piping its input or output.",
+            "Run `reflect` in a terminal window, without piping its input or output, "
+            "or `reflect --plain` to answer in typed lines.",
             exit_code=2,
         )
     # Starting makes a great many objects and next to no garbage, so the collector's passes
@@ -107,11 +112,7 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
             from reflect import render
 
             render.say(COACH_NOT_THERAPIST, "dim")
-        # Deferred: questionary takes about 0.1 s to import (-X importtime), and only a
-        # reflection asks; every other command imports this module too.
-        from reflect.ask import QuestionaryAsker
-
-        asker = QuestionaryAsker()
+        asker = make_asker()
     finally:
         gc.freeze()
         gc.enable()
@@ -120,6 +121,10 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
     from reflect import render  # deferred (see above)
 
     if outcome.entry is None:
+        if isinstance(asker, PlainAsker) and asker.ended:
+            kept = ("Your answers so far are kept: `reflect new --plain --resume` picks them "
+                    "up." if outcome.kept_draft else "Nothing was saved.")
+            raise ReflectError(f"The input ended before the last question. {kept}")
         render.paused(outcome.kept_draft)
         return 130
     used = next(p for p in available if p.id == outcome.entry.pack_id)
@@ -127,13 +132,23 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
     if still_heavy(outcome.entry):
         render.say(STILL_HEAVY)
     preparation = recent_preparation(journal.entries(), outcome.entry)
-    if preparation is not None and ask_to_link(preparation, QuestionaryAsker()):
+    if preparation is not None and ask_to_link(preparation, asker):
         journal.link(outcome.entry.id, LINK, preparation.id)
         render.say(f"Linked: `reflect show {outcome.entry.number}` shows the two together.",
                    "dim")
-    follow_up(journal, available, QuestionaryAsker(), only_one=True,
-              leave_out=outcome.entry.id)
+    follow_up(journal, available, asker, only_one=True, leave_out=outcome.entry.id)
     return 0
+
+
+def make_asker() -> Asker:
+    """The Asker for this run: plain lines in plain mode, else questionary's lists."""
+    if plain.wanted():
+        return PlainAsker()
+    # Deferred: questionary takes about 0.1 s to import (-X importtime), and only a
+    # reflection asks; every other command imports this module too.
+    from reflect.ask import QuestionaryAsker
+
+    return QuestionaryAsker()
 
 
 def follow_up(journal: Journal, available: Iterable[Pack], asker: Asker, only_one: bool,
@@ -148,7 +163,8 @@ def follow_up(journal: Journal, available: Iterable[Pack], asker: Asker, only_on
     if not items:
         return 0
     if only_one:
-        render.say("\nOne more thing, only if you like (Ctrl-C to leave it):", "dim")
+        leave = f"type {PAUSE_WORD}" if plain.wanted() else "Ctrl-C"
+        render.say(f"\nOne more thing, only if you like ({leave} to leave it):", "dim")
     outcomes = followup.ask(items, Reader(available), asker)
     journal.record_followups(outcomes)
     count = sum(len(items) for items in outcomes.values())

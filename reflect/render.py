@@ -18,6 +18,7 @@ from rich.console import Console, Group
 from rich.padding import Padding
 from rich.text import Text
 
+from reflect import plain
 from reflect.present import (
     LATER,
     SHOWN_WIDTH,
@@ -44,13 +45,24 @@ if TYPE_CHECKING:  # what only some commands need is imported where it is used
 @cache
 def console() -> Console:
     _forget_unusable_size()
-    return Console(highlight=False)
+    return Console(highlight=False, **_plainly())
 
 
 @cache
 def error_console() -> Console:
     _forget_unusable_size()
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, **_plainly())
+
+
+def _plainly() -> dict[str, Any]:
+    """In plain mode, write as to a file: no colour or style, no pager, no progress bar."""
+    return {"force_terminal": False, "color_system": None} if plain.wanted() else {}
+
+
+def _said(lines: Iterable[str]) -> None:
+    """Plain mode's sentences, each wrapped at words to the width."""
+    for line in lines:
+        console().print(safe(line))
 
 
 MAX_SIZE = 10_000
@@ -92,26 +104,15 @@ def say(message: str, style: str = "", whole: bool = False) -> None:
     console().print(safe(message, style), soft_wrap=whole)
 
 
-def _labels(pack: Pack, role: str, values: Any) -> list[str]:
-    step_id = pack.derive.get(role)
-    if values in (None, "", []):
-        return []
-    items = values if isinstance(values, list) else [values]
-    if step_id is None:
-        return [str(item) for item in items]
-    step = pack.step(step_id)
-    labelled = []
-    for item in items:
-        choice = next((c for c in step.all_choices() if c.value == item), None)
-        if choice is None:
-            labelled.append(str(item))
-        else:
-            labelled.append(f"{choice.label} ({choice.hint})" if choice.hint else choice.label)
-    return labelled
-
-
 def summary(entry: Entry, pack: Pack, journal: Path) -> None:
-    """The panel shown after a reflection is saved, and where it went."""
+    """The panel shown after a reflection is saved, and where it went (sentences in plain
+    mode)."""
+    from reflect.sentences import labels, summary_lines
+
+    if plain.wanted():
+        console().print()
+        _said(summary_lines(entry, pack, journal))
+        return
     from rich.panel import Panel
     from rich.table import Table
 
@@ -128,17 +129,17 @@ def summary(entry: Entry, pack: Pack, journal: Path) -> None:
             grid.add_row(heading, safe("\n".join(lines)))
 
     row("Hoping for" if preparing else "What happened", [derived.get("title", "")])
-    row("Feelings", _labels(pack, "emotions", derived.get("emotions")))
-    row("The need", _labels(pack, "needs", derived.get("needs")))
+    row("Feelings", labels(pack, "emotions", derived.get("emotions")))
+    row("The need", labels(pack, "needs", derived.get("needs")))
     row("If it's no" if preparing else "Other ways", [f"- {line}" for line in
-                       _labels(pack, "alternatives", derived.get("alternatives"))])
-    row("A kinder reading", _labels(pack, "reframe", derived.get("reframe")))
+                       labels(pack, "alternatives", derived.get("alternatives"))])
+    row("A kinder reading", labels(pack, "reframe", derived.get("reframe")))
     before, after = derived.get("intensity_before"), derived.get("intensity_after")
     if before is not None and after is not None:
         grid.add_row("How strong", Text(f"{before} -> {after} (out of 10)"))
     elif before is not None:
         grid.add_row("How strong", Text(f"{before} (out of 10)"))
-    row("To remember", _labels(pack, "remember", derived.get("remember")))
+    row("To remember", labels(pack, "remember", derived.get("remember")))
     console().print()
     name = "Preparation" if preparing else "Reflection"
     console().print(Panel(grid, title=f"{name} #{entry.number}", title_align="left",
@@ -148,7 +149,8 @@ def summary(entry: Entry, pack: Pack, journal: Path) -> None:
 
 def paused(kept: bool) -> None:
     if kept:
-        say("Your answers are kept. Pick up where you left off with: reflect new --resume")
+        again = "reflect new --plain --resume" if plain.wanted() else "reflect new --resume"
+        say(f"Your answers are kept. Pick up where you left off with: {again}")
     else:
         say("Nothing was saved. Take care of yourself.")
 
@@ -468,7 +470,12 @@ def _drawn(block: Block) -> Any:
 
 def stats(found: Insights) -> None:
     """`reflect stats`: how often, how strong before and after, and what was chosen most,
-    as overview.blocks lays it out."""
+    as overview.blocks lays it out (sentences in plain mode)."""
+    if plain.wanted():
+        from reflect.sentences import stats_lines
+
+        _said(stats_lines(found))
+        return
     from reflect.overview import WIDTH, blocks
 
     out = console()

@@ -166,9 +166,14 @@ def prompt_for(pack: Pack, step: Step, answers: Mapping[str, Any]) -> Prompt:
 
 def _prompt_for(step: Step, choices: tuple[Choice, ...], answers: Mapping[str, Any],
                 history: list[int], pack: Pack) -> Prompt:
+    """The prompt for a step, its earlier answer (or the pack's default) filled in. The
+    rating at the end starts at the rating at the start, so that Enter alone means "no
+    different" rather than 0."""
     shown = [s for s in pack.steps if visible(s, answers) or s.id == step.id]
     position = next(i for i, s in enumerate(shown, start=1) if s.id == step.id)
     default = answers.get(step.id, step.default)
+    if default is None and step.id == pack.derive.get("intensity_after"):
+        default = answers.get(pack.derive.get("intensity_before", ""))
     return Prompt(key=step.id, kind=step.kind, question=step.question, choices=choices,
                   optional=step.optional, default=default, other=step.other,
                   other_question=step.other_question, min=step.min, max=step.max,

@@ -22,7 +22,10 @@ def reflect_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point REFLECT_HOME at a fresh folder so no test can touch a real journal."""
     home = tmp_path / "reflect-home"
     monkeypatch.setenv("REFLECT_HOME", str(home))
-    monkeypatch.setenv("TERM", "dumb")
+    # TERM=dumb turns on plain mode, so tests name an ordinary terminal type; output to
+    # anything but a terminal is plain text whatever TERM says.
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("REFLECT_PLAIN", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("REFLECT_PASSPHRASE", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)

@@ -6,6 +6,7 @@ left over when one question ends carry on to the next (its type-ahead store).
 
 from __future__ import annotations
 
+import contextlib
 import io
 from typing import Any
 
@@ -357,16 +358,170 @@ def test_going_back_from_own_words_keeps_the_ticks() -> None:
     assert answer(prompt, keys) == ["sad", "numb"]
 
 
+def shown(prompt: Prompt, keys: str) -> tuple[Any, str]:
+    """The answer (None after Ctrl-C), and everything written to the screen, when the keys
+    are pressed."""
+    stream = io.StringIO()
+    got = None
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        asker = QuestionaryAsker(input=pipe, output=create_output(stdout=stream))
+        with contextlib.suppress(Interrupted):
+            got = asker.ask(prompt)
+    return got, stream.getvalue().replace("\r", "")
+
+
+def answered_line(text: str) -> list[str]:
+    """The lines that stay once the question is answered: the last time its mark is shown,
+    to the end."""
+    return text[text.rindex("4/16 "):].rstrip("\n").split("\n")
+
+
 def test_long_choices_wrap_instead_of_being_cut(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A choice wider than the screen is wrapped onto an indented second line."""
+    """A choice wider than the screen is wrapped onto a second line, under its label."""
     monkeypatch.setenv("COLUMNS", "40")
     long = Choice("long", "A choice with a label far longer than forty columns",
                   hint="with them, if they want to")
-    prompt = prompt_for("select", choices=(long,))
-    options = QuestionaryAsker()._choices(prompt, [])
-    lines = options[0].title.splitlines()
-    assert len(lines) > 1
-    assert all(len(line) <= 38 for line in lines)
-    assert all(line.startswith("   ") for line in lines[1:])
-    assert " ".join(line.strip() for line in lines) == (
-        "A choice with a label far longer than forty columns (with them, if they want to)")
+    _, text = shown(prompt_for("select", choices=(long,)), CTRL_C)
+    first = next(line for line in text.split("\n") if "1. A choice" in line)
+    after = text.split("\n")[text.split("\n").index(first) + 1:][:2]
+    assert all(len(line) <= 38 for line in [first, *after])
+    assert all(line.startswith("      ") for line in after)
+    assert " ".join(line.strip() for line in [first, *after]).endswith(
+        "1. A choice with a label far longer than forty columns (with them, if they want to)")
+
+
+# typing numbers
+
+
+ZERO_TO_TEN = {"min": 0, "max": 10, "min_label": "barely there",
+               "max_label": "as strong as it gets"}
+TWELVE = tuple(Choice(f"c{n}", f"Choice {n}") for n in range(1, 13))
+
+
+@pytest.mark.parametrize(("keys", "number"), [
+    ("7" + ENTER, 7),
+    ("1" + "0" + ENTER, 10),
+    ("1" + ENTER, 1),
+    ("0" + ENTER, 0),
+    ("3" + "7" + ENTER, 7),
+])
+def test_scale_takes_the_number_typed(keys: str, number: int) -> None:
+    """Digits choose the number: 7 then Enter is 7, 1 then 0 is 10, 1 then Enter is 1."""
+    assert answer(prompt_for("scale", **ZERO_TO_TEN), keys) == number
+
+
+def test_scale_typed_number_replaces_the_starting_point() -> None:
+    """A typed number wins over the earlier answer the scale starts on."""
+    assert answer(prompt_for("scale", default=8, **ZERO_TO_TEN), "3" + ENTER) == 3
+
+
+def test_scale_down_stops_at_the_top() -> None:
+    """Down past 10 stays on 10; it does not go round to 0."""
+    assert answer(prompt_for("scale", default=9, **ZERO_TO_TEN), DOWN * 3 + ENTER) == 10
+
+
+def test_scale_up_stops_at_the_bottom() -> None:
+    """Up from 0 stays on 0; it does not go round to 10."""
+    assert answer(prompt_for("scale", **ZERO_TO_TEN), UP + ENTER) == 0
+
+
+def test_optional_scale_down_stops_at_skip() -> None:
+    """On an optional scale Down goes from the top number to "Skip this one", and no further."""
+    prompt = prompt_for("scale", min=1, max=3, optional=True, default=3)
+    assert answer(prompt, DOWN * 3 + ENTER) is SKIP
+    assert answer(prompt, DOWN * 3 + UP + ENTER) == 3
+
+
+def test_scale_with_negative_numbers_takes_a_typed_minus() -> None:
+    """On a scale below zero, typing the minus sign and the digit picks that number."""
+    assert answer(prompt_for("scale", min=-3, max=3), "-" + "2" + ENTER) == -2
+
+
+@pytest.mark.parametrize(("keys", "value"), [
+    ("3" + ENTER, "c3"),
+    ("1" + "2" + ENTER, "c12"),
+    ("1" + ENTER, "c1"),
+    ("1" + "0" + ENTER, "c10"),
+])
+def test_select_takes_the_number_typed(keys: str, value: str) -> None:
+    """In a list, typing a choice's number moves to it, two digits when there are more
+    than nine; Enter takes it."""
+    assert answer(prompt_for("select", choices=TWELVE), keys) == value
+
+
+def test_select_number_reaches_skip_and_other() -> None:
+    """"Something else" and "Skip this one" have numbers too."""
+    prompt = prompt_for("select", other="Something else", optional=True)
+    assert answer(prompt, "5" + ENTER) is SKIP
+    assert answer(prompt, "4" + ENTER + "numb" + ENTER) == "numb"
+
+
+def test_checkbox_number_moves_to_the_choice_and_space_picks_it() -> None:
+    """In a checklist, a number moves to that choice and Space picks it."""
+    keys = "3" + SPACE + "1" + SPACE + ENTER
+    assert answer(prompt_for("checkbox"), keys) == ["sad", "relieved"]
+    keys = "1" + "1" + SPACE + "2" + SPACE + ENTER
+    assert answer(prompt_for("checkbox", choices=TWELVE), keys) == ["c2", "c11"]
+
+
+@pytest.mark.parametrize("kind", ["select", "checkbox"])
+def test_lists_show_their_numbers(kind: str) -> None:
+    """Every entry of a list is shown with its number."""
+    _, text = shown(prompt_for(kind, other="Something else"), CTRL_C)
+    for line in ("1. Sad", "2. Angry (hot)", "3. Relieved", "4. Something else"):
+        assert line in text
+
+
+# answered lines
+
+
+def test_a_checklist_answer_shows_every_label_picked() -> None:
+    """Once answered, a checklist shows the labels picked, not a count of them."""
+    prompt = prompt_for("checkbox", position=4, total=16)
+    got, text = shown(prompt, SPACE + DOWN + SPACE + DOWN + SPACE + ENTER)
+    assert got == ["sad", "angry", "relieved"]
+    assert answered_line(text) == ["4/16 How was it? Sad, Angry (hot), Relieved"]
+
+
+def test_a_long_answer_wraps_at_word_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer too long for the line goes under the question, broken between words, in
+    full."""
+    monkeypatch.setenv("COLUMNS", "40")
+    label = "Their no was about their needs, not my worth"
+    prompt = prompt_for("select", choices=(Choice("needs", label),), position=4, total=16)
+    got, text = shown(prompt, ENTER)
+    assert got == "needs"
+    lines = answered_line(text)
+    assert lines[0] == "4/16 How was it?"
+    assert all(line.startswith("     ") and len(line) <= 38 for line in lines[1:])
+    assert " ".join(line.strip() for line in lines[1:]) == label
+    for line in lines[1:]:
+        assert all(word in label.split() for word in line.split())
+
+
+def test_labels_with_commas_are_kept_apart_by_semicolons() -> None:
+    """When a label picked has a comma of its own, the labels are set apart by semicolons."""
+    prompt = prompt_for("checkbox", position=4, total=16, choices=(
+        Choice("a", "Their no was about them, not me"), Choice("b", "Hurt")))
+    _, text = shown(prompt, SPACE + DOWN + SPACE + ENTER)
+    assert answered_line(text) == ["4/16 How was it? Their no was about them, not me; Hurt"]
+
+
+@pytest.mark.parametrize(("kind", "keys", "said"), [
+    ("scale", "7" + ENTER, "7"),
+    ("scale", "1" + "0" + ENTER, "10 (as strong as it gets)"),
+    ("confirm", "n", "No"),
+    ("text", "in my own words" + ENTER, "in my own words"),
+])
+def test_the_answered_line_shows_the_answer_in_words(kind: str, keys: str, said: str) -> None:
+    """A number, a yes or no, or the words typed stay after the question."""
+    prompt = prompt_for(kind, position=4, total=16, **(ZERO_TO_TEN if kind == "scale" else {}))
+    _, text = shown(prompt, keys)
+    assert answered_line(text) == [f"4/16 How was it? {said}"]
+
+
+def test_a_skipped_question_says_so() -> None:
+    """Skipping leaves "(skipped)" after the question."""
+    _, text = shown(prompt_for("checkbox", optional=True, position=4, total=16), ENTER)
+    assert answered_line(text) == ["4/16 How was it? (skipped)"]

@@ -118,3 +118,25 @@ def test_no_color_is_honoured(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     result = invoke("resources", color=True)
     assert "\x1b[" not in result.stdout
+
+
+def test_delete_in_plain_mode_asks_in_a_typed_line(filled, reflect_home):
+    """`reflect --plain delete N` asks yes or no as a numbered line; n keeps it, y deletes."""
+    kept = invoke("--plain", "delete", "2", input="n\n")
+    assert kept.exit_code == 0
+    assert "1. Yes\n2. No\n" in kept.stdout
+    assert "Kept it. Nothing was deleted." in kept.stdout
+    assert [e.number for e in filled.entries()] == [1, 2, 3, 4, 5, 6]
+    gone = invoke("--plain", "delete", "2", input="y\n")
+    assert gone.exit_code == 0
+    assert [e.number for e in filled.entries()] == [1, 3, 4, 5, 6]
+
+
+def test_followup_in_plain_mode_reads_typed_answers(filled, reflect_home):
+    """`reflect --plain followup` lists the outcomes numbered and takes the typed number."""
+    result = invoke("--plain", "followup", input="1\n")
+    assert result.exit_code == 0
+    assert "1. I tried it, and it helped" in result.stdout
+    assert "Chose: I tried it, and it helped" in result.stdout
+    first = filled.get("1")
+    assert [v["outcome"] for v in first.followups.values()][:1] == ["helped"]

@@ -38,6 +38,7 @@ ROWS, COLUMNS = 50, 140
 
 ENTER = "\r"
 DOWN = "\x1b[B"
+UP = "\x1b[A"
 SPACE = " "
 BACK = "\x1b[Z"  # Shift+Tab
 ALT_ENTER = "\x1b\r"
@@ -104,7 +105,7 @@ QUICK_KEYS = {
     3: DOWN * 4 + ENTER,
     4: DOWN + SPACE + ENTER,
     5: ENTER,
-    6: DOWN * 2 + ENTER,
+    6: "2" + ENTER,  # the end rating starts at the start rating (4); 2 is typed
 }
 PAUSE_QUESTION = "Paused. Keep your answers so far"
 
@@ -272,7 +273,7 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
         12: DOWN * 4 + SPACE + DOWN + SPACE + ENTER,  # scroll, talk to a friend
         13: SPACE + DOWN * 3 + SPACE + ENTER,  # talk about our days, something soothing
         14: ENTER,  # the first reframe offered
-        15: DOWN * 3 + ENTER,
+        15: UP * 4 + ENTER,  # from the start rating, 7, down to 3
         16: "Be as kind to me as to a friend 🙂" + ENTER,
     })
     assert terminal.end() == 0
@@ -574,7 +575,7 @@ def test_the_quick_reflection_saves_six_answers_with_the_quick_pack(start, refle
     terminal.walk(QUICK, {1: "Quick [i]note[/i]" + ENTER, 2: DOWN * 10 + SPACE + ENTER,
                           3: DOWN * 6 + ENTER, 4: DOWN * 8 + SPACE + ENTER})
     terminal.answer(words("in your own words"), "to be [held]" + ENTER)
-    terminal.walk(QUICK, {5: DOWN * 2 + ENTER, 6: DOWN * 5 + ENTER})
+    terminal.walk(QUICK, {5: DOWN * 2 + ENTER, 6: UP + ENTER})  # from 6, one lower
     assert terminal.end() == 0
     screen = terminal.screen
     assert "Reflection #1" in screen
@@ -776,8 +777,6 @@ def test_a_long_export_to_a_file_shows_progress_and_says_it_is_not_encrypted(
         int(number) for number, _ in headings)
 
 
-UP = "\x1b[A"
-
 
 def test_after_a_reflection_one_earlier_entry_is_followed_up_once(start, filled,
                                                                   reflect_home):
@@ -837,7 +836,7 @@ def test_prepare_then_a_reflection_is_kept_with_its_preparation(start, reflect_h
     assert saved[1]["links"] == {"preparation": saved[0]["id"]}
 
 
-@pytest.mark.parametrize(("end", "pointed"), [(DOWN * 9, True), (DOWN * 2, False)])
+@pytest.mark.parametrize(("end", "pointed"), [("9", True), ("2", False)])
 def test_a_feeling_still_strong_at_the_end_points_to_resources(start, reflect_home, end,
                                                                pointed):
     """Rated 9 at the end, the saved reflection is followed by one line naming `reflect

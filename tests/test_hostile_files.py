@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect.cli import app
-from reflect.drafts import DraftStore
+from reflect.drafts import Drafts
 from reflect.entry import new_id, now
 from reflect.guide import reflect_new
 from reflect.journal import Journal
@@ -160,7 +160,8 @@ def test_a_draft_edited_by_hand_is_refused_not_saved_into_the_journal(
     """A draft whose date, id or details are not what reflect writes is refused as damaged
     when it is picked up: before, its date reached the journal and every command then
     refused the journal (or it was a traceback)."""
-    draft = reflect_home / "journal.draft.json"
+    draft = reflect_home / "journal.drafts" / "waiting.json"
+    draft.parent.mkdir(mode=0o700)
     fields = {"pack_id": "hearing-no-quick", "pack_version": 2, "entry_id": new_id(),
               "created": now(), "answers": {"what_happened": "x"}, "next_step": "emotions",
               "format": 1, **change}
@@ -171,7 +172,7 @@ def test_a_draft_edited_by_hand_is_refused_not_saved_into_the_journal(
     with pytest.raises(ReflectError, match="is damaged and cannot be resumed"):
         reflect_new(list(shipped_packs.values()), shipped_packs["hearing-no-quick"],
                     scripted({**QUICK, "_resume": "continue"}), filled,
-                    DraftStore(draft, filled))
+                    Drafts(draft.parent, filled))
     assert filled.path.read_bytes() == before
     assert len(Journal(filled.path).entries()) == 6
 

@@ -133,3 +133,28 @@ def test_the_shell_completes_a_command_and_never_starts_a_reflection():
     assert done.returncode == 0
     assert done.stdout.split() == ["list"]
     assert "interactive terminal" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [["--plain"], ["--plain", "--journal", "mine.json"],
+                                  ["--journal", "mine.json", "--plain"], ["new", "--plain"],
+                                  ["--plain", "new"]])
+def test_plain_mode_with_no_input_says_so_and_saves_nothing(args, tmp_path, monkeypatch):
+    """`--plain` reads answers from any input; with none, it says so, exits 1, saves nothing."""
+    monkeypatch.chdir(tmp_path)
+    done = reflect(*args)
+    assert done.returncode == 1
+    assert ("The input ended before the last question. Nothing was saved."
+            in " ".join(done.stderr.split()))
+    assert "Question 1 of 16" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "mine.json").exists()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["new", "--help"]])
+def test_help_names_plain_mode(args):
+    """`reflect --help` and `reflect new --help` say what --plain does."""
+    done = reflect(*args)
+    assert done.returncode == 0
+    said = " ".join(done.stdout.split())
+    assert "--plain" in said
+    assert "screen readers" in said

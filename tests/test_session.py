@@ -213,3 +213,24 @@ def test_a_draft_answer_that_no_longer_fits_is_dropped(shipped_packs, scripted):
     assert answers["intensity"] == 4
     assert asker.prompts[0].default is None
     assert answers["what_happened"] == "kept"
+
+
+@pytest.mark.parametrize("pack_id", ["hearing-no", "hearing-no-quick"])
+def test_the_end_rating_starts_at_the_start_rating(shipped_packs, scripted, pack_id):
+    """The "how strong now" question starts where the first rating was, not at 0."""
+    pack = shipped_packs[pack_id]
+    asker = scripted(dict(FULL if pack_id == "hearing-no" else QUICK, intensity=8))
+    run_reflection(pack, asker)
+    [end] = [p for p in asker.prompts if p.key == pack.derive["intensity_after"]]
+    assert end.default == 8
+
+
+def test_an_earlier_end_rating_wins_over_the_start_rating(shipped_packs, scripted):
+    """Coming back to the end rating, it starts on the answer given to it before."""
+    pack = shipped_packs["hearing-no-quick"]
+    asker = scripted([5])
+    answers = run_reflection(pack, asker, answers={**QUICK, "intensity": 8,
+                                                   "intensity_now": 2},
+                             start_at="intensity_now")
+    assert asker.prompts[0].default == 2
+    assert answers["intensity_now"] == 5
