@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from reflect.packs import SCALE_LIMIT, Pack
+from reflect.packs import Choice, SCALE_LIMIT, Pack
 from reflect.safe_text import printable
 
 TITLE_LENGTH = 60
@@ -20,6 +20,27 @@ _RATINGS = ("intensity_before", "intensity_after")
 MAX_RATING = SCALE_LIMIT
 """Past this a stored rating is no rating: averages of far bigger numbers overflow."""
 _NO_PACK: Mapping[str, Any] = {}
+
+
+# What a follow-up records about each alternative (reflect.engine.followup asks).
+HELPED = "helped"
+DIDNT_HELP = "didnt-help"
+DECLINED_OKAY = "declined-okay"
+NOT_YET = "not-yet"
+DISMISSED = "dismissed"
+OUTCOMES = (
+    Choice(HELPED, "I tried it, and it helped"),
+    Choice(DIDNT_HELP, "I tried it, and it didn't help much"),
+    Choice(DECLINED_OKAY, "I offered it, they said no, and that was okay"),
+    Choice(NOT_YET, "Not yet"),
+    Choice(DISMISSED, "Don't ask me about this one again"),
+)
+OUTCOME_WORDS = {choice.value: choice.label for choice in OUTCOMES}
+
+# A preparation is an entry of this pack (reflect.engine.prepare); a reflection about the
+# ask it prepared keeps the preparation's id under LINK in its links.
+PREPARE_PACK = "preparing-to-ask"
+LINK = "preparation"
 
 
 def now() -> str:
@@ -181,3 +202,7 @@ def make_title(text: str) -> str:
                 line = line[: TITLE_LENGTH - 1].rstrip() + "…"
             return line
     return ""
+
+
+def is_preparation(entry: Entry) -> bool:
+    return entry.pack_id == PREPARE_PACK

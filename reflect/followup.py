@@ -13,24 +13,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from reflect.entry import Entry, now
-from reflect.packs import Choice
+from reflect.entry import NOT_YET, OUTCOME_WORDS, OUTCOMES, Entry, now
 from reflect.present import Reader
 from reflect.session import BACK, SKIP, Asker, Interrupted, Prompt
 
-HELPED = "helped"
-DIDNT_HELP = "didnt-help"
-DECLINED_OKAY = "declined-okay"
-NOT_YET = "not-yet"
-DISMISSED = "dismissed"
-OUTCOMES = (
-    Choice(HELPED, "I tried it, and it helped"),
-    Choice(DIDNT_HELP, "I tried it, and it didn't help much"),
-    Choice(DECLINED_OKAY, "I offered it, they said no, and that was okay"),
-    Choice(NOT_YET, "Not yet"),
-    Choice(DISMISSED, "Don't ask me about this one again"),
-)
-OUTCOME_WORDS = {choice.value: choice.label for choice in OUTCOMES}
 WAIT = timedelta(hours=12)
 """How old a reflection must be before its alternatives are asked about."""
 

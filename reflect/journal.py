@@ -44,7 +44,6 @@ from reflect.files import (
     write_private,
 )
 from reflect.packs import Pack
-from reflect.query import find
 
 SCHEMA_VERSION = migrations.current()
 ENTRIES = migrations.ENTRIES
@@ -297,10 +296,6 @@ class Journal:
             table.insert(entry.to_record())
             _note_last_number(db, number)
         return entry
-
-    def get(self, ref: str) -> Entry:
-        """The entry a person means by its number (`12`) or the start of its id."""
-        return find(self.entries(), ref)
 
     def update(self, entry_id: str, answers: Mapping[str, Any],
                pack: Pack | None = None) -> Entry:

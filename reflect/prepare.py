@@ -10,17 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from reflect.entry import Entry
+from reflect.entry import LINK, Entry, is_preparation
 from reflect.present import long_date
 from reflect.session import Asker, Interrupted, Prompt
 
-PREPARE_PACK = "preparing-to-ask"
-LINK = "preparation"
 WITHIN = timedelta(days=7)
-
-
-def is_preparation(entry: Entry) -> bool:
-    return entry.pack_id == PREPARE_PACK
 
 
 def _moment(entry: Entry) -> datetime | None:
