@@ -232,7 +232,7 @@ def _answer(step: Any, choices: Any, rng: random.Random, word: str) -> Any:
 
 def make_reflections(pack: Any, count: int, seed: str) -> Iterator[Made]:
     """`count` reflections through the pack, the way a person would fill them in."""
-    from reflect.session import check_answer, visible
+    from reflect.engine.session import check_answer, visible
 
     rng = random.Random(seed)
     end = datetime(2025, 1, 1, 21, 0, tzinfo=timezone.utc)
@@ -266,15 +266,15 @@ def _label(choices: Any, value: str) -> str:
 
 
 def _pack() -> Any:
-    from reflect.packs import DEFAULT_PACK, discover, find_pack
+    from reflect.packs.load import DEFAULT_PACK, discover, find_pack
 
     packs, _ = discover(None)
     return find_pack(packs, DEFAULT_PACK, quick=False)
 
 
 def journal_key(size: int) -> str:
-    from reflect.journal import SCHEMA_VERSION
-    from reflect.packs import builtin_packs_dir
+    from reflect.journal.file_format import SCHEMA_VERSION
+    from reflect.packs.load import builtin_packs_dir
 
     pack_file = builtin_packs_dir() / "hearing-no.toml"
     pack_hash = hashlib.sha256(pack_file.read_bytes()).hexdigest()[:8]
@@ -283,9 +283,9 @@ def journal_key(size: int) -> str:
 
 def journals(cache: Path, size: int) -> tuple[Path, Path]:
     """The reflect journal and the jrnl journal of this size, generated once and cached."""
-    from reflect.entry import Entry, derive
-    from reflect.files import ensure_private_folder, write_private
-    from reflect.journal import SCHEMA_VERSION
+    from reflect.base.files import ensure_private_folder, write_private
+    from reflect.journal.entry import Entry, derive
+    from reflect.journal.file_format import SCHEMA_VERSION
 
     folder = cache / "journals"
     key = journal_key(size)
@@ -435,10 +435,10 @@ def measure(launcher: Launcher, jobs: dict[str, Job], runs: int,
 SAVE_SCRIPT = """\
 import json, sys
 from pathlib import Path
-from reflect import paths
-from reflect.entry import new_id, now
-from reflect.journal import Journal
-from reflect.packs import DEFAULT_PACK, discover, find_pack
+from reflect.base import paths
+from reflect.journal.entry import new_id, now
+from reflect.journal.store import Journal
+from reflect.packs.load import DEFAULT_PACK, discover, find_pack
 packs, problems = discover(None)
 pack = find_pack(packs, DEFAULT_PACK, quick=False)
 answers = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
@@ -448,10 +448,10 @@ Journal(Path(sys.argv[2])).add(pack, answers, new_id(), now())
 FLOOR_READ_SCRIPT = """\
 import sys
 from pathlib import Path
-from reflect import paths
-from reflect.journal import Journal
-from reflect.packs import discover
-from reflect.present import Reader
+from reflect.base import paths
+from reflect.journal.store import Journal
+from reflect.packs.load import discover
+from reflect.review.entry_text import Reader
 entries = Journal(Path(sys.argv[1])).entries()
 reader = Reader(discover(paths.user_packs_dir())[0])
 """
@@ -567,7 +567,7 @@ class Setup:
 
 def default_journal(home: Path) -> Path:
     """Where reflect keeps the journal for a person whose home folder is `home`."""
-    from reflect import paths
+    from reflect.base import paths
 
     saved = dict(os.environ)
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-from reflect import paths
-from reflect.errors import ReflectError
-from reflect.files import describe
+from reflect.base import paths
+from reflect.base.errors import ReflectError
+from reflect.base.files import describe
 
 COMPLETION_VARIABLE = "_REFLECT_COMPLETE"
 """Set by the shell's completion script (typer's) when it asks what a word could be."""
@@ -68,8 +68,8 @@ def _bare_reflection(args: list[str]) -> int | None:
     if not set(words) <= set(REFLECTION_FLAGS) or len(set(words)) != len(words):
         return None
     # Deferred: the journal, packs and questionary, which --version and --help never need.
-    from reflect import plain
-    from reflect.reflection import reflection
+    from reflect.terminal import plain_asker as plain
+    from reflect.terminal.reflection import reflection
 
     if "--plain" in args:
         plain.choose()

@@ -14,20 +14,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from reflect import __version__, paths, plain
-from reflect.errors import ReflectError
-from reflect.reflection import UNLOCK_VARIABLE, make_asker, open_journal, reflection
-from reflect.reflection import follow_up as ask_follow_up
-from reflect.safe_text import cut, echoed
+from reflect import __version__
+from reflect.base import paths
+from reflect.base.errors import ReflectError
+from reflect.base.safe_text import cut, echoed
+from reflect.terminal import plain_asker as plain
+from reflect.terminal.reflection import UNLOCK_VARIABLE, make_asker, open_journal, reflection
+from reflect.terminal.reflection import follow_up as ask_follow_up
 
 if TYPE_CHECKING:
-    from reflect.backups import Backup
-    from reflect.entry import Entry
-    from reflect.journal import Journal, Restored
-    from reflect.packs import Pack
-    from reflect.present import Reader
-    from reflect.query import Filters
-    from reflect.session import Asker
+    from reflect.engine.session import Asker
+    from reflect.journal.backups import Backup
+    from reflect.journal.entry import Entry
+    from reflect.journal.store import Journal, Restored
+    from reflect.packs.model import Pack
+    from reflect.review.entry_text import Reader
+    from reflect.review.filters import Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +54,7 @@ app = typer.Typer(
 def explain(problem: ReflectError | KeyboardInterrupt) -> int:
     """Show a ReflectError (or Ctrl-C outside a question) as one red line, offer a backup
     for a damaged journal, and give the exit code. __main__.py uses it too."""
-    from reflect import render
+    from reflect.terminal import render
 
     if isinstance(problem, KeyboardInterrupt):
         render.error("Stopped. Nothing saved was changed.")
@@ -214,7 +216,7 @@ JSON = typer.Option(False, "--json", help="Print JSON for scripts (shape in the 
 def _filters(since: str | None, until: str | None, need: list[str] | None,
              emotion: list[str] | None, kind: list[str] | None, pack: str | None) -> Filters:
     """The filters as given; a date that cannot be read is an error before any reading."""
-    from reflect.query import Filters
+    from reflect.review.filters import Filters
 
     return Filters.parse(since, until, need or [], emotion or [], kind or [],
                          [pack] if pack else [])
@@ -222,7 +224,7 @@ def _filters(since: str | None, until: str | None, need: list[str] | None,
 
 def _read(ctx: typer.Context) -> tuple[list[Entry], Reader]:
     """Every entry and a Reader that knows the packs they were written with."""
-    from reflect.reading import read
+    from reflect.terminal.read_commands import read
 
     return read(_journal(ctx))
 
@@ -256,7 +258,7 @@ def list_entries(
     Examples: `reflect list`, `reflect list --since 2w --need closeness`,
     `reflect list --all --json`.
     """
-    from reflect import reading
+    from reflect.terminal import read_commands as reading
 
     reading.list_entries(_journal(ctx), limit, every, as_json,
                          _filters(since, until, need, emotion, kind, pack))
@@ -272,7 +274,7 @@ def show(ctx: typer.Context, ref: str = REF, as_json: bool = JSON) -> None:
 
     Example: `reflect show 12`.
     """
-    from reflect import reading
+    from reflect.terminal import read_commands as reading
 
     reading.show(_journal(ctx), ref, as_json)
 
@@ -290,7 +292,7 @@ def search(
 
     Examples: `reflect search tired`, `reflect search "early start" --since 'last month'`.
     """
-    from reflect import reading
+    from reflect.terminal import read_commands as reading
 
     reading.search(_journal(ctx), words, as_json,
                    _filters(since, until, need, emotion, kind, pack))
@@ -328,7 +330,7 @@ def export(
     `reflect export -o backup.json` (read back with `reflect import`),
     `reflect export -o notes.csv`. Exits 1, writing nothing, when no reflection matches.
     """
-    from reflect import reading
+    from reflect.terminal import read_commands as reading
 
     reading.export(_journal(ctx), fmt.value if fmt else None, output, force,
                    _filters(since, until, need, emotion, kind, pack))
@@ -346,7 +348,7 @@ def stats(
 
     Examples: `reflect stats`, `reflect stats --since 3m`, `reflect stats --json`.
     """
-    from reflect import reading
+    from reflect.terminal import read_commands as reading
 
     reading.stats(_journal(ctx), as_json, _filters(since, until, need, emotion, kind, pack))
 
@@ -363,9 +365,9 @@ def import_entries(
     (the same id) are skipped, so importing twice adds nothing. Example:
     `reflect import backup.json`.
     """
-    from reflect import render
-    from reflect.export import MAX_IMPORT_BYTES, read_export, relabel
-    from reflect.files import read_if_present
+    from reflect.base.files import read_if_present
+    from reflect.review.export import MAX_IMPORT_BYTES, read_export, relabel
+    from reflect.terminal import render
 
     try:
         size = file.stat().st_size
@@ -400,9 +402,9 @@ def delete(
 
     Example: `reflect delete 12`. The other reflections keep their numbers.
     """
-    from reflect import render
-    from reflect.present import short_date
-    from reflect.query import find
+    from reflect.review.entry_text import short_date
+    from reflect.review.filters import find
+    from reflect.terminal import render
 
     entries, _ = _read(ctx)
     if not entries:
@@ -413,7 +415,7 @@ def delete(
     render.say(f"#{entry.number}  {short_date(entry.created)}  {title}")
     if not yes:
         _needs_terminal("Deleting", "Add --yes to delete without being asked.")
-        from reflect.session import Interrupted, Prompt
+        from reflect.engine.session import Interrupted, Prompt
 
         try:
             sure = make_asker().ask(Prompt(
@@ -441,9 +443,9 @@ def edit(
     """
     import os
 
-    from reflect import render
-    from reflect.editing import choose_step, edit_answers
-    from reflect.query import find
+    from reflect.engine.edit import choose_step, edit_answers
+    from reflect.review.filters import find
+    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     entries, reader = _read(ctx)
@@ -466,7 +468,7 @@ def edit(
                    "in $EDITOR, which would need a plain copy on disk.", "dim")
         editor = None
     if editor:
-        from reflect.editor import EditorAsker
+        from reflect.terminal.editor import EditorAsker
 
         asker = EditorAsker(asker, editor, journal_file.parent)
     chosen = choose_step(pack, entry, asker, step)
@@ -501,9 +503,9 @@ def resources(
       reflect resources --country gb  # the United Kingdom
       reflect resources --all         # every country reflect has lines for
     """
-    from reflect import render
-    from reflect import resources as crisis
-    from reflect.config import SettingsError, load_settings
+    from reflect.settings import resources as crisis
+    from reflect.settings.config import SettingsError, load_settings
+    from reflect.terminal import render
 
     try:
         configured = load_settings(paths.config_file()).country
@@ -519,8 +521,9 @@ def where(ctx: typer.Context) -> None:
     """Show where your journal, drafts, backups, settings and packs are kept.
 
     Without REFLECT_HOME, also the cache of packs as parsed, which is safe to delete."""
-    from reflect import backups, render
-    from reflect.packs import builtin_packs_dir
+    from reflect.journal import backups
+    from reflect.packs.load import builtin_packs_dir
+    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     copies = backups.listing(journal_file)
@@ -537,8 +540,8 @@ def where(ctx: typer.Context) -> None:
 
 
 def _journal_note(journal_file: Path) -> str:
-    from reflect import crypto
-    from reflect.files import NotOrdinaryFile
+    from reflect.base.files import NotOrdinaryFile
+    from reflect.journal import crypto
 
     try:
         return "encrypted" if crypto.file_is_encrypted(journal_file) else ""
@@ -556,7 +559,7 @@ def prepare(ctx: typer.Context) -> None:
     Saved like a reflection. If a reflection follows within a week, reflect offers to keep
     the two together. Example: `reflect prepare`.
     """
-    from reflect.prepare import PREPARE_PACK
+    from reflect.journal.entry import PREPARE_PACK
 
     _reflect(_journal(ctx), PREPARE_PACK, quick=False, resume=False)
 
@@ -569,8 +572,8 @@ def follow_up(ctx: typer.Context) -> None:
     about each thing; this asks about all of them, including the ones you said "not yet" to.
     Any of them can be told "don't ask me about this one again". Example: `reflect followup`.
     """
-    from reflect import render
-    from reflect.packs import discover
+    from reflect.packs.load import discover
+    from reflect.terminal import render
 
     journal = _open_journal(_journal(ctx))
     entries = journal.entries()
@@ -579,7 +582,7 @@ def follow_up(ctx: typer.Context) -> None:
         return
     from datetime import datetime
 
-    from reflect.followup import next_ready, open_items, ready_words
+    from reflect.engine.followup import next_ready, open_items, ready_words
 
     if not open_items(entries, again=True):
         at = datetime.now().astimezone()
@@ -614,8 +617,8 @@ def packs(ctx: typer.Context) -> None:
 
 
 def _list_packs() -> None:
-    from reflect import render
-    from reflect.packs import DEFAULT_PACK, discover
+    from reflect.packs.load import DEFAULT_PACK, discover
+    from reflect.terminal import render
 
     available, problems = discover(paths.user_packs_dir())
     render.packs(available, problems, paths.user_packs_dir(), DEFAULT_PACK)
@@ -630,15 +633,15 @@ def validate_pack(
     Exits 0 when the pack is ready to use, 1 when it has problems. Example:
     `reflect packs validate ~/.config/reflect/packs/mine.toml`.
     """
-    from reflect import render
-    from reflect.packs import check_pack_file, discover
+    from reflect.packs.load import check_pack_file, discover
+    from reflect.terminal import render
 
     pack, problems = check_pack_file(file)
     if pack is not None:
         shipped, _ = discover(None)
         clash = next((p for p in shipped if p.id == pack.id), None)
         if clash is not None and file.resolve() != (clash.path or file).resolve():
-            from reflect.packs import PackError
+            from reflect.packs.model import PackError
 
             problems = [PackError(file, f"the id {pack.id!r} is already a built-in pack; "
                                         "choose another", field="pack.id")]
@@ -660,8 +663,8 @@ def new_pack(
     Example: `reflect packs new after-a-date`, then edit the file it names and run
     `reflect new --pack after-a-date`.
     """
-    from reflect import render
-    from reflect.packs import discover, new_pack_text
+    from reflect.packs.load import discover, new_pack_text
+    from reflect.terminal import render
 
     folder = paths.user_packs_dir()
     target = folder / f"{name}.toml"
@@ -672,7 +675,7 @@ def new_pack(
                            f"my-{name}.", exit_code=2)
     if target.exists():
         raise ReflectError(f"{target} already exists; edit it, or choose another name.")
-    from reflect.files import write_private
+    from reflect.base.files import write_private
 
     write_private(target, text.encode("utf-8"))
     render.say(f"Made {target}, a copy of the default pack with the id {name!r}.")
@@ -698,8 +701,8 @@ def _terminal() -> bool:
 
 def _new_passphrase() -> str:
     """A new passphrase, typed twice (hidden), after an honest warning."""
-    from reflect import render
-    from reflect.crypto import check_new_passphrase
+    from reflect.journal.crypto import check_new_passphrase
+    from reflect.terminal import render
 
     given = os.environ.get(UNLOCK_VARIABLE)
     if not given and not sys.stdin.isatty():
@@ -710,7 +713,7 @@ def _new_passphrase() -> str:
         render.say(f"Using the passphrase in {UNLOCK_VARIABLE}.")
         check_new_passphrase(given)
         return given
-    from reflect.reflection import ask_secret
+    from reflect.terminal.reflection import ask_secret
 
     first = ask_secret("New passphrase: ")
     check_new_passphrase(first)
@@ -721,7 +724,7 @@ def _new_passphrase() -> str:
 
 def _yes(question: str) -> bool:
     """A yes/no question on the terminal; anything but yes (or Ctrl-C) is no."""
-    from reflect import render
+    from reflect.terminal import render
 
     render.say(question)
     try:
@@ -742,7 +745,8 @@ def _offer_restore(problem: ReflectError) -> None:
     damaged = getattr(problem, "damaged", None)
     if not isinstance(damaged, Path):
         return
-    from reflect import backups, render
+    from reflect.journal import backups
+    from reflect.terminal import render
 
     newest = backups.newest(damaged)
     if newest is None:
@@ -770,7 +774,7 @@ def _offer_restore(problem: ReflectError) -> None:
 
 
 def _tell_restored(restored: Restored, backup: Backup) -> None:
-    from reflect import render
+    from reflect.terminal import render
 
     render.say(f"Put back the backup from {backup.when} ({backup.what}), with "
                f"{_count(restored.entries, 'entry', 'entries')}.")
@@ -790,7 +794,7 @@ def _tell_restored(restored: Restored, backup: Backup) -> None:
 
 def _choose_backup(copies: list[Backup], chosen: str | None, journal_file: Path) -> Backup:
     """The backup asked for: its number in `--list` (1 is the newest), its name, or a path."""
-    from reflect import backups
+    from reflect.journal import backups
 
     if chosen is None:
         if not copies:
@@ -798,7 +802,7 @@ def _choose_backup(copies: list[Backup], chosen: str | None, journal_file: Path)
                                f"(they are kept in {backups.folder(journal_file)}).")
         return copies[0]
     if chosen.isdecimal():
-        from reflect.query import MAX_NUMBER_DIGITS
+        from reflect.review.filters import MAX_NUMBER_DIGITS
 
         # int() refuses more than 4,300 digits; far fewer are past the last backup.
         number = int(chosen) if len(chosen) <= MAX_NUMBER_DIGITS else 0
@@ -841,7 +845,8 @@ def restore(
     yes: bool = typer.Option(False, "--yes", "-y", help="Put the backup back without asking."),
 ) -> None:
     """Put a backup of the journal back, keeping the file now in its place beside it."""
-    from reflect import backups, render
+    from reflect.journal import backups
+    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)
@@ -887,7 +892,7 @@ def _in_its_place(journal: Journal) -> str:
 @command("encrypt")
 def encrypt(ctx: typer.Context) -> None:
     """Encrypt the journal, its unfinished reflection and its backups with a passphrase."""
-    from reflect import render
+    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)
@@ -904,8 +909,8 @@ def encrypt(ctx: typer.Context) -> None:
 
 def _say_resealed(done: str, journal_file: Path, journal: Journal, result: Any) -> None:
     """Bring the draft in line with the journal, and say what was changed."""
-    from reflect import render
-    from reflect.reflection import drafts_of
+    from reflect.terminal import render
+    from reflect.terminal.reflection import drafts_of
 
     drafts = drafts_of(journal_file, journal).reseal()
     also = [_count(result.backups_changed, "backup", "backups")] if result.backups_changed else []
@@ -920,7 +925,7 @@ def _say_resealed(done: str, journal_file: Path, journal: Journal, result: Any) 
 @command("decrypt")
 def decrypt(ctx: typer.Context) -> None:
     """Write an encrypted journal (and its unfinished reflection and backups) plain again."""
-    from reflect import render
+    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from reflect.journal import Journal
-from reflect.packs import Pack, discover
-from reflect.session import Interrupted, Prompt
+from reflect.engine.session import Interrupted, Prompt
+from reflect.journal.store import Journal
+from reflect.packs.load import discover
+from reflect.packs.model import Pack
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,7 @@ def reflect_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
-    from reflect import render
+    from reflect.terminal import render
 
     render.console.cache_clear()
     render.error_console.cache_clear()
@@ -44,7 +45,7 @@ def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
 
     Files say their own settings, so reading them works the same; one test measures the
     real setting."""
-    from reflect import crypto
+    from reflect.journal import crypto
 
     monkeypatch.setattr(crypto, "SCRYPT_N", crypto.MIN_N)
 
@@ -198,7 +199,7 @@ def lock_held(journal_file: Path, shared: bool) -> bool:
 
 @pytest.fixture
 def journal_file(reflect_home: Path) -> Path:
-    from reflect import paths
+    from reflect.base import paths
 
     return paths.journal_path(None)
 
@@ -206,7 +207,7 @@ def journal_file(reflect_home: Path) -> Path:
 @pytest.fixture
 def filled(shipped_packs: dict[str, Pack], journal_file: Path) -> Journal:
     """Six reflections over two months: different moments, needs, feelings and packs."""
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     journal = Journal(journal_file)
     for days, pack_id, changes in FILLED:

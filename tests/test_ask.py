@@ -14,9 +14,9 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput, create_output
 
-from reflect.ask import KEYS_HINT, QuestionaryAsker
-from reflect.packs import Choice
-from reflect.session import BACK, SKIP, Interrupted, Prompt
+from reflect.engine.session import BACK, SKIP, Interrupted, Prompt
+from reflect.packs.model import Choice
+from reflect.terminal.asker import KEYS_HINT, QuestionaryAsker
 
 pytestmark = pytest.mark.timeout(10)
 

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from reflect import backups
-from reflect.config import SettingsError, load_settings
-from reflect.entry import now
-from reflect.errors import ReflectError
-from reflect.journal import Journal, JournalError
+from reflect.base.errors import ReflectError
+from reflect.journal import backups
+from reflect.journal.entry import now
+from reflect.journal.file_format import JournalError
+from reflect.journal.store import Journal
+from reflect.settings.config import SettingsError, load_settings
 
 from conftest import lock_held
 
@@ -251,7 +252,7 @@ def test_a_copys_moment_is_read_as_strptime_reads_it():
     moment (a 30 February, hour 24, second 60, year 0) is refused by both."""
     import random
 
-    from reflect.backups import STAMP, stamp_time
+    from reflect.journal.backups import STAMP, stamp_time
 
     pick = random.Random(5)
     stamps = ["2026-02-29_10-00-00", "2024-02-29_10-00-00", "2026-13-01_00-00-00",

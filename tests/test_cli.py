@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from reflect import __version__
 from reflect.cli import app
+from reflect.review.filters import find
 
 runner = CliRunner()
 
@@ -138,5 +139,5 @@ def test_followup_in_plain_mode_reads_typed_answers(filled, reflect_home):
     assert result.exit_code == 0
     assert "1. I tried it, and it helped" in result.stdout
     assert "Chose: I tried it, and it helped" in result.stdout
-    first = filled.get("1")
+    first = find(filled.entries(), "1")
     assert [v["outcome"] for v in first.followups.values()][:1] == ["helped"]

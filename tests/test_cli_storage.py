@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from reflect import backups, cli
-from reflect.drafts import Drafts
-from reflect.entry import now
-from reflect.guide import reflect_new
-from reflect.journal import Journal
+from reflect import cli
+from reflect.engine.drafts import Drafts
+from reflect.engine.new_reflection import reflect_new
+from reflect.journal import backups
+from reflect.journal.entry import now
+from reflect.journal.store import Journal
 
 from conftest import STOP
 

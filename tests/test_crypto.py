@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from reflect import crypto
-from reflect.crypto import CryptoError, DamagedEnvelope, Keyring
+from reflect.journal import crypto
+from reflect.journal.crypto import CryptoError, DamagedEnvelope, Keyring
 
 PASSPHRASE = "correct horse battery staple"
 PLAIN = b'{"entries":{"1":{"what":"They said not tonight \\ud83d\\ude42"}}}'
@@ -216,9 +216,9 @@ def test_cryptography_is_loaded_only_for_an_encrypted_journal(reflect_home, ship
         "from pathlib import Path\n"
         "from typer.testing import CliRunner\n"
         "from reflect.cli import app\n"
-        "from reflect.entry import now\n"
-        "from reflect.journal import Journal\n"
-        "from reflect.packs import discover\n"
+        "from reflect.journal.entry import now\n"
+        "from reflect.journal.store import Journal\n"
+        "from reflect.packs.load import discover\n"
         "pack = [p for p in discover(None)[0] if p.id == 'hearing-no-quick'][0]\n"
         "journal = Journal(Path(sys.argv[1]))\n"
         "journal.add(pack, {'what_happened': 'x', 'intensity': 1, 'need': ['fun'],\n"

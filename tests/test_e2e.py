@@ -723,7 +723,7 @@ def test_delete_shows_which_and_asks_first(start, filled, reflect_home, key, sai
 
 def test_a_long_list_goes_through_the_pager_on_a_terminal(start, env, filled,
                                                           shipped_packs):
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     for day in range(ROWS):
         filled.add(shipped_packs["hearing-no-quick"], {
@@ -755,8 +755,8 @@ def test_stats_longer_than_the_screen_go_through_the_pager(start, env, filled):
 def test_a_long_export_to_a_file_shows_progress_and_says_it_is_not_encrypted(
         start, journal_file, tmp_path):
     """Thousands of reflections: a progress bar on the terminal, then the honest note."""
-    from reflect.entry import Entry
-    from reflect.journal import Journal
+    from reflect.journal.entry import Entry
+    from reflect.journal.store import Journal
 
     Journal(journal_file).import_entries([
         Entry(id=str(uuid.uuid4()), number=0, created=f"2026-0{1 + n % 9}-1{n % 10}T10:00:00",

@@ -8,10 +8,10 @@ import signal
 import uuid
 from datetime import datetime, timedelta
 
-from reflect import backups
-from reflect.drafts import DraftStore
-from reflect.entry import now
-from reflect.journal import Journal
+from reflect.engine.drafts import DraftStore
+from reflect.journal import backups
+from reflect.journal.entry import now
+from reflect.journal.store import Journal
 
 from test_e2e import (
     CTRL_C,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reflect.packs import discover
+from reflect.packs.load import discover
 
 from test_e2e import (
     EXE,

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from reflect import backups
-from reflect.journal import Journal
+from reflect.journal import backups
+from reflect.journal.store import Journal
+from reflect.review.filters import find
 
 from test_e2e import (
     QUICK,
@@ -94,5 +95,5 @@ def test_editing_an_encrypted_journal_never_puts_a_plain_copy_in_the_editor(
     assert terminal.end() == 0
     assert not marker.exists()
     assert not list(reflect_home.glob(".edit-*"))
-    entry = Journal(journal_of(reflect_home), passphrase=lambda: PASSPHRASE).get("1")
+    entry = find(Journal(journal_of(reflect_home), passphrase=lambda: PASSPHRASE).entries(), "1")
     assert entry.answers["story"] == "Changed in place"

@@ -9,10 +9,11 @@ import textwrap
 
 import pytest
 
-from reflect.editing import EditCancelled, choose_step, edit_answers
-from reflect.editor import EditorAsker, edit_text
-from reflect.errors import ReflectError
-from reflect.session import SKIP
+from reflect.base.errors import ReflectError
+from reflect.engine.edit import EditCancelled, choose_step, edit_answers
+from reflect.engine.session import SKIP
+from reflect.review.filters import find
+from reflect.terminal.editor import EditorAsker, edit_text
 
 from conftest import STOP
 
@@ -21,7 +22,7 @@ def test_picking_a_step_offers_every_step_of_the_entry_with_its_answer(filled, s
                                                                       scripted):
     """The list of steps holds each step of the reflection, with its answer in words."""
     pack = shipped_packs["hearing-no"]
-    entry = filled.get("1")
+    entry = find(filled.entries(), "1")
     asker = scripted({"_step": "story"})
     assert choose_step(pack, entry, asker, None).id == "story"
     offered = {choice.value: choice.hint for choice in asker.prompts[0].choices}
@@ -35,7 +36,7 @@ def test_the_list_of_steps_shows_the_words_chosen_not_the_stored_values(filled, 
     """Each answer in the list reads as the person picked it: labels, yes/no, a rating."""
     pack = shipped_packs["hearing-no"]
     asker = scripted({"_step": "story"})
-    choose_step(pack, filled.get("2"), asker, None)
+    choose_step(pack, find(filled.entries(), "2"), asker, None)
     offered = {choice.value: choice.hint for choice in asker.prompts[0].choices}
     assert offered["moment"] == "I asked someone out and they said no"
     assert offered["thinking_trap"] == "Taking it personally"
@@ -45,21 +46,21 @@ def test_the_list_of_steps_shows_the_words_chosen_not_the_stored_values(filled, 
 
 def test_an_unknown_step_names_the_ones_there_are(filled, shipped_packs, scripted):
     with pytest.raises(ReflectError) as caught:
-        choose_step(shipped_packs["hearing-no"], filled.get("1"), scripted({}), "mood")
+        choose_step(shipped_packs["hearing-no"], find(filled.entries(), "1"), scripted({}), "mood")
     assert caught.value.exit_code == 2
     assert "what_happened, moment" in caught.value.message
 
 
 def test_the_current_answer_is_offered_and_a_new_one_saved(filled, shipped_packs, scripted):
     pack = shipped_packs["hearing-no"]
-    entry = filled.get("1")
+    entry = find(filled.entries(), "1")
     asker = scripted({"story": "Maybe I'm just not wanted tonight."})
     change = edit_answers(pack, entry, asker, pack.step("story"))
     assert asker.prompts[0].default == "I'm not wanted."
     assert asker.asked == ["story"]
     assert change.answers == {**entry.answers, "story": "Maybe I'm just not wanted tonight."}
     saved = filled.update(entry.id, change.answers, pack)
-    assert filled.get("1").answers["story"] == "Maybe I'm just not wanted tonight."
+    assert find(filled.entries(), "1").answers["story"] == "Maybe I'm just not wanted tonight."
     assert saved.updated >= entry.updated
     assert saved.created == entry.created
 
@@ -67,7 +68,7 @@ def test_the_current_answer_is_offered_and_a_new_one_saved(filled, shipped_packs
 def test_changing_the_need_asks_the_alternatives_again(filled, shipped_packs, scripted):
     """The old alternatives do not fit the new need, so they are asked for again."""
     pack = shipped_packs["hearing-no"]
-    entry = filled.get("1")
+    entry = find(filled.entries(), "1")
     asker = scripted({"need": ["release"], "alternatives": ["solo-release"]})
     change = edit_answers(pack, entry, asker, pack.step("need"))
     assert asker.asked == ["need", "alternatives"]
@@ -81,7 +82,7 @@ def test_changing_the_need_asks_the_alternatives_again(filled, shipped_packs, sc
 
 def test_saying_you_pushed_opens_the_next_time_step(filled, shipped_packs, scripted):
     pack = shipped_packs["hearing-no"]
-    entry = filled.get("1")
+    entry = find(filled.entries(), "1")
     asker = scripted({"responded": "pushed", "repair": ["check-in"],
                       "next_time": "Let it rest."})
     change = edit_answers(pack, entry, asker, pack.step("responded"))
@@ -92,7 +93,7 @@ def test_saying_you_pushed_opens_the_next_time_step(filled, shipped_packs, scrip
 def test_a_step_that_no_longer_applies_is_let_go_and_named(filled, shipped_packs, scripted):
     """Once the person lets their written answer go, it is gone and named."""
     pack = shipped_packs["hearing-no"]
-    entry = filled.get("6")  # responded "pushed", with a next_time answer
+    entry = find(filled.entries(), "6")  # responded "pushed", with a next_time answer
     asker = scripted({"responded": "respected", "_drop": "let-go"})
     change = edit_answers(pack, entry, asker, pack.step("responded"))
     assert "next_time" not in change.answers
@@ -103,7 +104,7 @@ def test_a_step_that_no_longer_applies_is_let_go_and_named(filled, shipped_packs
 def test_a_written_answer_is_let_go_only_after_asking(filled, shipped_packs, scripted):
     """Before a written answer goes, the person sees it and can keep the reflection as it was."""
     pack = shipped_packs["hearing-no"]
-    entry = filled.get("6")
+    entry = find(filled.entries(), "6")
     asker = scripted({"responded": "respected", "_drop": "as-it-was"})
     change = edit_answers(pack, entry, asker, pack.step("responded"))
     assert change.answers == entry.answers
@@ -118,13 +119,13 @@ def test_a_chosen_answer_that_no_longer_applies_goes_without_asking(filled, ship
                                                                     scripted):
     """Only words a person wrote are asked about; picked choices that no longer apply go."""
     pack = shipped_packs["hearing-no"]
-    entry = filled.get("1")
+    entry = find(filled.entries(), "1")
     pushed = edit_answers(pack, entry, scripted({"responded": "pushed", "repair": ["own-it"],
                                                  "next_time": SKIP}),
                           pack.step("responded"))
     filled.update(entry.id, pushed.answers, pack)
     asker = scripted({"responded": "respected"})
-    change = edit_answers(pack, filled.get("1"), asker, pack.step("responded"))
+    change = edit_answers(pack, find(filled.entries(), "1"), asker, pack.step("responded"))
     assert "repair" not in change.answers
     assert asker.asked == ["responded"]
 
@@ -134,13 +135,14 @@ def test_ctrl_c_at_the_question_about_a_written_answer_changes_nothing(filled, s
     """Ctrl-C while asked whether to let a written answer go stops the edit."""
     pack = shipped_packs["hearing-no"]
     with pytest.raises(EditCancelled):
-        edit_answers(pack, filled.get("6"), scripted({"responded": "respected", "_drop": STOP}),
+        edit_answers(pack, find(filled.entries(), "6"),
+                     scripted({"responded": "respected", "_drop": STOP}),
                      pack.step("responded"))
 
 
 def test_skipping_an_optional_step_removes_its_answer(filled, shipped_packs, scripted):
     pack = shipped_packs["hearing-no"]
-    change = edit_answers(pack, filled.get("1"), scripted({"their_side": SKIP}),
+    change = edit_answers(pack, find(filled.entries(), "1"), scripted({"their_side": SKIP}),
                           pack.step("their_side"))
     assert "their_side" not in change.answers
 
@@ -149,10 +151,11 @@ def test_ctrl_c_while_editing_changes_nothing(filled, shipped_packs, scripted, j
     before = journal_file.read_bytes()
     pack = shipped_packs["hearing-no"]
     with pytest.raises(EditCancelled) as caught:
-        edit_answers(pack, filled.get("1"), scripted({"story": STOP}), pack.step("story"))
+        edit_answers(pack, find(filled.entries(), "1"), scripted({"story": STOP}),
+                     pack.step("story"))
     assert caught.value.exit_code == 130
     with pytest.raises(EditCancelled):
-        choose_step(pack, filled.get("1"), scripted({"_step": STOP}), None)
+        choose_step(pack, find(filled.entries(), "1"), scripted({"_step": STOP}), None)
     assert journal_file.read_bytes() == before
 
 
@@ -177,7 +180,7 @@ def test_a_long_answer_opens_in_the_editor_privately(filled, shipped_packs, scri
                                                       editor, journal_file):
     pack = shipped_packs["hearing-no"]
     asker = EditorAsker(scripted({}), editor, journal_file.parent)
-    change = edit_answers(pack, filled.get("1"), asker, pack.step("story"))
+    change = edit_answers(pack, find(filled.entries(), "1"), asker, pack.step("story"))
     assert change.answers["story"] == "I'm not wanted. (edited, mode 600)"
     assert not list(journal_file.parent.glob(".edit-*"))  # the temporary copy is gone
     assert stat.S_IMODE(journal_file.parent.stat().st_mode) == 0o700
@@ -198,6 +201,6 @@ def test_emptying_a_required_answer_in_the_editor_is_refused(filled, shipped_pac
     pack = shipped_packs["hearing-no"]
     asker = EditorAsker(scripted({}), f"{sys.executable} {blank}", journal_file.parent)
     with pytest.raises(ReflectError, match="left empty"):
-        edit_answers(pack, filled.get("1"), asker, pack.step("story"))
-    assert "their_side" not in edit_answers(pack, filled.get("1"), asker,
+        edit_answers(pack, find(filled.entries(), "1"), asker, pack.step("story"))
+    assert "their_side" not in edit_answers(pack, find(filled.entries(), "1"), asker,
                                             pack.step("their_side")).answers

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect.cli import app
-from reflect.export import fill, md_escape
+from reflect.review.export import fill, md_escape
 
 from conftest import days_ago
 
@@ -88,7 +88,7 @@ def test_markdown_keeps_a_persons_words_as_words(typed, escaped):
 def test_words_markdown_leaves_as_they_are_are_told_rightly():
     """md_escape passes most answers through at once; for every text, what it gives is
     what working it out in full gives."""
-    from reflect.export import _md_escaped
+    from reflect.review.export import _md_escaped
 
     rng = random.Random(5)
     pieces = ["word", " ", "  ", "\n", "\r\n", "\t", "#", "-", "+", "=", "1", "12.", "3)",
@@ -104,9 +104,9 @@ def test_each_answer_reads_the_same_whether_made_or_kept(shipped_packs):
     """The exports make the piece for a choice, a scale or yes-or-no once and use it
     again: each entry reads as it would on its own, even for values that are equal but
     read differently (1 and True), lists of anything, and values that cannot be kept."""
-    from reflect.entry import Entry
-    from reflect.export import _html_answer, _md_answer
-    from reflect.present import Pieces, Reader
+    from reflect.journal.entry import Entry
+    from reflect.review.entry_text import Pieces, Reader
+    from reflect.review.export import _html_answer, _md_answer
 
     reader = Reader(shipped_packs.values())
     odd_values = [
@@ -193,7 +193,7 @@ def test_csv_is_one_row_per_entry_with_every_answer_in_a_column(filled, shipped_
 
 def test_csv_columns_follow_every_pack_exported(filled, shipped_packs):
     """Every pack exported adds its steps, in its order, each step id once."""
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     filled.add(shipped_packs["preparing-to-ask"], {"hoping": "A quiet evening together."},
                new_id(), days_ago(0, hour=23))
@@ -209,8 +209,8 @@ def test_csv_columns_follow_every_pack_exported(filled, shipped_packs):
 
 def test_csv_cells_never_run_as_spreadsheet_formulas(journal_file, shipped_packs):
     """Every cell that a spreadsheet could run (= + - @, a tab, even after spaces) gets a '."""
-    from reflect.entry import new_id
-    from reflect.journal import Journal
+    from reflect.journal.entry import new_id
+    from reflect.journal.store import Journal
 
     journal = Journal(journal_file)
     journal.add(shipped_packs["hearing-no-quick"], {
@@ -359,8 +359,8 @@ def export_json(tmp_path: Path, *options: str) -> Path:
 def test_json_export_writes_each_entry_as_json_dumps_would(answers):
     """Every entry reads exactly as json.dumps with an indent writes it, with control
     characters taken out of every string (and only there: never out of a key)."""
-    from reflect.entry import Entry
-    from reflect.export import json_export
+    from reflect.journal.entry import Entry
+    from reflect.review.export import json_export
 
     entry = Entry(id="00000001-0000-4000-8000-000000000000", number=1,
                   created="2026-11-01T10:00:00+00:00", updated="2026-11-01T10:00:00+00:00",
@@ -401,7 +401,7 @@ def test_a_journal_edited_by_hand_exports_without_control_characters(filled, tmp
     written = export_json(tmp_path).read_text(encoding="utf-8")
     for unwanted in ("\x1b", "\\u001b", "\x85", "\u202e", "\x7f"):
         assert unwanted not in written
-    from reflect.journal import Journal
+    from reflect.journal.store import Journal
 
     stored = [e.to_record() for e in Journal(journal_file).entries()][1:]
     assert data["entries"][1:] == stored
@@ -417,7 +417,7 @@ def test_json_export_imports_into_another_journal_as_equal_entries(filled, tmp_p
     result = invoke("--journal", str(other), "import", str(exported))
     assert result.exit_code == 0
     assert "Added 6 reflections (#1-#6)." in result.stdout
-    from reflect.journal import Journal
+    from reflect.journal.store import Journal
 
     original = {e.id: e for e in filled.entries()}
     copied = {e.id: e for e in Journal(other).entries()}
@@ -538,9 +538,9 @@ def test_markup_in_imported_words_stays_words(journal_file, tmp_path):
 
 
 def test_an_oversized_file_is_refused_before_it_is_read(filled, tmp_path, monkeypatch):
-    import reflect.export
+    from reflect.review import export
 
-    monkeypatch.setattr(reflect.export, "MAX_IMPORT_BYTES", 100)
+    monkeypatch.setattr(export, "MAX_IMPORT_BYTES", 100)
     big = tmp_path / "big.json"
     big.write_text(json.dumps(export_of(good_entry())))
     result = invoke("import", str(big))
@@ -572,7 +572,7 @@ ODD_JSON_VALUES = [
                                     "d": "none-fit", "e": 4.99, "f": [[["x"]]]}])
 def test_json_text_is_what_json_dumps_writes(value):
     """--json prints what json.dumps(ensure_ascii=True, indent=2) would, to the character."""
-    from reflect.export import json_text
+    from reflect.review.export import json_text
 
     assert json_text(value) == json.dumps(value, ensure_ascii=True, indent=2)
 
@@ -586,7 +586,7 @@ class _Record:
                                    [datetime(2026, 3, 2, 12, 0)], _Record("v")])
 def test_json_text_refuses_what_json_dumps_refuses(value):
     """A value JSON has no word for (a date, a dataclass...) is an error, not written."""
-    from reflect.export import json_text
+    from reflect.review.export import json_text
 
     with pytest.raises(TypeError):
         json.dumps(value)
@@ -637,7 +637,7 @@ def test_every_day_is_named_in_english_as_strftime_names_it():
     locale, so they read as strftime's do, from the first day of 1970 to the end of 2100."""
     from datetime import timedelta
 
-    from reflect.present import long_date
+    from reflect.review.entry_text import long_date
 
     day = date(1970, 1, 1)
     while day.year <= 2100:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from reflect.drafts import Draft, DraftStore
-from reflect.entry import now
-from reflect.errors import ReflectError
-from reflect.files import ReadError, describe, read_if_present
-from reflect.journal import Journal
+from reflect.base.errors import ReflectError
+from reflect.base.files import ReadError, describe, read_if_present
+from reflect.engine.drafts import Draft, DraftStore
+from reflect.journal.entry import now
+from reflect.journal.store import Journal
 
 ANSWERS = {"what_happened": "They said not tonight.", "intensity": 6, "need": ["closeness"],
            "reframe": "one-moment"}

@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 from typer.testing import CliRunner
 
-from reflect import followup
 from reflect.cli import app
-from reflect.present import Reader
+from reflect.engine import followup
+from reflect.journal.entry import DECLINED_OKAY, HELPED, NOT_YET
+from reflect.review.entry_text import Reader
+from reflect.review.filters import find
 
 from conftest import FULL_ANSWERS, STOP
 
@@ -35,7 +37,7 @@ def test_open_alternatives_are_those_never_asked_about_oldest_first(filled):
 
 
 def test_a_reflection_is_not_asked_about_until_half_a_day_has_passed(filled):
-    newest = filled.get("6")
+    newest = find(filled.entries(), "6")
     created = datetime.fromisoformat(newest.created)
     assert opened(followup.open_items([newest], at=created + timedelta(hours=11))) == []
     assert opened(followup.open_items([newest], at=created + timedelta(hours=13))) == [
@@ -45,12 +47,12 @@ def test_a_reflection_is_not_asked_about_until_half_a_day_has_passed(filled):
 def test_answers_are_kept_and_not_asked_again(filled, shipped_packs, scripted):
     reader = Reader(shipped_packs.values())
     items = followup.one_entry(followup.open_items(filled.entries()))
-    asker = scripted([followup.HELPED, followup.NOT_YET])
+    asker = scripted([HELPED, NOT_YET])
     outcomes = followup.ask(items, reader, asker)
     assert "thought of was: Sit together for a while. How did it go?" in asker.prompts[0].question
     assert asker.prompts[0].question.startswith("After reflection #1 (We were on the couch")
     filled.record_followups(outcomes)
-    first = filled.get("1")
+    first = find(filled.entries(), "1")
     assert {k: v["outcome"] for k, v in first.followups.items()} == {
         "sit-together": "helped", "hold-hands": "not-yet"}
     assert opened(followup.open_items(filled.entries()))[0] == (2, "glad-people")
@@ -62,13 +64,14 @@ def test_answers_are_kept_and_not_asked_again(filled, shipped_packs, scripted):
 def test_ctrl_c_stops_asking_and_keeps_what_was_said(filled, shipped_packs, scripted):
     reader = Reader(shipped_packs.values())
     items = followup.open_items(filled.entries())
-    outcomes = followup.ask(items, reader, scripted([followup.DECLINED_OKAY, STOP]))
-    assert outcomes == {filled.get("1").id: {"sit-together": {
-        "outcome": "declined-okay", "at": outcomes[filled.get("1").id]["sit-together"]["at"]}}}
+    outcomes = followup.ask(items, reader, scripted([DECLINED_OKAY, STOP]))
+    first = find(filled.entries(), "1")
+    assert outcomes == {first.id: {"sit-together": {
+        "outcome": "declined-okay", "at": outcomes[first.id]["sit-together"]["at"]}}}
 
 
 def test_show_and_markdown_say_how_it_went_and_leave_out_the_dismissed(filled):
-    first = filled.get("1")
+    first = find(filled.entries(), "1")
     filled.record_followups({first.id: {
         "sit-together": {"outcome": "declined-okay", "at": "2026-11-20T10:00:00+00:00"},
         "hold-hands": {"outcome": "dismissed", "at": "2026-11-20T10:00:00+00:00"}}})
@@ -82,7 +85,7 @@ def test_show_and_markdown_say_how_it_went_and_leave_out_the_dismissed(filled):
 
 
 def test_follow_ups_survive_an_export_and_import(filled, tmp_path):
-    first = filled.get("1")
+    first = find(filled.entries(), "1")
     filled.record_followups({first.id: {
         "hug": {"outcome": "helped", "at": "2026-11-20T10:00:00+00:00"}}})
     target = tmp_path / "all.json"
@@ -125,7 +128,7 @@ def test_followup_on_an_empty_journal_is_kind():
 def test_the_next_to_be_ready_is_the_soonest_still_waiting(filled):
     """next_ready names the entry whose other ways are ready next, and when: half a day
     after it was written; none once every one is ready or answered."""
-    newest = filled.get("6")
+    newest = find(filled.entries(), "6")
     created = datetime.fromisoformat(newest.created)
     entry, ready = followup.next_ready(filled.entries(), at=created + timedelta(hours=1))
     assert (entry.number, ready) == (6, created + followup.WAIT)
@@ -146,8 +149,8 @@ def test_when_the_next_is_ready_is_said_in_words():
 def test_followup_with_nothing_ready_says_when_the_next_will_be(journal_file, shipped_packs):
     """Right after reflecting, `reflect followup` says which reflection's other ways will be
     ready to follow up on, and when."""
-    from reflect.entry import new_id
-    from reflect.journal import Journal
+    from reflect.journal.entry import new_id
+    from reflect.journal.store import Journal
 
     written = datetime.now().astimezone().replace(microsecond=0) - timedelta(hours=1)
     Journal(journal_file).add(shipped_packs["hearing-no"], FULL_ANSWERS, new_id(),

@@ -7,10 +7,10 @@ import stat
 
 import pytest
 
-from reflect.drafts import Drafts, DraftStore
-from reflect.errors import ReflectError
-from reflect.guide import reflect_new
-from reflect.journal import Journal
+from reflect.base.errors import ReflectError
+from reflect.engine.drafts import Drafts, DraftStore
+from reflect.engine.new_reflection import reflect_new
+from reflect.journal.store import Journal
 
 from conftest import STOP
 

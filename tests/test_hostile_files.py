@@ -14,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect.cli import app
-from reflect.drafts import Drafts
-from reflect.entry import new_id, now
-from reflect.guide import reflect_new
-from reflect.journal import Journal
+from reflect.engine.drafts import Drafts
+from reflect.engine.new_reflection import reflect_new
+from reflect.journal.entry import new_id, now
+from reflect.journal.store import Journal
 
 from conftest import QUICK, journal_data, write_journal_data
 
@@ -167,7 +167,7 @@ def test_a_draft_edited_by_hand_is_refused_not_saved_into_the_journal(
               "format": 1, **change}
     draft.write_text(json.dumps(fields))
     before = filled.path.read_bytes()
-    from reflect.errors import ReflectError
+    from reflect.base.errors import ReflectError
 
     with pytest.raises(ReflectError, match="is damaged and cannot be resumed"):
         reflect_new(list(shipped_packs.values()), shipped_packs["hearing-no-quick"],
@@ -181,7 +181,7 @@ def test_a_save_the_journal_could_not_read_back_is_refused(filled, shipped_packs
     """A reflection with a date the journal does not keep is not saved (every later command
     would refuse the journal); the journal is left as it was."""
     before = filled.path.read_bytes()
-    from reflect.journal import JournalError
+    from reflect.journal.file_format import JournalError
 
     with pytest.raises(JournalError, match="cannot be saved"):
         filled.add(shipped_packs["hearing-no-quick"], QUICK, new_id(), "0001-01-01T00:00:00")

@@ -7,9 +7,10 @@ import uuid
 
 import pytest
 
-from reflect.entry import Entry, derive, make_title, now
-from reflect.errors import ReflectError
-from reflect.journal import SCHEMA_VERSION, Journal, JournalError
+from reflect.base.errors import ReflectError
+from reflect.journal.entry import Entry, derive, make_title, now
+from reflect.journal.file_format import SCHEMA_VERSION, JournalError
+from reflect.journal.store import Journal
 
 from conftest import journal_data
 
@@ -258,7 +259,7 @@ def test_a_journal_written_otherwise_than_reflect_writes_it_is_read_all_the_same
 
 
 def test_new_ids_are_distinct_version_4_uuids():
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     ids = {new_id() for _ in range(2000)}
     assert len(ids) == 2000

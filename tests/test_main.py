@@ -66,7 +66,7 @@ def test_piped_views_are_plain_text_that_fits(args, filled):
 
 LOOK = """
 import sys
-import reflect.reflection as reflection
+import reflect.terminal.reflection as reflection
 reflection.reflection = lambda *args: print(repr(args[1:])) or 0
 from reflect.__main__ import main
 sys.argv = ["reflect", *sys.argv[1:]]

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from reflect import backups, migrations
-from reflect.entry import now
-from reflect.journal import Journal, JournalError
+from reflect.journal import backups, migrations
+from reflect.journal.entry import now
+from reflect.journal.file_format import JournalError
+from reflect.journal.store import Journal
 
 from conftest import REPO, journal_data
 
@@ -156,7 +157,7 @@ def test_the_backup_is_written_before_the_migrated_file_under_the_lock(
     original = path.read_bytes()
     events: list[tuple[str, bool]] = []
     real_backup_write = backups.write_private
-    import reflect.journal as journal_module
+    from reflect.journal import store as journal_module
 
     real_journal_write = journal_module.write_private
 

@@ -8,9 +8,9 @@ import textwrap
 import pytest
 from typer.testing import CliRunner
 
-from reflect import paths
+from reflect.base import paths
 from reflect.cli import app
-from reflect.packs import builtin_packs_dir, check_pack_file, discover, load_pack
+from reflect.packs.load import builtin_packs_dir, check_pack_file, discover, load_pack
 
 runner = CliRunner()
 
@@ -120,7 +120,7 @@ def test_validate_a_missing_file(tmp_path):
 
 
 def test_validate_refuses_the_id_of_a_built_in_pack(tmp_path):
-    from reflect.packs import builtin_packs_dir
+    from reflect.packs.load import builtin_packs_dir
 
     copy = tmp_path / "copy.toml"
     copy.write_text((builtin_packs_dir() / "hearing-no-quick.toml").read_text())
@@ -130,7 +130,7 @@ def test_validate_refuses_the_id_of_a_built_in_pack(tmp_path):
 
 
 def test_the_shipped_packs_validate_cleanly():
-    from reflect.packs import builtin_packs_dir
+    from reflect.packs.load import builtin_packs_dir
 
     for path in builtin_packs_dir().glob("*.toml"):
         result = invoke("packs", "validate", str(path))

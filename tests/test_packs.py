@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from reflect.errors import ReflectError
-from reflect.packs import (
-    PackError,
+from reflect.base.errors import ReflectError
+from reflect.packs.load import (
     builtin_packs_dir,
     check_pack_file,
     discover,
     find_pack,
     load_pack,
 )
+from reflect.packs.model import PackError
 
 GOOD = """
 [pack]
@@ -227,8 +227,8 @@ def test_validation_reports_every_problem_even_without_an_id(tmp_path):
 def test_old_answers_still_read_with_the_words_they_were_given(shipped_packs):
     """A reflection saved under the first default pack reads with the labels it was given,
     though the pack offers those choices no more."""
-    from reflect.entry import Entry
-    from reflect.present import Reader
+    from reflect.journal.entry import Entry
+    from reflect.review.entry_text import Reader
 
     entry = Entry(id="00000000-0000-4000-8000-000000000001", number=1,
                   created="2026-01-01T10:00:00+00:00", updated="2026-01-01T10:00:00+00:00",

@@ -1,72 +1,60 @@
-"""Where reflect keeps things when REFLECT_HOME is not set: the platform's folders, as
-platformdirs names them, worked out without loading it in the common case on Linux."""
+"""Where reflect keeps things: REFLECT_HOME when set, else the platform's folders."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-import platformdirs
 import pytest
 
-from reflect import paths
-
-CASES = {
-    "plain": {},
-    "xdg set": {"XDG_DATA_HOME": "/srv/data", "XDG_CONFIG_HOME": "/srv/config"},
-    "xdg empty": {"XDG_DATA_HOME": "", "XDG_CONFIG_HOME": ""},
-    "xdg relative": {"XDG_DATA_HOME": "data", "XDG_CONFIG_HOME": "conf"},
-    "xdg with ~": {"XDG_DATA_HOME": "~/d", "XDG_CONFIG_HOME": "~/c"},
-    "home with a trailing slash": {"HOME": "/home/someone/"},
-    "home is the root": {"HOME": "/"},
-    "home relative": {"HOME": "someone"},
-    "home empty": {"HOME": ""},
-    "home unset": {"HOME": None},
-    "home with spaces and accents": {"HOME": "/home/Zoë Ann"},
-}
+from reflect.base import paths
 
 
-@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
-def test_the_folders_are_the_ones_platformdirs_names(case, monkeypatch):
-    monkeypatch.delenv("REFLECT_HOME", raising=False)
-    monkeypatch.setenv("HOME", "/home/someone")
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "ANDROID_DATA", "ANDROID_ROOT"):
+@pytest.fixture
+def unset(monkeypatch, tmp_path):
+    """No REFLECT_HOME, no XDG variables, HOME in a temporary folder."""
+    for name in ("REFLECT_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
         monkeypatch.delenv(name, raising=False)
-    for name, value in CASES[case].items():
-        if value is None:
-            monkeypatch.delenv(name, raising=False)
-        else:
-            monkeypatch.setenv(name, value)
-    try:
-        data = Path(platformdirs.user_data_dir(paths.APP, appauthor=False))
-        config = Path(platformdirs.user_config_dir(paths.APP, appauthor=False))
-    except RuntimeError:  # platformdirs cannot tell: then neither may reflect's own path
-        assert paths._plain_linux("XDG_DATA_HOME", ".local/share") is None
-        return
-    assert paths.data_dir() == data
-    assert paths.config_dir() == config
-    assert paths.journal_path() == data / paths.JOURNAL_NAME
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return tmp_path
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the quick way is for Linux alone")
-@pytest.mark.parametrize(("env", "loaded"), [
-    ({}, False), ({"XDG_DATA_HOME": "/srv/data"}, True), ({"HOME": "relative"}, True)],
-    ids=["plain", "xdg set", "home relative"])
-def test_a_plain_linux_home_does_not_load_platformdirs(env, loaded, tmp_path):
-    """In the common case the folders are worked out without loading platformdirs;
-    anything else asks it."""
-    home = {k: v for k, v in os.environ.items()
-            if k not in ("REFLECT_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")}
-    home.update({"HOME": str(tmp_path)}, **env)
-    done = subprocess.run(
-        [sys.executable, "-c", "import sys; from reflect import paths; "
-         "print(paths.journal_path(), paths.user_packs_dir()); "
-         "print('platformdirs' in sys.modules)"],
-        env=home, capture_output=True, text=True, timeout=30, check=True)
-    journal, packs, found = done.stdout.split()
-    assert found == str(loaded)
-    if not env:
-        assert journal == str(tmp_path / ".local/share/reflect/journal.json")
-        assert packs == str(tmp_path / ".config/reflect/packs")
+def test_reflect_home_holds_journal_config_and_packs(monkeypatch, tmp_path):
+    """With REFLECT_HOME set, the journal, config.toml and packs all live in it."""
+    monkeypatch.setenv("REFLECT_HOME", str(tmp_path / "here"))
+    assert paths.journal_path() == tmp_path / "here" / "journal.json"
+    assert paths.config_file() == tmp_path / "here" / "config.toml"
+    assert paths.user_packs_dir() == tmp_path / "here" / "packs"
+
+
+def test_a_blank_reflect_home_is_as_if_unset(monkeypatch, unset):
+    """REFLECT_HOME of only spaces does not put the journal in the current folder."""
+    monkeypatch.setenv("REFLECT_HOME", "   ")
+    assert paths.home_override() is None
+    assert paths.journal_path().is_absolute()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG folders are Linux's")
+def test_on_linux_the_journal_is_in_the_xdg_data_folder(unset):
+    """Without XDG variables: ~/.local/share/reflect and ~/.config/reflect."""
+    assert paths.journal_path() == unset / ".local/share/reflect/journal.json"
+    assert paths.user_packs_dir() == unset / ".config/reflect/packs"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG folders are Linux's")
+def test_xdg_variables_move_the_folders(monkeypatch, unset):
+    """XDG_DATA_HOME and XDG_CONFIG_HOME are followed."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(unset / "d"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(unset / "c"))
+    assert paths.data_dir() == unset / "d" / "reflect"
+    assert paths.config_dir() == unset / "c" / "reflect"
+
+
+def test_journal_flag_expands_the_home_folder(unset):
+    """`--journal ~/j.json` means the file in the home folder."""
+    assert paths.journal_path(Path("~/j.json")) == unset / "j.json"
+
+
+def test_the_draft_sits_beside_its_journal(tmp_path):
+    """A journal's unfinished reflection is kept next to it, named after it."""
+    assert paths.draft_path(tmp_path / "work.json") == tmp_path / "work.draft.json"

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from reflect.packs import Choice
-from reflect.plain import OWN_WORDS, PlainAsker, Unreadable, understand, wanted
-from reflect.session import BACK, SKIP, Interrupted, Prompt, run_reflection
+from reflect.engine.session import BACK, SKIP, Interrupted, Prompt, run_reflection
+from reflect.packs.model import Choice
+from reflect.terminal.plain_asker import OWN_WORDS, PlainAsker, Unreadable, understand, wanted
 
 from conftest import QUICK
 

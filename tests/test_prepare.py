@@ -7,8 +7,9 @@ import json
 from typer.testing import CliRunner
 
 from reflect.cli import app
-from reflect.entry import new_id
-from reflect.prepare import LINK, ask_to_link, recent_preparation, related
+from reflect.engine.prepare import ask_to_link, recent_preparation, related
+from reflect.journal.entry import LINK, new_id
+from reflect.review.filters import find
 
 from conftest import STOP, days_ago
 
@@ -41,17 +42,18 @@ def test_the_newest_unlinked_preparation_of_the_week_before_is_offered(filled,
     old = prepare(filled, shipped_packs, 10)
     mid = prepare(filled, shipped_packs, 4)
     new = prepare(filled, shipped_packs, 2)
-    reflection = filled.get("6")  # today
+    reflection = find(filled.entries(), "6")  # today
     assert recent_preparation(filled.entries(), reflection) == new
     filled.link(reflection.id, LINK, new.id)
     later = filled.add(shipped_packs["hearing-no-quick"], {
         "what_happened": "Another", "intensity": 4, "need": ["rest"],
         "reframe": "one-moment"}, new_id(), days_ago(0, hour=23))
     assert recent_preparation(filled.entries(), later) == mid  # `new` is taken now
-    assert recent_preparation(filled.entries(), filled.get("5")) == mid  # 3 days ago
-    assert recent_preparation(filled.entries(), filled.get("3")) is None  # before them all
+    assert recent_preparation(filled.entries(), find(filled.entries(), "5")) == mid  # 3 days ago
+    first = find(filled.entries(), "3")
+    assert recent_preparation(filled.entries(), first) is None  # before them all
     assert recent_preparation(filled.entries(), new) is None  # a preparation itself
-    assert recent_preparation(filled.entries(), filled.get("4")) == old  # 9 days ago
+    assert recent_preparation(filled.entries(), find(filled.entries(), "4")) == old  # 9 days ago
 
 
 def test_linking_is_asked_and_can_be_declined(filled, shipped_packs, scripted):
@@ -65,9 +67,9 @@ def test_linking_is_asked_and_can_be_declined(filled, shipped_packs, scripted):
 
 def test_show_puts_a_reflection_and_its_preparation_together(filled, shipped_packs):
     prepared = prepare(filled, shipped_packs, 1)
-    reflection = filled.get("6")
+    reflection = find(filled.entries(), "6")
     filled.link(reflection.id, LINK, prepared.id)
-    assert [(h, e.number) for h, e in related(filled.entries(), filled.get("6"))] == [
+    assert [(h, e.number) for h, e in related(filled.entries(), find(filled.entries(), "6"))] == [
         ("Prepared beforehand", 7)]
     shown = " ".join(invoke("show", "6").stdout.split())
     assert "Prepared beforehand: #7" in shown
@@ -81,7 +83,7 @@ def test_show_puts_a_reflection_and_its_preparation_together(filled, shipped_pac
 def test_a_link_survives_export_and_import_and_a_bad_one_is_refused(filled, shipped_packs,
                                                                    tmp_path):
     prepared = prepare(filled, shipped_packs, 1)
-    reflection = filled.get("6")
+    reflection = find(filled.entries(), "6")
     filled.link(reflection.id, LINK, prepared.id)
     target = tmp_path / "all.json"
     assert invoke("export", "--format", "json", "-o", str(target)).exit_code == 0

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from reflect.guide import still_heavy
-from reflect.packs import Pack
-from reflect.session import Prompt, run_reflection
+from reflect.engine.new_reflection import still_heavy
+from reflect.engine.session import Prompt, run_reflection
+from reflect.packs.model import Pack
 
 from conftest import FULL_ANSWERS, QUICK
 
@@ -84,7 +84,7 @@ def walk(pack: Pack, **changes: Any) -> Recorder:
 
 
 def every_moment_and_need() -> list[tuple[str, tuple[str, ...]]]:
-    from reflect.packs import builtin_packs_dir, load_pack
+    from reflect.packs.load import builtin_packs_dir, load_pack
 
     pack = load_pack(builtin_packs_dir() / "hearing-no.toml", builtin=True)
     return [(moment, tuple(need)) for moment in moments(pack) for need in needs(pack)]
@@ -330,7 +330,7 @@ def test_no_run_of_eight_words_from_the_column(shipped_packs):
 # The pointer to resources --------------------------------------------------------------
 
 def entry_rated(before: Any, after: Any):
-    from reflect.entry import Entry
+    from reflect.journal.entry import Entry
 
     return Entry(id="00000000-0000-4000-8000-000000000000", number=1,
                  created="2026-12-01T10:00:00+00:00", updated="2026-12-01T10:00:00+00:00",

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from reflect.entry import Entry
-from reflect.errors import ReflectError
-from reflect.present import Reader
-from reflect.query import BadQuery, Filters, find, newest_first, period, search
+from reflect.base.errors import ReflectError
+from reflect.journal.entry import Entry
+from reflect.review.entry_text import Reader
+from reflect.review.filters import BadQuery, Filters, find, newest_first, period, search
 
 WEDNESDAY = date(2026, 11, 18)
 

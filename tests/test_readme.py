@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from reflect.packs import load_pack
+from reflect.packs.load import load_pack
 
 from conftest import REPO
 
@@ -59,7 +59,7 @@ def test_the_readme_examples_of_finding_run(filled, shipped_packs, tmp_path, mon
     from typer.testing import CliRunner
 
     from reflect.cli import app
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     for day in range(6):
         filled.add(shipped_packs["hearing-no-quick"], {

@@ -22,13 +22,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from reflect import __version__, backups, cli, migrations, paths
-from reflect.crypto import Keyring
-from reflect.drafts import Drafts, DraftStore
-from reflect.errors import ReflectError
-from reflect.guide import reflect_new
-from reflect.journal import Journal
-from reflect.packs import Pack, discover
+from reflect import __version__, cli
+from reflect.base import paths
+from reflect.base.errors import ReflectError
+from reflect.engine.drafts import Drafts, DraftStore
+from reflect.engine.new_reflection import reflect_new
+from reflect.journal import backups, migrations
+from reflect.journal.crypto import Keyring
+from reflect.journal.store import Journal
+from reflect.packs.load import discover
+from reflect.packs.model import Pack
 
 from conftest import journal_data
 from test_session import FULL
@@ -53,10 +56,11 @@ import sys
 import time
 from pathlib import Path
 
-from reflect.drafts import Draft, DraftStore
-from reflect.entry import new_id, now
-from reflect.journal import Journal
-from reflect.packs import Pack, discover
+from reflect.engine.drafts import Draft, DraftStore
+from reflect.journal.entry import new_id, now
+from reflect.journal.store import Journal
+from reflect.packs.load import discover
+from reflect.packs.model import Pack
 
 SENTENCES = [
     "We were on the couch after dinner and I asked whether she wanted to go to bed early.",

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from reflect import resources
-from reflect.config import SettingsError, load_settings
-from reflect.countries import locale_country
-from reflect.packs import discover
-from reflect.resources import Directory, Guide, Line, ResourcesError, Section
+from reflect.packs.load import discover
+from reflect.settings import resources
+from reflect.settings.config import SettingsError, load_settings
+from reflect.settings.countries import locale_country
+from reflect.settings.resources import Directory, Guide, Line, ResourcesError, Section
 
 from test_cli import invoke
 
@@ -390,7 +390,7 @@ def test_a_malformed_file_is_refused_plainly(tmp_path, text, problem):
 def test_the_lines_are_shown_as_data_never_as_markup(capsys):
     """A line's words are shown exactly, even ones that look like rich markup or carry
     control codes."""
-    from reflect import render
+    from reflect.terminal import render
 
     line = Line("GB", "[bold red]Loud[/bold red]\x1b[2J", ("call [link]1[/link]",), "24/7",
                 ("crisis",), "https://example.org", date(2026, 12, 5), who="[i]x[/i]")

@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect.cli import app
-from reflect.journal import Journal
+from reflect.journal.store import Journal
+from reflect.review.filters import find
 
 from conftest import HOSTILE_TEXT, QUICK_ANSWERS, journal_data, write_journal_data
 
@@ -59,7 +60,7 @@ def test_list_shows_the_newest_first_with_need_strength_and_when(filled):
 
 
 def test_list_shows_the_last_twenty_unless_asked(filled, shipped_packs):
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     for day in range(20):
         filled.add(shipped_packs["hearing-no-quick"],
@@ -118,7 +119,7 @@ def test_a_filter_value_nothing_could_match_names_the_ones_there_are(filled, opt
 
 def test_filter_values_may_be_labels_or_a_persons_own_words(filled, shipped_packs):
     """The words a person picked or wrote themselves are values the filters take."""
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     filled.add(shipped_packs["hearing-no-quick"], {
         "what_happened": "x", "emotions": ["wistful"], "intensity": 3, "need": ["quiet"],
@@ -160,7 +161,7 @@ def test_list_json_has_the_documented_shape(filled):
 
 def at_width(monkeypatch, columns: int) -> None:
     """Later output is laid out for a screen this many columns wide."""
-    from reflect import render
+    from reflect.terminal import render
 
     monkeypatch.setenv("COLUMNS", str(columns))
     render.console.cache_clear()
@@ -198,7 +199,7 @@ def test_list_gives_the_year_of_a_date_from_another_year(filled, shipped_packs):
     """An entry from last year reads with its year; this year's without."""
     from datetime import date
 
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     year = date.today().year - 1
     filled.add(shipped_packs["hearing-no-quick"], QUICK_ANSWERS, new_id(),
@@ -210,7 +211,7 @@ def test_list_gives_the_year_of_a_date_from_another_year(filled, shipped_packs):
 
 def test_list_marks_a_preparation(filled, shipped_packs):
     """A preparation (`reflect prepare`) reads as one in the list, not as a reflection."""
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     filled.add(shipped_packs["preparing-to-ask"], {"hoping": "A quiet evening together."},
                new_id(), "2026-01-01T10:00:00+00:00")
@@ -350,7 +351,7 @@ def test_markup_and_escape_codes_are_shown_literally_everywhere(filled):
 
 def test_saving_takes_control_characters_out_and_keeps_the_words(filled):
     """What a person typed stays; escape codes from a paste never reach the journal."""
-    story = filled.get("5").answers["what_happened"]
+    story = find(filled.entries(), "5").answers["what_happened"]
     assert story == "A match stopped replying. [bold red]loud[/] [2J]0;pwned gnp.exe"
 
 
@@ -390,7 +391,7 @@ def test_a_hand_edited_date_with_escape_codes_is_shown_safely(filled, journal_fi
 # delete -------------------------------------------------------------------------------
 
 def test_delete_with_yes_removes_one_and_the_rest_keep_their_numbers(filled, shipped_packs):
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
     result = invoke("delete", "6", "--yes")
     assert result.exit_code == 0
@@ -476,9 +477,9 @@ def test_reading_never_writes(filled, journal_file):
 def searched_both_ways(journal_file, needle: str) -> tuple[list, list]:
     """(number, step, snippet) of each hit: found with every answer decoded in full, and
     as `reflect search --json` shows them."""
-    from reflect.packs import discover
-    from reflect.present import Reader
-    from reflect.query import newest_first, search
+    from reflect.packs.load import discover
+    from reflect.review.entry_text import Reader
+    from reflect.review.filters import newest_first, search
 
     reader = Reader(discover(None)[0])
     everything = Journal(journal_file).entries()

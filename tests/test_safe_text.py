@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reflect.safe_text import has_control_characters, printable
+from reflect.base.safe_text import has_control_characters, printable
 
 
 def test_control_characters_are_removed():
@@ -31,7 +31,7 @@ def test_bidirectional_overrides_are_removed():
 def test_the_utf8_pattern_finds_exactly_what_printable_takes_out_beyond_ascii():
     """Exports and searches tell from the bytes alone whether text holds a character
     printable() would take out: the pattern must name every such character, and no other."""
-    from reflect.safe_text import UTF8_CONTROLS
+    from reflect.base.safe_text import UTF8_CONTROLS
 
     for code in range(0x80, 0x30000):
         if 0xD800 <= code <= 0xDFFF:

@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect.cli import app
-from reflect.entry import new_id
-from reflect.insights import NOT_A_FORECAST, compute
-from reflect.journal import Journal
-from reflect.present import Reader
-from reflect.sentences import stats_lines, summary_lines
+from reflect.journal.entry import new_id
+from reflect.journal.store import Journal
+from reflect.review.entry_text import Reader
+from reflect.review.stats import NOT_A_FORECAST, compute
+from reflect.terminal.sentences import stats_lines, summary_lines
 
 from conftest import FULL_ANSWERS, HOSTILE_TEXT
 

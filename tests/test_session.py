@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reflect.session import BACK, SKIP, Paused, run_reflection
+from reflect.engine.session import BACK, SKIP, Paused, run_reflection
 
 from conftest import FULL_ANSWERS, QUICK, STOP
 
@@ -192,7 +192,7 @@ def test_own_words_are_accepted_where_a_step_offers_other(shipped_packs, scripte
 
 def test_words_typed_before_stopping_are_kept(shipped_packs, scripted):
     """Ctrl-C mid-answer keeps the unsent words as that step's answer, to resume from."""
-    from reflect.session import Interrupted
+    from reflect.engine.session import Interrupted
 
     def stop_mid_sentence(prompt):
         raise Interrupted("It was late and I")

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from reflect import insights
 from reflect.cli import app
-from reflect.entry import Entry, derive, new_id
-from reflect.packs import Pack
-from reflect.present import Reader
+from reflect.journal.entry import Entry, derive, new_id
+from reflect.packs.model import Pack
+from reflect.review import stats as insights
+from reflect.review.entry_text import Reader
+from reflect.review.filters import find
 
 from conftest import FULL_ANSWERS, HOSTILE_TEXT, journal_data, write_journal_data
 
@@ -270,9 +271,9 @@ def test_stats_shows_what_helped_and_leaves_out_preparations(filled, shipped_pac
     from typer.testing import CliRunner
 
     from reflect.cli import app
-    from reflect.entry import new_id
+    from reflect.journal.entry import new_id
 
-    first = filled.get("1")
+    first = find(filled.entries(), "1")
     filled.record_followups({first.id: {
         "sit-together": {"outcome": "helped", "at": "2026-11-20T10:00:00+00:00"}}})
     filled.add(shipped_packs["preparing-to-ask"], {
@@ -352,7 +353,7 @@ def test_stats_on_the_filled_journal_shows_every_section(filled):
 
 def test_stats_counts_weeks_with_bars(shipped_packs, journal_file, small):
     """The bars are as long as the counts, and empty weeks are shown empty."""
-    from reflect.journal import Journal
+    from reflect.journal.store import Journal
 
     Journal(journal_file).import_entries(small)
     lines = [line.rstrip() for line in invoke("stats").stdout.splitlines()]
@@ -387,7 +388,7 @@ def test_stats_give_the_year_of_days_from_another_year(journal_file, shipped_pac
     """Reflections all from last year: the weeks and the ratings say which year."""
     from datetime import timedelta
 
-    from reflect.journal import Journal
+    from reflect.journal.store import Journal
 
     year = date.today().year - 1
     first = date(year, 3, 2)
@@ -455,7 +456,7 @@ def test_stats_json_has_the_documented_shape(filled):
 
 def test_the_stats_view_fits_80_columns(filled, shipped_packs, monkeypatch):
     """Even a long answer in one's own words wraps inside 80 columns, and is not lost."""
-    from reflect import render
+    from reflect.terminal import render
 
     long_need = "Feeling that someone chose me on purpose " * 4
     filled.add(shipped_packs["hearing-no-quick"], {
@@ -476,7 +477,8 @@ def test_the_tables_of_stats_read_as_rich_tables_would_show_them(
     fits on its line (overview._columns): the same characters, and the same styles, as
     rich's Table.grid gives, which still lays out the rest (a long answer that wraps, a
     narrow terminal). Own words: short, long, wide characters, markup and escape codes."""
-    from reflect import overview, render
+    from reflect.review import stats_text as overview
+    from reflect.terminal import render
 
     owns = ["Rest", "東京の友達に電話する 🙂", HOSTILE_TEXT,
             "A long walk by the river, where I can think about the day and breathe"]
@@ -613,7 +615,7 @@ def test_html_export_has_the_patterns_then_every_reflection(filled):
 def test_html_patterns_leave_out_preparations_as_stats_does(filled, shipped_packs):
     """A preparation is exported with the reflections but, as in `reflect stats`, adds
     nothing to the patterns: the page's "at a glance" is what it was without it."""
-    from reflect.prepare import PREPARE_PACK
+    from reflect.journal.entry import PREPARE_PACK
 
     def at_a_glance(page: str) -> str:
         return page[page.index('id="at-a-glance"'):page.index('id="reflections"')]
@@ -811,7 +813,7 @@ def test_a_label_comes_from_the_latest_reflection(shipped_packs):
 def test_stats_leaves_out_preparations_and_only_them(shipped_packs):
     """An entry is a preparation by its pack alone: a title naming that pack does not
     make one."""
-    from reflect.prepare import PREPARE_PACK, is_preparation
+    from reflect.journal.entry import PREPARE_PACK, is_preparation
 
     entries = [make(shipped_packs, n, f"2026-03-0{n}", pack=pack, **full())
                for n, pack in enumerate(["hearing-no", PREPARE_PACK, "hearing-no"], start=1)]
@@ -822,7 +824,7 @@ def test_stats_leaves_out_preparations_and_only_them(shipped_packs):
 def test_stats_lays_the_month_by_month_ratings_out_in_columns(shipped_packs, journal_file,
                                                               small):
     """Bars from one column, averages ending at one column, how many beside them."""
-    from reflect.journal import Journal
+    from reflect.journal.store import Journal
 
     Journal(journal_file).import_entries(small)
     lines = [line.rstrip() for line in invoke("stats").stdout.splitlines()]

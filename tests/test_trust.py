@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from reflect.cli import app
-from reflect.drafts import Draft, DraftStore
-from reflect.entry import new_id, now
-from reflect.journal import Journal
+from reflect.engine.drafts import Draft, DraftStore
+from reflect.journal.entry import new_id, now
+from reflect.journal.store import Journal
 
 runner = CliRunner()
 SETTINGS = "[backups]\nkeep = 3\n"
@@ -56,7 +56,7 @@ def test_every_folder_reflect_makes_is_private_under_umask_000(bare_home, shippe
     and every file reflect writes is 0600."""
     result = runner.invoke(app, ["packs", "new", "mine"])
     assert result.exit_code == 0, result.output
-    from reflect import paths
+    from reflect.base import paths
 
     journal = Journal(paths.journal_path())
     for _ in range(2):  # the second change takes the day's backup

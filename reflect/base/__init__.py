@@ -1,0 +1,1 @@
+"""Foundations every layer uses: the error a person reads, safe text, private files, folders."""

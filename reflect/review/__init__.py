@@ -1,0 +1,1 @@
+"""Reading the journal back: filters and search, how an entry reads, stats, export and import."""

@@ -1,0 +1,617 @@
+"""Patterns across reflections: how often they were written, how strong the feeling was
+before and after, and the needs, reasons, thinking traps and other ways chosen most.
+
+Terminal-free: entries and a Reader in, plain values out, plus the sentences that
+describe them, shared by `reflect stats` and the HTML export so both say the same thing.
+The numbers describe what was written. They are information, never a score or a promise.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import date, timedelta
+from operator import attrgetter
+from typing import Any, NamedTuple
+
+from reflect.base.safe_text import printable
+from reflect.journal.entry import Entry
+from reflect.review.entry_text import Reader
+from reflect.review.filters import entry_day
+
+FEW = 3
+"""Below this many reflections, patterns would mostly be chance, so none are drawn."""
+
+WEEKS_UP_TO_DAYS = 122
+"""Reflections spread over more days than this (about four months) are counted by month."""
+
+REASONS_STEP = "not_about_me"
+TRAPS_STEP = "thinking_trap"
+NOT_A_TRAP = frozenset({"none-fit"})
+"""Choices of the thinking-trap step that say no trap fitted: answered, but not a trap.
+These step ids are those of the shipped packs; a pack of one's own that uses the same ids
+is counted the same way, and one that does not simply adds nothing to these lists."""
+
+DEFAULT_SCALE = 10
+
+CLOSE = 0.5
+"""Months whose average "before" ratings differ by less than this read as about the same:
+a rough number given in the moment moves that much on its own."""
+
+
+# These records are NamedTuples, not dataclasses, which take a millisecond or more each to
+# define at the start of `reflect stats`. Four have a `count` field, which stands in for
+# tuple.count (a method nothing here calls); mypy is told so.
+
+class Period(NamedTuple):
+    """One week (Monday to Sunday) or one calendar month, and how many reflections in it."""
+
+    start: date
+    end: date
+    label: str
+    """'2026-W45' for a week, '2026-11' for a month: stable, for scripts."""
+    name: str
+    """'3 Nov' (with the year when the periods cross one) or 'Nov 2026': for people."""
+    count: int  # type: ignore[assignment]
+
+
+class Change(NamedTuple):
+    """How strong the feeling was at the start of one reflection and at its end."""
+
+    number: int
+    created: str
+    day: date
+    before: int
+    after: int
+    out_of: int
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+
+class MonthAverage(NamedTuple):
+    """The average "before" rating of one month's reflections."""
+
+    month: str
+    start: date
+    average: float
+    count: int  # type: ignore[assignment]
+
+    @property
+    def name(self) -> str:
+        return f"{self.start:%B %Y}"
+
+
+class Ranked(NamedTuple):
+    """One answer and how many reflections chose it."""
+
+    value: str
+    """The stored value (`feeling-wanted`), or the words as written for one's own."""
+    label: str
+    count: int  # type: ignore[assignment]
+    share: float
+    """count / the reflections that answered the question, to 3 places."""
+    own_words: bool
+
+
+class Ranking(NamedTuple):
+    answered: int
+    """How many reflections answered the question at all."""
+    items: tuple[Ranked, ...]
+
+
+class FollowUp(NamedTuple):
+    """How one of the other ways went, over every time it was asked about later."""
+
+    value: str
+    label: str
+    helped: int
+    didnt_help: int
+    declined_okay: int
+    not_yet: int
+
+    @property
+    def tried(self) -> int:
+        return self.helped + self.didnt_help
+
+
+class Insights(NamedTuple):
+    count: int  # type: ignore[assignment]
+    first: date | None
+    last: date | None
+    unit: str
+    """'week' or 'month': what each period of `periods` is."""
+    periods: tuple[Period, ...]
+    changes: tuple[Change, ...]
+    average_change: float | None
+    average_before: float | None
+    average_after: float | None
+    months: tuple[MonthAverage, ...]
+    needs: Ranking
+    reasons: Ranking
+    traps: Ranking
+    alternatives: Ranking
+    follow_ups: tuple[FollowUp, ...]
+    this_year: int = 0
+    """The year it was worked out in: a day of another year is named with its year."""
+
+    @property
+    def enough(self) -> bool:
+        """Whether there are enough reflections for patterns to mean much."""
+        return self.count >= FEW
+
+    @property
+    def trend(self) -> float | None:
+        """The latest month's average "before" rating less the first month's."""
+        if len(self.months) < 2:
+            return None
+        return round(self.months[-1].average - self.months[0].average, 2)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `reflect stats --json` prints (documented in the README)."""
+
+        def ranking(found: Ranking) -> dict[str, Any]:
+            return {"answered": found.answered, "items": [
+                {"value": item.value, "label": item.label, "count": item.count,
+                 "share": item.share, "own_words": item.own_words}
+                for item in found.items]}
+
+        return {
+            "count": self.count,
+            "enough": self.enough,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "activity": {"unit": self.unit, "periods": [
+                {"label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(),
+                 "count": p.count} for p in self.periods]},
+            "intensity": {
+                "entries": [{"number": c.number, "created": c.created, "before": c.before,
+                             "after": c.after, "change": c.change, "out_of": c.out_of}
+                            for c in self.changes],
+                "over": len(self.changes),
+                "average_before": self.average_before,
+                "average_after": self.average_after,
+                "average_change": self.average_change,
+            },
+            "before_by_month": {
+                "months": [{"month": m.month, "average": m.average, "count": m.count}
+                           for m in self.months],
+                "change": self.trend,
+            },
+            "needs": ranking(self.needs),
+            "reasons": ranking(self.reasons),
+            "thinking_traps": ranking(self.traps),
+            "alternatives": ranking(self.alternatives),
+            "follow_ups": [{"value": f.value, "label": f.label, "helped": f.helped,
+                            "didnt_help": f.didnt_help, "declined_okay": f.declined_okay,
+                            "not_yet": f.not_yet} for f in self.follow_ups],
+        }
+
+
+def compute(entries: Sequence[Entry], reader: Reader, today: date | None = None) -> Insights:
+    """Every pattern of these entries (in any order; from any pack), as of `today`.
+
+    One pass, oldest first, reads what every pattern needs of each entry (_facts); what a
+    pack says about a value is looked up once (_Tally)."""
+    ordered = sorted(entries, key=attrgetter("created", "number"))
+    tallies = (_Tally(reader, role="needs"), _Tally(reader, role="alternatives"),
+               _Tally(reader, step=REASONS_STEP),
+               _Tally(reader, step=TRAPS_STEP, leave_out=NOT_A_TRAP))
+    outcomes = _FollowUps(reader)
+    scales: dict[str, int] = {}
+    changes: list[Change] = []
+    days, found_changes, by_month, taken, followups = _summary(ordered, tallies)
+    for number, created, ordinal, pack_id, before, after in found_changes:
+        out_of = scales.get(pack_id)
+        if out_of is None:
+            out_of = scales[pack_id] = _scale(reader, pack_id, "intensity_before")
+        changes.append(Change(number, created, date.fromordinal(ordinal), before, after,
+                              out_of))
+    for tally, took in zip(tallies, taken, strict=True):
+        tally.merge(took)
+    for pack_id, told in followups:
+        outcomes.add(pack_id, told)
+    found_days = {date.fromordinal(ordinal): count for ordinal, count in days.items()}
+    this_year = (today or date.today()).year
+    unit, periods = activity(found_days, this_year)
+    needs, alternatives, reasons, traps = (tally.ranking() for tally in tallies)
+    return Insights(
+        count=len(ordered),
+        first=min(found_days) if found_days else None,
+        last=max(found_days) if found_days else None,
+        unit=unit,
+        periods=periods,
+        changes=tuple(changes),
+        average_change=_mean([c.change for c in changes]),
+        average_before=_mean([c.before for c in changes]),
+        average_after=_mean([c.after for c in changes]),
+        months=tuple(MonthAverage(f"{year}-{month:02d}", date(year, month, 1),
+                                  round(total / count, 2), count)
+                     for (year, month), (total, count) in sorted(by_month.items())),
+        needs=needs,
+        reasons=reasons,
+        traps=traps,
+        alternatives=alternatives,
+        follow_ups=outcomes.found(),
+        this_year=this_year,
+    )
+
+
+_NO_DAY = date.min.toordinal()
+
+
+def _summary(entries: Sequence[Entry], tallies: Sequence[_Tally]) -> tuple[Any, ...]:
+    """What compute() needs of the entries (oldest first):
+
+    - days: how many entries on each day (as an ordinal), the undated left out;
+    - changes: (number, created, day, pack, before, after) for each entry rated both times;
+    - months: for each (year, month), the total and the count of "before" ratings;
+    - what the tallies of needs, other ways, reasons and traps took of them;
+    - (pack, follow-ups) for each entry with any."""
+    days: dict[int, int] = {}
+    changes: list[tuple[Any, ...]] = []
+    months: dict[tuple[int, int], list[int]] = {}
+    followups: list[tuple[str, Any]] = []
+    needs, alternatives, reasons, traps = tallies
+    for at, entry in enumerate(entries):
+        pack_id = entry.pack_id
+        derived = entry.derived
+        before, after = derived.get("intensity_before"), derived.get("intensity_after")
+        day = entry_day(entry)
+        if day != date.min:
+            ordinal = day.toordinal()
+            days[ordinal] = days.get(ordinal, 0) + 1
+        else:
+            ordinal = _NO_DAY
+        if type(before) is int:  # a rating is an int: not True, not "7"
+            if type(after) is int:
+                changes.append((entry.number, entry.created, ordinal, pack_id, before, after))
+            if ordinal != _NO_DAY:
+                month = months.get((day.year, day.month))
+                if month is None:
+                    months[(day.year, day.month)] = [before, 1]
+                else:
+                    month[0] += before
+                    month[1] += 1
+        if entry.followups:
+            followups.append((pack_id, entry.followups))
+        needs.add(pack_id, derived.get("needs"), at)
+        alternatives.add(pack_id, derived.get("alternatives"), at)
+        reasons.add(pack_id, entry.answers.get(REASONS_STEP), at)
+        traps.add(pack_id, entry.answers.get(TRAPS_STEP), at)
+    return (days, changes, months, [tally.take() for tally in tallies], followups)
+
+
+# How often ----------------------------------------------------------------------------
+
+def activity(days: dict[date, int], this_year: int) -> tuple[str, tuple[Period, ...]]:
+    """Reflections per week, or per month when they spread over more than ~4 months,
+    from the first reflection's period to the last one's, empty periods included, from
+    how many were written on each day."""
+    if not days:
+        return "week", ()
+    first, last = min(days), max(days)
+    if (last - first).days > WEEKS_UP_TO_DAYS:
+        return "month", _months(days, first, last)
+    return "week", _weeks(days, first, last, this_year)
+
+
+def _weeks(days: dict[date, int], first: date, last: date,
+           this_year: int) -> tuple[Period, ...]:
+    monday = first - timedelta(days=first.weekday())
+    counts: dict[date, int] = {}
+    for day, count in days.items():
+        start = day - timedelta(days=day.weekday())
+        counts[start] = counts.get(start, 0) + count
+    # The year is said unless every week shown is this year's.
+    with_year = {first.year, last.year, monday.year} != {this_year}
+    periods = []
+    while monday <= last:
+        year, week, _ = monday.isocalendar()
+        name = f"{monday.day} {monday:%b}" + (f" {monday.year}" if with_year else "")
+        periods.append(Period(monday, monday + timedelta(days=6), f"{year}-W{week:02d}",
+                              name, counts.get(monday, 0)))
+        monday += timedelta(days=7)
+    return tuple(periods)
+
+
+def _months(days: dict[date, int], first: date, last: date) -> tuple[Period, ...]:
+    counts: dict[tuple[int, int], int] = {}
+    for day, count in days.items():
+        counts[(day.year, day.month)] = counts.get((day.year, day.month), 0) + count
+    periods = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        start = date(year, month, 1)
+        following = date(year + month // 12, month % 12 + 1, 1)
+        periods.append(Period(start, following - timedelta(days=1), f"{year}-{month:02d}",
+                              f"{start:%b %Y}", counts.get((year, month), 0)))
+        year, month = following.year, following.month
+    return tuple(periods)
+
+
+# How strong ---------------------------------------------------------------------------
+
+def _scale(reader: Reader, pack_id: str, role: str) -> int:
+    step = reader.for_pack(pack_id).role_step(role)
+    return step.max if step is not None and step.kind == "scale" else DEFAULT_SCALE
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+# What was chosen ----------------------------------------------------------------------
+
+# The same few answers come up in reflection after reflection, so these are kept.
+
+@functools.lru_cache(maxsize=4096)
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> str:
+    """The text on one line: control characters out, spaces evened."""
+    return " ".join(printable(text, keep_newlines=False).split())
+
+
+def _chosen(value: Any) -> list[str]:
+    """The values chosen or written in an answer, each on one line."""
+    items = value if isinstance(value, list) else [value]
+    values = []
+    for item in items:
+        if isinstance(item, str) or (type(item) is int):
+            words = _words(str(item))
+            if words:
+                values.append(words)
+    return values
+
+
+class _Tally:
+    """How many reflections chose each answer of one question, most chosen first.
+
+    Give `role` for a derived field (needs, alternatives), or `step` for an answer.
+    Words of one's own ("other") are counted as written; capitals and spacing aside, the
+    same words written twice count together. The same value from two packs counts once.
+    A value's label comes from the latest entry that had one, and the words of one's own
+    from the first that wrote them.
+
+    Each entry's answer is counted as it comes (`add`), then `take` sums them up by value,
+    and `merge` adds such sums towards the `ranking`. The same few answers come up in
+    reflection after reflection, so what an answer adds to each value (its folded key,
+    label, and whether it was written at a known step) is worked out once per pack and
+    answer."""
+
+    def __init__(self, reader: Reader, role: str | None = None, step: str | None = None,
+                 leave_out: frozenset[str] = frozenset()) -> None:
+        self.reader = reader
+        self.role = role
+        self.step = step
+        self.leave_out = leave_out
+        self._known: dict[tuple[str, ...], int] = {}
+        """The slot of each answer seen: (pack id, each value chosen). Only answers made
+        of strings are kept, as nothing else equals them (1 and True are equal)."""
+        self._adds: list[tuple[tuple[str, str | None, str, bool], ...]] = []
+        """For each slot: (key, label or None, value, written) for each value counted."""
+        self._batch: dict[int, list[int]] = {}
+        """The slots counted in this batch, in the order first met: [count, latest place]."""
+        self._about: dict[tuple[str, str | None, str], tuple[str, str | None, bool]] = {}
+        self._steps: dict[str, str | None] = {}
+        self._answered = 0
+        self._values: dict[str, list[Any]] = {}
+        """What the merged batches counted of each value, in the order first chosen:
+        [count, latest place with a label, label, value, first value without, own words]."""
+
+    def add(self, pack_id: str, answer: Any, at: int) -> None:
+        """Count one entry's answer; `at` is the entry's place, counting up."""
+        kind = type(answer)
+        if kind is list:
+            key: tuple[Any, ...] = (pack_id, *answer)
+        elif kind is str:
+            key = (pack_id, answer)
+        elif answer is None:
+            return
+        else:
+            key = ()  # a number, or a value edited in by hand: never kept
+        try:
+            slot = self._known[key]
+        except (KeyError, TypeError):  # TypeError: a value that cannot be a key
+            slot = self._slot(pack_id, answer)
+            if key and all(type(item) is str for item in key):
+                self._known[key] = slot
+        if slot >= 0:
+            counted = self._batch.get(slot)
+            if counted is None:
+                self._batch[slot] = [1, at]
+            else:
+                counted[0] += 1
+                counted[1] = at
+
+    def _slot(self, pack_id: str, answer: Any) -> int:
+        """A new slot for what the answer adds; -1 when nothing was chosen or written."""
+        chosen = _chosen(answer)
+        if not chosen:
+            return -1
+        step_id = self._steps.get(pack_id, "")
+        if step_id == "":
+            if self.role is not None:
+                found = self.reader.for_pack(pack_id).role_step(self.role)
+                step_id = found.id if found else None
+            else:
+                step_id = self.step
+            self._steps[pack_id] = step_id
+        adds = []
+        seen: set[str] = set()
+        for value in chosen:
+            about = self._about.get((pack_id, step_id, value))
+            if about is None:
+                index = self.reader.for_pack(pack_id)
+                choice = index.choice(step_id, value) if step_id else None
+                about = self._about[(pack_id, step_id, value)] = (
+                    _fold(value), None if choice is None else _words(choice.label),
+                    step_id is not None and step_id in index.steps)
+            key, label, written = about
+            if value in self.leave_out or key in seen:
+                continue
+            seen.add(key)
+            adds.append((key, label, value, written))
+        self._adds.append(tuple(adds))
+        return len(self._adds) - 1
+
+    def take(self) -> tuple[int, list[tuple[Any, ...]]]:
+        """What this batch counted, and a fresh start for the next: how many entries
+        answered, and for each value in the order first chosen (key, count, latest place
+        with a label, that label, its value, the first value without one, own words)."""
+        answered = 0
+        found: dict[str, list[Any]] = {}
+        for slot, (count, latest) in self._batch.items():
+            answered += count
+            for key, label, value, written in self._adds[slot]:
+                kept = found.get(key)
+                if kept is None:
+                    kept = found[key] = [key, 0, -1, None, None, None, True]
+                kept[1] += count
+                if label is not None:
+                    if latest > kept[2]:
+                        kept[2], kept[3], kept[4] = latest, label, value
+                    kept[6] = False
+                else:
+                    if kept[5] is None:
+                        kept[5] = value
+                    kept[6] = kept[6] and written
+        self._batch = {}
+        return answered, [tuple(kept) for kept in found.values()]
+
+    def merge(self, taken: tuple[int, list[tuple[Any, ...]]]) -> None:
+        """Add what `take` gave for the next batch."""
+        answered, found = taken
+        self._answered += answered
+        values = self._values
+        for key, count, labelled_at, label, value, unlabelled, own in found:
+            kept = values.get(key)
+            if kept is None:
+                values[key] = [count, labelled_at, label, value, unlabelled, own]
+                continue
+            kept[0] += count
+            if labelled_at > kept[1]:
+                kept[1], kept[2], kept[3] = labelled_at, label, value
+            if kept[4] is None:
+                kept[4] = unlabelled
+            kept[5] = kept[5] and own
+
+    def ranking(self) -> Ranking:
+        answered = self._answered
+        items = []
+        for count, labelled_at, label, value, unlabelled, own in self._values.values():
+            if labelled_at < 0:
+                label = value = unlabelled
+            items.append(Ranked(value, label, count, round(count / answered, 3), own))
+        items.sort(key=lambda item: (-item.count, item.label.casefold(), item.label))
+        return Ranking(answered, tuple(items))
+
+
+class _FollowUps:
+    """How the other ways went, from the answers given when reflect followed up on them.
+
+    Counted per way (a way chosen in three reflections can be told about three times);
+    "don't ask again" is not counted. Ways that helped most come first."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self._tally: dict[str, dict[str, int]] = {}
+        self._labels: dict[str, str] = {}
+
+    def add(self, pack_id: str, followups: dict[str, dict[str, Any]]) -> None:
+        from reflect.journal.entry import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET
+
+        for value, record in followups.items():
+            outcome = record.get("outcome")
+            if outcome not in (HELPED, DIDNT_HELP, DECLINED_OKAY, NOT_YET):
+                continue
+            key = _fold(value)
+            if key not in self._labels:
+                self._labels[key] = self.reader.for_pack(pack_id).label("alternatives", value)
+            counts = self._tally.setdefault(key, dict.fromkeys(
+                (HELPED, DIDNT_HELP, DECLINED_OKAY, NOT_YET), 0))
+            counts[str(outcome)] += 1
+
+    def found(self) -> tuple[FollowUp, ...]:
+        from reflect.journal.entry import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET
+
+        found = [FollowUp(value=key, label=self._labels[key], helped=c[HELPED],
+                          didnt_help=c[DIDNT_HELP], declined_okay=c[DECLINED_OKAY],
+                          not_yet=c[NOT_YET]) for key, c in self._tally.items()]
+        found.sort(key=lambda f: (-f.helped, f.didnt_help, f.label.casefold()))
+        return tuple(found)
+
+
+# Words --------------------------------------------------------------------------------
+
+def number_words(value: float) -> str:
+    """A number as a person reads it: one decimal at most, none when whole (2, 4.5)."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _points(value: float) -> str:
+    words = number_words(abs(value))
+    return f"{words} point" + ("" if words == "1" else "s")
+
+
+def _reflections(count: int) -> str:
+    return f"{count} reflection" + ("" if count == 1 else "s")
+
+
+def change_words(found: Insights) -> str | None:
+    """The average change from the start of a reflection to its end, as information."""
+    if found.average_change is None:
+        return None
+    over = len(found.changes)
+    basis = (f"({_reflections(over)} with a rating at the start and the end)" if over != 1
+             else "(1 reflection with a rating at the start and the end)")
+    change = found.average_change
+    if number_words(abs(change)) == "0":
+        return f"On average the feeling was about the same at the end as at the start {basis}."
+    if change < 0:
+        return f"On average the feeling was {_points(change)} lower by the end {basis}."
+    return (f"On average the feeling was {_points(change)} stronger by the end {basis}. "
+            "Looking closely at something that hurts can stir it up for a while; that is "
+            "worth knowing too.")
+
+
+def trend_words(found: Insights) -> str | None:
+    """How the "before" rating of the first month compares with the latest month's."""
+    if found.trend is None:
+        return None
+    first, latest = found.months[0], found.months[-1]
+    said = (f"At the start of a reflection the feeling was {number_words(first.average)} "
+            f"on average in {first.name}, and {number_words(latest.average)} in "
+            f"{latest.name}")
+    if number_words(abs(found.trend)) == "0":
+        return said + ": about the same."
+    difference = f"{_points(found.trend)} {'lower' if found.trend < 0 else 'higher'}"
+    if abs(found.trend) < CLOSE:
+        return said + f": about the same ({difference})."
+    return said + f": {difference}."
+
+
+def few_words(count: int) -> str:
+    """What to say instead of charts while there are only one or two reflections."""
+    return (f"You have {_reflections(count)} so far. Patterns need a few more to show "
+            "(three or more), so there are no charts yet. Here is what there is:")
+
+
+def span_words(found: Insights) -> str:
+    """'6 reflections, 2 September 2026 to 2 November 2026'."""
+    said = _reflections(found.count)
+    if found.first is None or found.last is None:
+        return said
+    first = f"{found.first.day} {found.first:%B %Y}"
+    last = f"{found.last.day} {found.last:%B %Y}"
+    return f"{said}, {first}" + (f" to {last}" if last != first else "")
+
+
+NOT_A_FORECAST = ("These numbers describe what you wrote. They are not a score, and not a "
+                  "promise of what comes next.")

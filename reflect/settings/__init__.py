@@ -1,0 +1,1 @@
+"""What a person may set (config.toml), country codes, and the offline crisis lines."""

@@ -1,0 +1,283 @@
+"""The commands that read the journal: list, show, search, export and stats, free of typer.
+
+cli.py defines their options and calls these. Output goes
+through render (rich, loaded only where the output needs it) or, for --json, straight to
+standard output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
+
+    from reflect.journal.entry import Entry
+    from reflect.review.entry_text import Reader
+    from reflect.review.filters import Filters
+
+
+def read(journal_file: Path) -> tuple[list[Entry], Reader]:
+    """Every entry and a Reader that knows the packs they were written with."""
+    from reflect.terminal.reflection import open_journal
+
+    entries = open_journal(journal_file).entries()
+    return entries, _reader()
+
+
+def _reader() -> Reader:
+    """A Reader that knows every pack there is."""
+    from reflect.base import paths
+    from reflect.packs.load import discover
+    from reflect.review.entry_text import Reader
+
+    available, _ = discover(paths.user_packs_dir())
+    return Reader(available)
+
+
+def _selected(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
+    """The entries the filters (if any) let through, in journal order; a need, feeling,
+    moment or pack that nothing could match is an error first."""
+    if filters is None:
+        return entries
+    if filters.needs or filters.emotions or filters.kinds or filters.packs:
+        filters.check(_known_words(entries, reader))
+    return filters.labelled(reader.label).select(entries)
+
+
+def _known_words(entries: Sequence[Entry], reader: Reader) -> dict[str, list[tuple[str, str]]]:
+    """What the filters may name: for the moment ("kind"), needs and feelings, each choice
+    of every pack (its value and its label) and every word the journal holds (a person's
+    own words too); for packs, the ids of those here and those the journal was written
+    with."""
+    known: dict[str, list[tuple[str, str]]] = {"kind": [], "needs": [], "emotions": []}
+    for pack_id in reader.packs:
+        index = reader.for_pack(pack_id)
+        for role, pairs in known.items():
+            step = index.role_step(role)
+            if step is not None:
+                pairs += [(choice.value, choice.label) for choice in step.all_choices()]
+    for entry in entries:
+        for role, pairs in known.items():
+            value = entry.derived.get(role)
+            for item in value if isinstance(value, list) else [] if value is None else [value]:
+                pairs.append((str(item), reader.label(entry, role, str(item))))
+    known["pack"] = [(name, name) for name in
+                     dict.fromkeys([*reader.packs, *(entry.pack_id for entry in entries)])]
+    return known
+
+
+def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
+    """The entries the filters (if any) let through, newest first."""
+    from reflect.review.filters import newest_first
+
+    return newest_first(_selected(entries, reader, filters))
+
+
+def print_json(data: Any) -> None:
+    """JSON on standard output; non-ASCII escaped, so no byte can act on a terminal."""
+    from reflect.review.export import json_text
+
+    sys.stdout.write(json_text(data) + "\n")
+
+
+def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,
+                 filters: Filters | None = None) -> None:
+    """`reflect list`: the newest reflections (or every one), one line each."""
+    from reflect.review.entry_text import summary_record
+
+    entries, reader = read(journal_file)
+    chosen = _chosen(entries, reader, filters)
+    shown = chosen if every else chosen[:limit]
+    if as_json:
+        print_json([summary_record(entry) for entry in shown])
+    elif not entries:
+        from reflect.terminal import render
+
+        render.empty_journal()
+    elif not chosen:
+        from reflect.terminal import render
+
+        render.nothing_matches(_no_match(filters, len(entries)) + ".")
+    else:
+        from reflect.terminal import render
+
+        render.entry_list(shown, reader, hidden=len(chosen) - len(shown))
+
+
+def show(journal_file: Path, ref: str, as_json: bool) -> None:
+    """`reflect show N`: one whole reflection, and any entry linked with it."""
+    from reflect.review.filters import find
+
+    entries, reader = read(journal_file)
+    if not entries:
+        from reflect.terminal import render
+
+        render.empty_journal()
+        return
+    entry = find(entries, ref)
+    if as_json:
+        print_json(entry.to_record())
+        return
+    from reflect.engine.prepare import related
+    from reflect.terminal import render
+
+    linked = related(entries, entry)
+
+    render.entry(entry, reader, linked)
+
+
+def search(journal_file: Path, words: Sequence[str], as_json: bool,
+           filters: Filters | None = None) -> None:
+    """`reflect search WORDS`: every answer holding the words, newest first."""
+    from reflect.review.filters import search as find_words
+
+    needle = " ".join(words)
+    entries, reader = read(journal_file)
+    chosen = _chosen(entries, reader, filters)
+    hits = find_words(chosen, needle, reader.answer_texts)
+    if as_json:
+        print_json([{
+            "id": hit.entry.id, "number": hit.entry.number, "created": hit.entry.created,
+            "title": hit.entry.derived.get("title", ""), "step": hit.step,
+            "question": reader.answer(hit.entry, hit.step).question,
+            "snippet": hit.snippet, "matches": [list(span) for span in hit.spans],
+        } for hit in hits])
+        return
+    from reflect.terminal import render
+
+    if not entries:
+        render.empty_journal()
+    elif filters is not None and filters.active and not chosen:
+        render.nothing_matches(_no_match(filters, len(entries)) + ".")
+    elif not hits and filters is not None and filters.active:
+        # Whether the filters kept the words out of reach: say so, rather than that
+        # nothing mentions them.
+        found = find_words(entries, needle, reader.answer_texts)
+        render.no_hits(needle, filters.described(), len({hit.entry.id for hit in found}))
+    elif not hits:
+        render.no_hits(needle)
+    else:
+        render.search_hits(hits, reader, needle)
+
+
+def export(journal_file: Path, fmt: str | None, output: Path | None, force: bool,
+           filters: Filters | None = None) -> None:
+    """`reflect export`: the chosen reflections oldest first, to standard output or FILE,
+    in the format given, or else the one FILE's name ends in (Markdown otherwise).
+
+    With nothing to write (no reflection matches, or the journal is empty) it says so
+    and exits 1, writing nothing, so a script never takes a missing file for an export."""
+    from reflect.base.errors import ReflectError
+    from reflect.journal.entry import now
+    from reflect.review.export import FORMAT_NAMES, choose_format
+    from reflect.review.export import render as export_render
+
+    fmt = choose_format(fmt, output)
+    entries, reader = read(journal_file)
+    chosen = sorted(_selected(entries, reader, filters), key=lambda e: (e.created, e.number))
+    if not chosen:
+        nothing = (f"nothing was written to {output}" if output is not None
+                   else "there is nothing to export")
+        if entries:
+            raise ReflectError(f"{_no_match(filters, len(entries))}, so {nothing}.")
+        raise ReflectError(f"Your journal is empty so far, so {nothing}. When you are "
+                           "ready, start your first reflection with: reflect")
+    if output is not None:
+        _check_output(output, journal_file, force)
+    # closing: however the export ends, its writer ends with it
+    with contextlib.closing(export_render(fmt, chosen, reader, now())) as pieces:
+        if output is None:
+            _export_to_stdout(pieces)
+            return
+        from reflect.base.files import private_writer
+        from reflect.terminal import render
+
+        with (render.progress(len(chosen), "Exporting") as step,
+              private_writer(output) as out):
+            for piece in pieces:
+                out.write(piece)
+                step()
+    render.exported(len(chosen), output, FORMAT_NAMES[fmt])
+
+
+def _no_match(filters: Filters | None, total: int) -> str:
+    """'No reflections match --since 2027, out of 8 in your journal' (no full stop)."""
+    described = filters.described() if filters is not None else "those filters"
+    return f"No reflections match {described}, out of {total} in your journal"
+
+
+def _export_to_stdout(pieces: Iterable[str]) -> None:
+    """The export on standard output; rich is loaded only to warn on a terminal. A reader
+    that goes away (`reflect export | head`) ends it, with exit code 1 as for `list`."""
+    for piece in pieces:
+        sys.stdout.write(piece)
+    sys.stdout.flush()
+    if not sys.stdout.isatty() and sys.stderr.isatty():
+        from reflect.terminal import render
+
+        render.warn("The export went to standard output. If you saved it to a file, that "
+                    "file is not encrypted and may be readable by others on this computer; "
+                    "`--output FILE` writes one that only you can read.")
+
+
+def _check_output(output: Path, journal_file: Path, force: bool) -> None:
+    """FILE may be neither the journal (nor its draft) nor a folder, nor replace a file
+    unless --force says so."""
+    import os
+
+    from reflect.base import paths
+    from reflect.base.errors import ReflectError
+
+    target = os.path.realpath(output)
+    ours = {os.path.realpath(p) for p in (journal_file, paths.draft_path(journal_file))}
+    drafts = os.path.realpath(paths.drafts_dir(journal_file))
+    if target in ours or os.path.dirname(target) == drafts:
+        raise ReflectError(f"{output} is your journal itself; export to another file.",
+                           exit_code=2)
+    import stat
+
+    from reflect.base.files import describe, kind_of
+
+    try:
+        mode = os.stat(output).st_mode
+    except (FileNotFoundError, NotADirectoryError):  # the writer says which folder is amiss
+        return
+    except OSError as error:  # a name too long, a loop of links
+        raise ReflectError(f"Cannot write {output}: {describe(error)}.") from None
+    if stat.S_ISDIR(mode):
+        raise ReflectError(f"{output} is a folder; give a file name, like {output}/notes.md.",
+                           exit_code=2)
+    if not stat.S_ISREG(mode):
+        # --force or not: replacing it would put a file where a pipe or a device (even
+        # /dev/null, for root) should be.
+        raise ReflectError(f"{output} is {kind_of(mode)}, not an ordinary file; export to "
+                           "a file.", exit_code=2)
+    if not force:
+        raise ReflectError(f"{output} already exists. Choose another name, or add --force "
+                           "to replace it.", exit_code=2)
+
+
+def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> None:
+    """`reflect stats`: patterns across the chosen reflections, preparations left out
+    (they are made before an ask, not after a no)."""
+    from reflect.journal.entry import is_preparation
+    from reflect.review.stats import compute
+
+    entries, reader = read(journal_file)
+    chosen = [e for e in _selected(entries, reader, filters) if not is_preparation(e)]
+    found = compute(chosen, reader)
+    if as_json:
+        print_json(found.to_json())
+        return
+    from reflect.terminal import render
+
+    if not entries:
+        render.empty_journal()
+    elif not chosen:
+        render.nothing_matches(_no_match(filters, len(entries)) + ".")
+    else:
+        render.stats(found)
