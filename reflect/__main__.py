@@ -68,11 +68,11 @@ def _bare_reflection(args: list[str]) -> int | None:
     if not set(words) <= set(REFLECTION_FLAGS) or len(set(words)) != len(words):
         return None
     # Deferred: the journal, packs and questionary, which --version and --help never need.
-    from reflect.terminal import plain_asker as plain
+    from reflect.terminal import plain_asker
     from reflect.terminal.reflection import reflection
 
     if "--plain" in args:
-        plain.choose()
+        plain_asker.choose()
 
     try:
         return reflection(paths.journal_path(journal), pack, "--quick" in words,

@@ -8,28 +8,52 @@ import os
 import shlex
 import sys
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import typer
 
 from reflect import __version__
 from reflect.base import paths
 from reflect.base.errors import ReflectError
+from reflect.base.files import NotOrdinaryFile, read_if_present, write_private
 from reflect.base.safe_text import cut, echoed
+from reflect.engine.edit import choose_step, edit_answers
+from reflect.engine.followup import next_ready, open_items, ready_words
+from reflect.engine.session import Asker, Interrupted, Prompt
+from reflect.journal import backups, crypto
+from reflect.journal.backups import Backup
+from reflect.journal.crypto import check_new_passphrase
+from reflect.journal.entry import PREPARE_PACK, Entry
+from reflect.journal.store import Journal, Restored
+from reflect.packs.load import (
+    DEFAULT_PACK,
+    builtin_packs_dir,
+    check_pack_file,
+    discover,
+    new_pack_text,
+)
+from reflect.packs.model import Pack, PackError
+from reflect.review.entry_text import Reader, short_date
+from reflect.review.export import MAX_IMPORT_BYTES, read_export, relabel
+from reflect.review.filters import MAX_NUMBER_DIGITS, Filters, find
+from reflect.settings import resources as crisis
+from reflect.settings.config import SettingsError, load_settings
 from reflect.terminal import plain_asker as plain
-from reflect.terminal.reflection import UNLOCK_VARIABLE, make_asker, open_journal, reflection
+from reflect.terminal import read_commands, render
+from reflect.terminal.editor import EditorAsker
+from reflect.terminal.read_commands import read
+from reflect.terminal.reflection import (
+    UNLOCK_VARIABLE,
+    ask_secret,
+    drafts_of,
+    make_asker,
+    open_journal,
+    reflection,
+)
 from reflect.terminal.reflection import follow_up as ask_follow_up
-
-if TYPE_CHECKING:
-    from reflect.engine.session import Asker
-    from reflect.journal.backups import Backup
-    from reflect.journal.entry import Entry
-    from reflect.journal.store import Journal, Restored
-    from reflect.packs.model import Pack
-    from reflect.review.entry_text import Reader
-    from reflect.review.filters import Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,7 +78,6 @@ app = typer.Typer(
 def explain(problem: ReflectError | KeyboardInterrupt) -> int:
     """Show a ReflectError (or Ctrl-C outside a question) as one red line, offer a backup
     for a damaged journal, and give the exit code. __main__.py uses it too."""
-    from reflect.terminal import render
 
     if isinstance(problem, KeyboardInterrupt):
         render.error("Stopped. Nothing saved was changed.")
@@ -216,7 +239,6 @@ JSON = typer.Option(False, "--json", help="Print JSON for scripts (shape in the 
 def _filters(since: str | None, until: str | None, need: list[str] | None,
              emotion: list[str] | None, kind: list[str] | None, pack: str | None) -> Filters:
     """The filters as given; a date that cannot be read is an error before any reading."""
-    from reflect.review.filters import Filters
 
     return Filters.parse(since, until, need or [], emotion or [], kind or [],
                          [pack] if pack else [])
@@ -224,7 +246,6 @@ def _filters(since: str | None, until: str | None, need: list[str] | None,
 
 def _read(ctx: typer.Context) -> tuple[list[Entry], Reader]:
     """Every entry and a Reader that knows the packs they were written with."""
-    from reflect.terminal.read_commands import read
 
     return read(_journal(ctx))
 
@@ -241,7 +262,7 @@ def _limit(text: str | int) -> int:
     return int(digits[:19])
 
 
-# list, show, search, export and stats do their work in reading.py.
+# list, show, search, export and stats do their work in terminal/read_commands.py.
 
 @command("list")
 def list_entries(
@@ -258,9 +279,8 @@ def list_entries(
     Examples: `reflect list`, `reflect list --since 2w --need closeness`,
     `reflect list --all --json`.
     """
-    from reflect.terminal import read_commands as reading
 
-    reading.list_entries(_journal(ctx), limit, every, as_json,
+    read_commands.list_entries(_journal(ctx), limit, every, as_json,
                          _filters(since, until, need, emotion, kind, pack))
 
 
@@ -274,9 +294,8 @@ def show(ctx: typer.Context, ref: str = REF, as_json: bool = JSON) -> None:
 
     Example: `reflect show 12`.
     """
-    from reflect.terminal import read_commands as reading
 
-    reading.show(_journal(ctx), ref, as_json)
+    read_commands.show(_journal(ctx), ref, as_json)
 
 
 @command("search")
@@ -292,9 +311,8 @@ def search(
 
     Examples: `reflect search tired`, `reflect search "early start" --since 'last month'`.
     """
-    from reflect.terminal import read_commands as reading
 
-    reading.search(_journal(ctx), words, as_json,
+    read_commands.search(_journal(ctx), words, as_json,
                    _filters(since, until, need, emotion, kind, pack))
 
 
@@ -330,9 +348,8 @@ def export(
     `reflect export -o backup.json` (read back with `reflect import`),
     `reflect export -o notes.csv`. Exits 1, writing nothing, when no reflection matches.
     """
-    from reflect.terminal import read_commands as reading
 
-    reading.export(_journal(ctx), fmt.value if fmt else None, output, force,
+    read_commands.export(_journal(ctx), fmt.value if fmt else None, output, force,
                    _filters(since, until, need, emotion, kind, pack))
 
 
@@ -348,9 +365,8 @@ def stats(
 
     Examples: `reflect stats`, `reflect stats --since 3m`, `reflect stats --json`.
     """
-    from reflect.terminal import read_commands as reading
 
-    reading.stats(_journal(ctx), as_json, _filters(since, until, need, emotion, kind, pack))
+    read_commands.stats(_journal(ctx), as_json, _filters(since, until, need, emotion, kind, pack))
 
 
 @command("import")
@@ -365,9 +381,6 @@ def import_entries(
     (the same id) are skipped, so importing twice adds nothing. Example:
     `reflect import backup.json`.
     """
-    from reflect.base.files import read_if_present
-    from reflect.review.export import MAX_IMPORT_BYTES, read_export, relabel
-    from reflect.terminal import render
 
     try:
         size = file.stat().st_size
@@ -402,9 +415,6 @@ def delete(
 
     Example: `reflect delete 12`. The other reflections keep their numbers.
     """
-    from reflect.review.entry_text import short_date
-    from reflect.review.filters import find
-    from reflect.terminal import render
 
     entries, _ = _read(ctx)
     if not entries:
@@ -415,7 +425,6 @@ def delete(
     render.say(f"#{entry.number}  {short_date(entry.created)}  {title}")
     if not yes:
         _needs_terminal("Deleting", "Add --yes to delete without being asked.")
-        from reflect.engine.session import Interrupted, Prompt
 
         try:
             sure = make_asker().ask(Prompt(
@@ -441,11 +450,7 @@ def edit(
 
     Long answers open in your $EDITOR when it is set. Example: `reflect edit 12`.
     """
-    import os
 
-    from reflect.engine.edit import choose_step, edit_answers
-    from reflect.review.filters import find
-    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     entries, reader = _read(ctx)
@@ -468,7 +473,6 @@ def edit(
                    "in $EDITOR, which would need a plain copy on disk.", "dim")
         editor = None
     if editor:
-        from reflect.terminal.editor import EditorAsker
 
         asker = EditorAsker(asker, editor, journal_file.parent)
     chosen = choose_step(pack, entry, asker, step)
@@ -503,9 +507,6 @@ def resources(
       reflect resources --country gb  # the United Kingdom
       reflect resources --all         # every country reflect has lines for
     """
-    from reflect.settings import resources as crisis
-    from reflect.settings.config import SettingsError, load_settings
-    from reflect.terminal import render
 
     try:
         configured = load_settings(paths.config_file()).country
@@ -521,9 +522,6 @@ def where(ctx: typer.Context) -> None:
     """Show where your journal, drafts, backups, settings and packs are kept.
 
     Without REFLECT_HOME, also the cache of packs as parsed, which is safe to delete."""
-    from reflect.journal import backups
-    from reflect.packs.load import builtin_packs_dir
-    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     copies = backups.listing(journal_file)
@@ -540,8 +538,6 @@ def where(ctx: typer.Context) -> None:
 
 
 def _journal_note(journal_file: Path) -> str:
-    from reflect.base.files import NotOrdinaryFile
-    from reflect.journal import crypto
 
     try:
         return "encrypted" if crypto.file_is_encrypted(journal_file) else ""
@@ -559,7 +555,6 @@ def prepare(ctx: typer.Context) -> None:
     Saved like a reflection. If a reflection follows within a week, reflect offers to keep
     the two together. Example: `reflect prepare`.
     """
-    from reflect.journal.entry import PREPARE_PACK
 
     _reflect(_journal(ctx), PREPARE_PACK, quick=False, resume=False)
 
@@ -572,17 +567,13 @@ def follow_up(ctx: typer.Context) -> None:
     about each thing; this asks about all of them, including the ones you said "not yet" to.
     Any of them can be told "don't ask me about this one again". Example: `reflect followup`.
     """
-    from reflect.packs.load import discover
-    from reflect.terminal import render
 
     journal = _open_journal(_journal(ctx))
     entries = journal.entries()
     if not entries:
         render.empty_journal()
         return
-    from datetime import datetime
 
-    from reflect.engine.followup import next_ready, open_items, ready_words
 
     if not open_items(entries, again=True):
         at = datetime.now().astimezone()
@@ -617,8 +608,6 @@ def packs(ctx: typer.Context) -> None:
 
 
 def _list_packs() -> None:
-    from reflect.packs.load import DEFAULT_PACK, discover
-    from reflect.terminal import render
 
     available, problems = discover(paths.user_packs_dir())
     render.packs(available, problems, paths.user_packs_dir(), DEFAULT_PACK)
@@ -633,15 +622,12 @@ def validate_pack(
     Exits 0 when the pack is ready to use, 1 when it has problems. Example:
     `reflect packs validate ~/.config/reflect/packs/mine.toml`.
     """
-    from reflect.packs.load import check_pack_file, discover
-    from reflect.terminal import render
 
     pack, problems = check_pack_file(file)
     if pack is not None:
         shipped, _ = discover(None)
         clash = next((p for p in shipped if p.id == pack.id), None)
         if clash is not None and file.resolve() != (clash.path or file).resolve():
-            from reflect.packs.model import PackError
 
             problems = [PackError(file, f"the id {pack.id!r} is already a built-in pack; "
                                         "choose another", field="pack.id")]
@@ -663,8 +649,6 @@ def new_pack(
     Example: `reflect packs new after-a-date`, then edit the file it names and run
     `reflect new --pack after-a-date`.
     """
-    from reflect.packs.load import discover, new_pack_text
-    from reflect.terminal import render
 
     folder = paths.user_packs_dir()
     target = folder / f"{name}.toml"
@@ -675,7 +659,6 @@ def new_pack(
                            f"my-{name}.", exit_code=2)
     if target.exists():
         raise ReflectError(f"{target} already exists; edit it, or choose another name.")
-    from reflect.base.files import write_private
 
     write_private(target, text.encode("utf-8"))
     render.say(f"Made {target}, a copy of the default pack with the id {name!r}.")
@@ -701,8 +684,6 @@ def _terminal() -> bool:
 
 def _new_passphrase() -> str:
     """A new passphrase, typed twice (hidden), after an honest warning."""
-    from reflect.journal.crypto import check_new_passphrase
-    from reflect.terminal import render
 
     given = os.environ.get(UNLOCK_VARIABLE)
     if not given and not sys.stdin.isatty():
@@ -713,7 +694,6 @@ def _new_passphrase() -> str:
         render.say(f"Using the passphrase in {UNLOCK_VARIABLE}.")
         check_new_passphrase(given)
         return given
-    from reflect.terminal.reflection import ask_secret
 
     first = ask_secret("New passphrase: ")
     check_new_passphrase(first)
@@ -724,7 +704,6 @@ def _new_passphrase() -> str:
 
 def _yes(question: str) -> bool:
     """A yes/no question on the terminal; anything but yes (or Ctrl-C) is no."""
-    from reflect.terminal import render
 
     render.say(question)
     try:
@@ -745,8 +724,6 @@ def _offer_restore(problem: ReflectError) -> None:
     damaged = getattr(problem, "damaged", None)
     if not isinstance(damaged, Path):
         return
-    from reflect.journal import backups
-    from reflect.terminal import render
 
     newest = backups.newest(damaged)
     if newest is None:
@@ -774,7 +751,6 @@ def _offer_restore(problem: ReflectError) -> None:
 
 
 def _tell_restored(restored: Restored, backup: Backup) -> None:
-    from reflect.terminal import render
 
     render.say(f"Put back the backup from {backup.when} ({backup.what}), with "
                f"{_count(restored.entries, 'entry', 'entries')}.")
@@ -794,7 +770,6 @@ def _tell_restored(restored: Restored, backup: Backup) -> None:
 
 def _choose_backup(copies: list[Backup], chosen: str | None, journal_file: Path) -> Backup:
     """The backup asked for: its number in `--list` (1 is the newest), its name, or a path."""
-    from reflect.journal import backups
 
     if chosen is None:
         if not copies:
@@ -802,7 +777,6 @@ def _choose_backup(copies: list[Backup], chosen: str | None, journal_file: Path)
                                f"(they are kept in {backups.folder(journal_file)}).")
         return copies[0]
     if chosen.isdecimal():
-        from reflect.review.filters import MAX_NUMBER_DIGITS
 
         # int() refuses more than 4,300 digits; far fewer are past the last backup.
         number = int(chosen) if len(chosen) <= MAX_NUMBER_DIGITS else 0
@@ -817,7 +791,6 @@ def _choose_backup(copies: list[Backup], chosen: str | None, journal_file: Path)
     with contextlib.suppress(RuntimeError):  # ~name of no user
         path = path.expanduser()
     if _is_file(path):
-        from datetime import datetime
 
         return backups.Backup(path, datetime.fromtimestamp(path.stat().st_mtime), "your file")
     raise ReflectError(f"There is no backup called {cut(chosen)}; `reflect restore --list` "
@@ -845,8 +818,6 @@ def restore(
     yes: bool = typer.Option(False, "--yes", "-y", help="Put the backup back without asking."),
 ) -> None:
     """Put a backup of the journal back, keeping the file now in its place beside it."""
-    from reflect.journal import backups
-    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)
@@ -892,7 +863,6 @@ def _in_its_place(journal: Journal) -> str:
 @command("encrypt")
 def encrypt(ctx: typer.Context) -> None:
     """Encrypt the journal, its unfinished reflection and its backups with a passphrase."""
-    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)
@@ -909,8 +879,6 @@ def encrypt(ctx: typer.Context) -> None:
 
 def _say_resealed(done: str, journal_file: Path, journal: Journal, result: Any) -> None:
     """Bring the draft in line with the journal, and say what was changed."""
-    from reflect.terminal import render
-    from reflect.terminal.reflection import drafts_of
 
     drafts = drafts_of(journal_file, journal).reseal()
     also = [_count(result.backups_changed, "backup", "backups")] if result.backups_changed else []
@@ -925,7 +893,6 @@ def _say_resealed(done: str, journal_file: Path, journal: Journal, result: Any) 
 @command("decrypt")
 def decrypt(ctx: typer.Context) -> None:
     """Write an encrypted journal (and its unfinished reflection and backups) plain again."""
-    from reflect.terminal import render
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)

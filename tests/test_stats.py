@@ -1,4 +1,4 @@
-"""Patterns across reflections: `reflect/insights.py` on small journals whose numbers are
+"""Patterns across reflections: `reflect/review/stats.py` on small journals whose numbers are
 worked out by hand here, `reflect stats` (view, filters, --json) and the HTML export."""
 
 from __future__ import annotations
@@ -477,8 +477,8 @@ def test_the_tables_of_stats_read_as_rich_tables_would_show_them(
     fits on its line (overview._columns): the same characters, and the same styles, as
     rich's Table.grid gives, which still lays out the rest (a long answer that wraps, a
     narrow terminal). Own words: short, long, wide characters, markup and escape codes."""
-    from reflect.review import stats_text as overview
     from reflect.terminal import render
+    from reflect.terminal import stats_layout as overview
 
     owns = ["Rest", "東京の友達に電話する 🙂", HOSTILE_TEXT,
             "A long walk by the river, where I can think about the day and breathe"]

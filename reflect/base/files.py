@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -173,7 +175,6 @@ def write_private(path: Path, data: bytes) -> None:
 def _replaced_whole(path: Path) -> Iterator[IO[bytes]]:
     """A private temporary file beside the target, renamed over it once written and
     flushed to disk; removed instead if anything goes wrong."""
-    import tempfile  # only here: reads never need it
 
     target = Path(os.path.realpath(path))
     try:
@@ -229,7 +230,6 @@ def private_writer(path: Path) -> Iterator[IO[str]]:
     """Write a text file piece by piece, 0600, that appears whole or not at all.
 
     Used for exports, into a folder that must already exist (it is not made for them)."""
-    import io
 
     target = Path(os.path.realpath(path))
     if not target.parent.is_dir():

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
+
+import platformdirs
 
 from reflect.base.errors import ReflectError
 from reflect.base.files import describe
@@ -41,11 +42,6 @@ def data_dir() -> Path:
     override = home_override()
     if override is not None:
         return override
-    plain = _plain_linux("XDG_DATA_HOME", ".local/share")
-    if plain is not None:
-        return plain
-    import platformdirs
-
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
@@ -54,32 +50,11 @@ def config_dir() -> Path:
     override = home_override()
     if override is not None:
         return override
-    plain = _plain_linux("XDG_CONFIG_HOME", ".config")
-    if plain is not None:
-        return plain
-    import platformdirs
-
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
-def _plain_linux(variable: str, under_home: str) -> Path | None:
-    """platformdirs' folder in the case most people on Linux have, worked out without
-    loading it: loading platformdirs takes 10 to 20 ms (it loads typing and tempfile),
-    more than `reflect list` of a thousand reflections spends on everything else but
-    starting Python. The case: Linux, not Android, the XDG variable unset or empty, and
-    HOME an absolute path; the folder is then HOME/under_home/reflect, as platformdirs
-    makes it (the tests check that it agrees). Anything else is platformdirs' to say."""
-    if (sys.platform != "linux" or os.environ.get(variable)
-            or hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in os.environ):
-        return None
-    home = os.environ.get("HOME", "")
-    if not home.startswith("/"):
-        return None
-    return Path(home, under_home, APP)
-
-
 def config_file() -> Path:
-    """The person's settings (see reflect.config)."""
+    """The person's settings (see reflect.settings.config)."""
     return config_dir() / CONFIG_NAME
 
 

@@ -13,6 +13,7 @@ store is given the journal as its `Sealing`, and encrypts with the journal's key
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import uuid
@@ -83,10 +84,6 @@ class DraftStore:
     def hold(self) -> bool:
         """Take the draft's lock, without waiting: False if another reflect holds it."""
         if self._lock is not None:
-            return True
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - platforms without flock
             return True
         try:
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)

@@ -20,7 +20,13 @@ it is encrypted) and kept; the nonce is fresh on every write.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
+import json
 import os
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -121,8 +127,6 @@ def read_envelope(raw: bytes, path: Path, what: str) -> Envelope:
     if second_end < 0 or second_end > HEADER_LIMIT:
         raise damaged("its header is cut short")
     header = raw[:second_end + 1]
-    import binascii
-    import json
 
     try:
         fields = json.loads(raw[first_end + 1:second_end])
@@ -156,21 +160,17 @@ def _bytes(fields: dict[str, Any], name: str) -> bytes:
     value = fields.get(name)
     if not isinstance(value, str):
         raise ValueError(name)
-    import base64
 
     return base64.b64decode(value.encode("ascii"), validate=True)
 
 
 def _b64(data: bytes) -> str:
-    import base64
 
     return base64.b64encode(data).decode("ascii")
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes, bytes]:
     """The AES key and the passphrase check for these settings."""
-    import hashlib
-    import unicodedata
 
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
@@ -204,7 +204,6 @@ class Keyring:
         return self._passphrase
 
     def _key(self, envelope: Envelope, path: Path, what: str) -> bytes:
-        import hmac
 
         known = self._keys.get(envelope.params)
         if known is None:
@@ -217,7 +216,6 @@ class Keyring:
     def _derived(self, envelope: Envelope, path: Path, what: str) -> tuple[bytes, bytes]:
         """The key and check for an envelope, from the passphrase (asked for again while
         it is wrong, up to `tries` times)."""
-        import hmac
 
         for tried in range(1, self._tries + 1):
             derived = _derive(self._ask(path, what), *envelope.params)
@@ -278,7 +276,6 @@ def _settings_of(start: bytes, path: Path, what: str) -> Envelope:
 
 def _seal(plain: bytes, key: bytes, salt: bytes, check: bytes, n: int, r: int,
           p: int) -> bytes:
-    import json
 
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 

@@ -8,9 +8,9 @@ The file is TinyDB's own JSON layout, as its JSONStorage writes it, with two tab
 so stock TinyDB, json.load and jq read it (unless the person has encrypted it). Every read
 and change goes through TinyDB with one storage of ours, PrivateJSONStorage: it reads the
 whole file, decrypts and checks it, and replaces the whole file atomically, private (0600
-in a 0700 folder), encrypted again when it was (reflect.crypto), always under the journal's
+in a 0700 folder), encrypted again when it was (crypto), always under the journal's
 lock. Before the first change of a day, and before an older file is brought up to date
-(reflect.migrations), a copy of the file goes to the backups folder (reflect.backups)."""
+(migrations), a copy of the file goes to the backups folder (backups)."""
 
 from __future__ import annotations
 

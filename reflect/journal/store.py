@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import gc
 import os
 import time
@@ -292,11 +293,6 @@ class Journal:
     @contextlib.contextmanager
     def _lock(self, write: bool) -> Iterator[None]:
         """Hold the journal's lock file: shared to read, exclusive to change."""
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - platforms without flock
-            yield
-            return
         lock_path = self.path.with_name(self.path.name + ".lock")
         if not write and not self.path.exists():
             yield

@@ -70,7 +70,7 @@ def discover(user_dir: Path | None) -> tuple[list[Pack], list[PackError]]:
 
     A broken shipped pack raises PackError. A broken pack of the person's own is left out
     and returned among the problems, so one bad file does not stop a reflection; so is a
-    pack another user could have written (reflect.trust), or every pack, when they could
+    pack another user could have written (reflect.base.trust), or every pack, when they could
     have written the folder."""
     packs: dict[str, Pack] = {}
     for path in sorted(builtin_packs_dir().glob("*.toml")):

@@ -9,18 +9,14 @@ the labels, so nothing is ever hidden.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from reflect.base.safe_text import printable
-from reflect.journal.entry import Entry
+from reflect.journal.entry import DISMISSED, OUTCOME_WORDS, Entry
 from reflect.packs.model import CHOICE_KINDS, Choice, Pack, Step
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from reflect.review.filters import Hit
+from reflect.review.filters import Hit
 
 
 class Answer(NamedTuple):
@@ -110,7 +106,6 @@ class Reader:
         """(alternative as a person saw it, how it went) for each one asked about later."""
         if not entry.followups:
             return []
-        from reflect.journal.entry import DISMISSED, OUTCOME_WORDS
 
         return [(self.label(entry, "alternatives", key),
                  OUTCOME_WORDS.get(record.get("outcome", ""), "?"))

@@ -15,21 +15,28 @@ import html
 import io
 import json
 import re
+import textwrap
 import uuid
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 from reflect.base.errors import ReflectError
 from reflect.base.safe_text import has_control_characters, printable
-from reflect.journal.entry import MAX_RATING, Entry, derived_problem, timestamp_problem
+from reflect.journal.entry import (
+    MAX_RATING,
+    OUTCOME_WORDS,
+    Entry,
+    derive,
+    derived_problem,
+    is_preparation,
+    timestamp_problem,
+)
 from reflect.packs.model import DERIVED_ROLES
+from reflect.review import stats
 from reflect.review.entry_text import Answer, Pieces, Reader, intensity, long_date
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from reflect.review import stats as insights
+from reflect.review.stats import compute
 
 FORMATS = ("md", "json", "csv", "txt", "html")
 FORMAT_NAMES = {"md": "Markdown", "json": "JSON", "csv": "CSV", "txt": "plain text",
@@ -261,7 +268,6 @@ _ODD_SPACE = re.compile(r"[^\S ]")
 
 
 def _textwrap_fill(line: str, width: int, first: str, indent: str) -> str:
-    import textwrap
 
     return textwrap.fill(line, width, initial_indent=first, subsequent_indent=indent)
 
@@ -508,7 +514,7 @@ def _chart(rows: Iterable[tuple[str, str, str]], short: bool = False) -> str:
             + "</table>\n")
 
 
-def _html_ranking(title: str, ranking: insights.Ranking, answered_words: str) -> str:
+def _html_ranking(title: str, ranking: stats.Ranking, answered_words: str) -> str:
     if not ranking.items:
         return ""
     rows = "".join(
@@ -519,12 +525,11 @@ def _html_ranking(title: str, ranking: insights.Ranking, answered_words: str) ->
             f'<p class="soft">Out of {ranking.answered} {_h(answered_words)}.</p>\n')
 
 
-def _html_stats(found: insights.Insights) -> str:
-    from reflect.review import stats as insights
+def _html_stats(found: stats.Insights) -> str:
 
     parts = ['<section id="at-a-glance">\n<h2>At a glance</h2>\n']
     if not found.enough:
-        parts.append(f"<p>{_h(insights.few_words(found.count))}</p>\n<ul>\n")
+        parts.append(f"<p>{_h(stats.few_words(found.count))}</p>\n<ul>\n")
         for change in found.changes:
             parts.append(f"<li>#{change.number}: how strong, {change.before} at the start "
                          f"and {change.after} at the end (out of {change.out_of}).</li>\n")
@@ -559,15 +564,15 @@ def _html_stats(found: insights.Insights) -> str:
                 f'<td class="track short">{_bar(change.after, change.out_of, "bar after")}'
                 "</td></tr>\n")
         parts.append("</table>\n")
-        said = insights.change_words(found)
+        said = stats.change_words(found)
         if said:
             parts.append(f"<p>{_h(said)}</p>\n")
     if found.months:
         parts.append("<h3>How strong at the start, month by month</h3>\n")
         parts.append(_chart(((_h(f"{month.start:%b %Y}"), _bar(month.average, 10),
-                              insights.number_words(month.average))
+                              stats.number_words(month.average))
                              for month in found.months), short=True))
-        parts.append("<p>" + _h(insights.trend_words(found)
+        parts.append("<p>" + _h(stats.trend_words(found)
                                 or "One month so far; a comparison needs two.") + "</p>\n")
     parts.append(_html_ranking("The needs underneath", found.needs,
                                "reflections that named a need"))
@@ -577,7 +582,7 @@ def _html_stats(found: insights.Insights) -> str:
                                "reflections that looked at thinking traps"))
     parts.append(_html_ranking("Other ways you chose", found.alternatives,
                                "reflections that chose one"))
-    parts.append(f'<p class="soft">{_h(insights.NOT_A_FORECAST)}</p>\n</section>\n')
+    parts.append(f'<p class="soft">{_h(stats.NOT_A_FORECAST)}</p>\n</section>\n')
     return "".join(parts)
 
 
@@ -621,8 +626,6 @@ def html_export(entries: Sequence[Entry], reader: Reader,
            f"<header>\n<h1>Reflections</h1>\n<p>{_h(_span(entries))}. Exported from "
            f"reflect on {_h(_exported_on(today))}.</p>\n"
            f'<p class="private soft">{_h(PRIVATE_NOTE)}</p>\n</header>\n<main>\n')
-    from reflect.journal.entry import is_preparation
-    from reflect.review.stats import compute
 
     # As in `reflect stats`: preparations are made before an ask, not after a no.
     yield _html_stats(compute([e for e in entries if not is_preparation(e)], reader))
@@ -769,7 +772,6 @@ def _is_uuid(value: str) -> bool:
 
 
 def _followups(value: Any) -> dict[str, dict[str, str]]:
-    from reflect.journal.entry import OUTCOME_WORDS
 
     if not isinstance(value, dict) or len(value) > MAX_ITEMS:
         raise ValueError("'followups' is not a table of alternatives")
@@ -843,7 +845,6 @@ def relabel(entries: Sequence[Entry], packs: Mapping[str, Any], source: str = "t
     """Recompute derived fields for entries whose pack is here, so they agree with answers.
 
     An answer of the wrong type for its step (yes/no for a rating) refuses the whole file."""
-    from reflect.journal.entry import derive
 
     for position, entry in enumerate(entries, start=1):
         pack = packs.get(entry.pack_id)

@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from reflect.base.safe_text import printable
-from reflect.journal.entry import Entry
+from reflect.journal.entry import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET, Entry
 from reflect.review.entry_text import Reader
 from reflect.review.filters import entry_day
 
@@ -524,7 +524,6 @@ class _FollowUps:
         self._labels: dict[str, str] = {}
 
     def add(self, pack_id: str, followups: dict[str, dict[str, Any]]) -> None:
-        from reflect.journal.entry import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET
 
         for value, record in followups.items():
             outcome = record.get("outcome")
@@ -538,7 +537,6 @@ class _FollowUps:
             counts[str(outcome)] += 1
 
     def found(self) -> tuple[FollowUp, ...]:
-        from reflect.journal.entry import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET
 
         found = [FollowUp(value=key, label=self._labels[key], helped=c[HELPED],
                           didnt_help=c[DIDNT_HELP], declined_okay=c[DECLINED_OKAY],

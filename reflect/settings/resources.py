@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reflect.base.errors import ReflectError
+from reflect.packs.load import builtin_packs_dir
 from reflect.settings.countries import (
     EU_MEMBERS,
     ISO_3166,
@@ -115,7 +116,6 @@ class Guide:
 
 
 def shipped_file() -> Path:
-    from reflect.packs.load import builtin_packs_dir
 
     return builtin_packs_dir() / "resources" / "crisis-lines.toml"
 

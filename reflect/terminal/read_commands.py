@@ -8,21 +8,31 @@ standard output.
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-    from pathlib import Path
-
-    from reflect.journal.entry import Entry
-    from reflect.review.entry_text import Reader
-    from reflect.review.filters import Filters
+from reflect.base import paths
+from reflect.base.errors import ReflectError
+from reflect.base.files import describe, kind_of, private_writer
+from reflect.engine.prepare import related
+from reflect.journal.entry import Entry, is_preparation, now
+from reflect.packs.load import discover
+from reflect.review.entry_text import Reader, summary_record
+from reflect.review.export import FORMAT_NAMES, choose_format, json_text
+from reflect.review.export import render as export_render
+from reflect.review.filters import Filters, find, newest_first
+from reflect.review.filters import search as find_words
+from reflect.review.stats import compute
+from reflect.terminal import render
+from reflect.terminal.reflection import open_journal
 
 
 def read(journal_file: Path) -> tuple[list[Entry], Reader]:
     """Every entry and a Reader that knows the packs they were written with."""
-    from reflect.terminal.reflection import open_journal
 
     entries = open_journal(journal_file).entries()
     return entries, _reader()
@@ -30,9 +40,6 @@ def read(journal_file: Path) -> tuple[list[Entry], Reader]:
 
 def _reader() -> Reader:
     """A Reader that knows every pack there is."""
-    from reflect.base import paths
-    from reflect.packs.load import discover
-    from reflect.review.entry_text import Reader
 
     available, _ = discover(paths.user_packs_dir())
     return Reader(available)
@@ -72,14 +79,12 @@ def _known_words(entries: Sequence[Entry], reader: Reader) -> dict[str, list[tup
 
 def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
     """The entries the filters (if any) let through, newest first."""
-    from reflect.review.filters import newest_first
 
     return newest_first(_selected(entries, reader, filters))
 
 
 def print_json(data: Any) -> None:
     """JSON on standard output; non-ASCII escaped, so no byte can act on a terminal."""
-    from reflect.review.export import json_text
 
     sys.stdout.write(json_text(data) + "\n")
 
@@ -87,7 +92,6 @@ def print_json(data: Any) -> None:
 def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,
                  filters: Filters | None = None) -> None:
     """`reflect list`: the newest reflections (or every one), one line each."""
-    from reflect.review.entry_text import summary_record
 
     entries, reader = read(journal_file)
     chosen = _chosen(entries, reader, filters)
@@ -95,26 +99,21 @@ def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,
     if as_json:
         print_json([summary_record(entry) for entry in shown])
     elif not entries:
-        from reflect.terminal import render
 
         render.empty_journal()
     elif not chosen:
-        from reflect.terminal import render
 
         render.nothing_matches(_no_match(filters, len(entries)) + ".")
     else:
-        from reflect.terminal import render
 
         render.entry_list(shown, reader, hidden=len(chosen) - len(shown))
 
 
 def show(journal_file: Path, ref: str, as_json: bool) -> None:
     """`reflect show N`: one whole reflection, and any entry linked with it."""
-    from reflect.review.filters import find
 
     entries, reader = read(journal_file)
     if not entries:
-        from reflect.terminal import render
 
         render.empty_journal()
         return
@@ -122,8 +121,6 @@ def show(journal_file: Path, ref: str, as_json: bool) -> None:
     if as_json:
         print_json(entry.to_record())
         return
-    from reflect.engine.prepare import related
-    from reflect.terminal import render
 
     linked = related(entries, entry)
 
@@ -133,7 +130,6 @@ def show(journal_file: Path, ref: str, as_json: bool) -> None:
 def search(journal_file: Path, words: Sequence[str], as_json: bool,
            filters: Filters | None = None) -> None:
     """`reflect search WORDS`: every answer holding the words, newest first."""
-    from reflect.review.filters import search as find_words
 
     needle = " ".join(words)
     entries, reader = read(journal_file)
@@ -147,7 +143,6 @@ def search(journal_file: Path, words: Sequence[str], as_json: bool,
             "snippet": hit.snippet, "matches": [list(span) for span in hit.spans],
         } for hit in hits])
         return
-    from reflect.terminal import render
 
     if not entries:
         render.empty_journal()
@@ -171,10 +166,6 @@ def export(journal_file: Path, fmt: str | None, output: Path | None, force: bool
 
     With nothing to write (no reflection matches, or the journal is empty) it says so
     and exits 1, writing nothing, so a script never takes a missing file for an export."""
-    from reflect.base.errors import ReflectError
-    from reflect.journal.entry import now
-    from reflect.review.export import FORMAT_NAMES, choose_format
-    from reflect.review.export import render as export_render
 
     fmt = choose_format(fmt, output)
     entries, reader = read(journal_file)
@@ -193,8 +184,6 @@ def export(journal_file: Path, fmt: str | None, output: Path | None, force: bool
         if output is None:
             _export_to_stdout(pieces)
             return
-        from reflect.base.files import private_writer
-        from reflect.terminal import render
 
         with (render.progress(len(chosen), "Exporting") as step,
               private_writer(output) as out):
@@ -217,7 +206,6 @@ def _export_to_stdout(pieces: Iterable[str]) -> None:
         sys.stdout.write(piece)
     sys.stdout.flush()
     if not sys.stdout.isatty() and sys.stderr.isatty():
-        from reflect.terminal import render
 
         render.warn("The export went to standard output. If you saved it to a file, that "
                     "file is not encrypted and may be readable by others on this computer; "
@@ -227,10 +215,7 @@ def _export_to_stdout(pieces: Iterable[str]) -> None:
 def _check_output(output: Path, journal_file: Path, force: bool) -> None:
     """FILE may be neither the journal (nor its draft) nor a folder, nor replace a file
     unless --force says so."""
-    import os
 
-    from reflect.base import paths
-    from reflect.base.errors import ReflectError
 
     target = os.path.realpath(output)
     ours = {os.path.realpath(p) for p in (journal_file, paths.draft_path(journal_file))}
@@ -238,9 +223,7 @@ def _check_output(output: Path, journal_file: Path, force: bool) -> None:
     if target in ours or os.path.dirname(target) == drafts:
         raise ReflectError(f"{output} is your journal itself; export to another file.",
                            exit_code=2)
-    import stat
 
-    from reflect.base.files import describe, kind_of
 
     try:
         mode = os.stat(output).st_mode
@@ -264,8 +247,6 @@ def _check_output(output: Path, journal_file: Path, force: bool) -> None:
 def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> None:
     """`reflect stats`: patterns across the chosen reflections, preparations left out
     (they are made before an ask, not after a no)."""
-    from reflect.journal.entry import is_preparation
-    from reflect.review.stats import compute
 
     entries, reader = read(journal_file)
     chosen = [e for e in _selected(entries, reader, filters) if not is_preparation(e)]
@@ -273,7 +254,6 @@ def stats(journal_file: Path, as_json: bool, filters: Filters | None = None) -> 
     if as_json:
         print_json(found.to_json())
         return
-    from reflect.terminal import render
 
     if not entries:
         render.empty_journal()

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, Group
 from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from reflect.base.safe_text import printable
+from reflect.journal.backups import Backup
+from reflect.journal.entry import PREPARE_PACK, Entry, is_preparation
+from reflect.packs.model import Pack, PackError
 from reflect.review.entry_text import (
     LATER,
     SHOWN_WIDTH,
@@ -30,16 +36,12 @@ from reflect.review.entry_text import (
     long_date,
     short_date,
 )
+from reflect.review.filters import Hit
+from reflect.review.stats import Insights
+from reflect.settings.resources import TALK_TO, WHEN_TO_REACH_OUT, Guide
 from reflect.terminal import plain_asker as plain
-
-if TYPE_CHECKING:  # what only some commands need is imported where it is used
-    from reflect.journal.backups import Backup
-    from reflect.journal.entry import Entry
-    from reflect.packs.model import Pack, PackError
-    from reflect.review.filters import Hit
-    from reflect.review.stats import Insights
-    from reflect.review.stats_text import Block
-    from reflect.settings.resources import Guide
+from reflect.terminal.sentences import labels, stats_lines, summary_lines
+from reflect.terminal.stats_layout import WIDTH, Block, Rows, Words, blocks
 
 
 @cache
@@ -107,16 +109,12 @@ def say(message: str, style: str = "", whole: bool = False) -> None:
 def summary(entry: Entry, pack: Pack, journal: Path) -> None:
     """The panel shown after a reflection is saved, and where it went (sentences in plain
     mode)."""
-    from reflect.terminal.sentences import labels, summary_lines
 
     if plain.wanted():
         console().print()
         _said(summary_lines(entry, pack, journal))
         return
-    from rich.panel import Panel
-    from rich.table import Table
 
-    from reflect.journal.entry import PREPARE_PACK
 
     derived = entry.derived
     preparing = pack.id == PREPARE_PACK
@@ -158,7 +156,6 @@ def paused(kept: bool) -> None:
 def resources(guide: Guide) -> None:
     """When to reach out, notes on the country shown, then each section's lines: name, how
     to reach it, hours and what it is for. The lines are data, so they are shown as text."""
-    from reflect.settings.resources import TALK_TO, WHEN_TO_REACH_OUT
 
     out = console()
     out.print(Text("When to reach out", style="bold"))
@@ -198,7 +195,6 @@ def where(rows: Iterable[tuple[str, Path, bool, str]]) -> None:
 
 def packs(available: Sequence[Pack], problems: Sequence[PackError],
           user_dir: Path, default: str) -> None:
-    from rich.table import Table
 
     table = Table(box=None, padding=(0, 2), show_edge=False)
     table.add_column("Pack", style="bold", no_wrap=True)
@@ -302,7 +298,6 @@ def list_rows(entries: Sequence[Entry], reader: Reader,
     row's cells as (column, text padded or cut to the column's size, a cut ending in an
     ellipsis), the last one's end left unpadded. Laid out here rather than by rich's
     Table, which measures every cell several times over for a list of thousands."""
-    from reflect.journal.entry import is_preparation
 
     rows = [HEADINGS]
     for item in entries:
@@ -356,7 +351,6 @@ def entry_list(entries: Sequence[Entry], reader: Reader, hidden: int) -> None:
 
 def _bullets(items: Sequence[Text]) -> Any:
     """Items one under another, each after a bullet, wrapped clear of it."""
-    from rich.table import Table
 
     bullets = Table.grid(padding=(0, 1))
     bullets.add_column(width=3, justify="right")
@@ -403,7 +397,6 @@ def entry(entry: Entry, reader: Reader,
 def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
     """Each entry with a hit, and under it each answer's snippet, the words highlighted;
     every line that wraps keeps its indent."""
-    from rich.table import Table
 
     lines: list[Any] = []
     seen = None
@@ -441,7 +434,6 @@ def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
 
 def _drawn(block: Block) -> Any:
     """A block of the stats overview as rich draws it."""
-    from reflect.review.stats_text import Rows, Words
 
     if isinstance(block, Words):
         text = Text(block.text, style=block.style)
@@ -454,7 +446,6 @@ def _drawn(block: Block) -> Any:
             for words, style in line:
                 laid.append(words, style)
         return Padding(laid, (0, 0, 0, 2), expand=False)
-    from rich.table import Table  # loaded only here: it brings fractions and decimal
 
     table = Table.grid(padding=(0, block.gap))
     for column in range(len(block.rows[0])):
@@ -472,11 +463,9 @@ def stats(found: Insights) -> None:
     """`reflect stats`: how often, how strong before and after, and what was chosen most,
     as overview.blocks lays it out (sentences in plain mode)."""
     if plain.wanted():
-        from reflect.terminal.sentences import stats_lines
 
         _said(stats_lines(found))
         return
-    from reflect.review.stats_text import WIDTH, blocks
 
     out = console()
     width = min(out.width, WIDTH)
@@ -521,8 +510,8 @@ def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
     if total < PROGRESS_FROM or not err.is_terminal:
         yield lambda: None
         return
-    import time
 
+    # Deferred: rich.progress takes about 17 ms to import (-X importtime), for long work only.
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     # Drawn from here as the work goes, rather than by a thread of rich's own.
@@ -606,7 +595,6 @@ def followed_up(count: int) -> None:
 def backups(copies: Sequence[tuple[Backup, int | None]], folder: Path) -> None:
     """The journal's backups, newest first, numbered as `reflect restore` takes them, each
     with how many reflections it holds (None: it cannot be read)."""
-    from rich.table import Table
 
     if not copies:
         say(f"There are no backups yet. They will be kept in {folder}")

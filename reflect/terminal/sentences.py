@@ -7,26 +7,23 @@ bars, boxes or columns; the same facts as the drawn views, in the same order.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
-from reflect.journal.entry import PREPARE_PACK
+from reflect.journal.entry import PREPARE_PACK, Entry
+from reflect.packs.model import Pack
 from reflect.review.entry_text import together
 from reflect.review.stats import (
     NOT_A_FORECAST,
+    Insights,
+    Ranking,
     change_words,
     few_words,
     number_words,
     span_words,
     trend_words,
 )
-from reflect.review.stats_text import SHOWN_CHANGES, TOP
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from reflect.journal.entry import Entry
-    from reflect.packs.model import Pack
-    from reflect.review.stats import Insights, Ranking
+from reflect.terminal.stats_layout import SHOWN_CHANGES, TOP
 
 
 def labels(pack: Pack, role: str, values: Any) -> list[str]:

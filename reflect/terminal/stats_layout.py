@@ -7,16 +7,22 @@ chose) are made printable here, as everywhere they are shown.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from rich.cells import cell_len as cells
 
 from reflect.base.safe_text import printable
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-
-    from reflect.review.stats import Insights, Ranking
+from reflect.review.stats import (
+    NOT_A_FORECAST,
+    Insights,
+    Ranking,
+    change_words,
+    few_words,
+    number_words,
+    span_words,
+    trend_words,
+)
 
 WIDTH = 80
 """The widest the overview is drawn, however wide the screen."""
@@ -64,7 +70,6 @@ Block = Words | Rows | Columns
 
 def blocks(found: Insights, width: int) -> list[Block]:
     """The overview of `found` for a screen `width` cells wide (at most WIDTH)."""
-    from reflect.review.stats import NOT_A_FORECAST, span_words
 
     head: list[Block] = [Words("Your reflections at a glance", "bold"),
                          Words(printable(span_words(found)), "dim"), Words("")]
@@ -86,7 +91,6 @@ def blocks(found: Insights, width: int) -> list[Block]:
 
 
 def _few(found: Insights) -> list[Block]:
-    from reflect.review.stats import few_words
 
     said = [few_words(found.count)]
     for change in found.changes:
@@ -151,7 +155,6 @@ def _followed_up(found: Insights, room: int) -> list[Block]:
 
 
 def _changes(found: Insights, room: int) -> list[Block]:
-    from reflect.review.stats import change_words
 
     if not found.changes:
         return []
@@ -181,7 +184,6 @@ def _changes(found: Insights, room: int) -> list[Block]:
 
 
 def _months(found: Insights) -> list[Block]:
-    from reflect.review.stats import number_words, trend_words
 
     if not found.months:
         return []
