@@ -687,6 +687,7 @@ def test_ctrl_c_offers_to_keep_text_typed_but_not_yet_entered(start, reflect_hom
 # Reading the journal again ------------------------------------------------------------
 
 def test_edit_picks_a_step_and_saves_the_new_answer(start, filled, reflect_home):
+    """`edit` lets a person pick a step, shows the old answer, and saves the new one."""
     terminal = start("edit", "3")
     terminal.answer(words("Which answer would you like to change?"), DOWN * 5 + ENTER)
     terminal.expect(words("What did the no seem to say about you?"))
@@ -699,6 +700,7 @@ def test_edit_picks_a_step_and_saves_the_new_answer(start, filled, reflect_home)
 
 
 def test_ctrl_c_while_editing_leaves_the_entry_as_it_was(start, filled, reflect_home):
+    """Ctrl-C in `edit` says nothing changed, exits 130 and leaves the journal as it was."""
     before = journal_of(reflect_home).read_bytes()
     terminal = start("edit", "3")
     terminal.answer(words("Which answer would you like to change?"), CTRL_C)
@@ -713,6 +715,7 @@ def test_ctrl_c_while_editing_leaves_the_entry_as_it_was(start, filled, reflect_
     (CTRL_C, "Kept it. Nothing was deleted.", [1, 2, 3, 4, 5, 6]),
 ])
 def test_delete_shows_which_and_asks_first(start, filled, reflect_home, key, said, left):
+    """`delete` shows which reflection and asks first; only yes deletes it."""
     terminal = start("delete", "2")
     terminal.expect(words("Asked Sam to dinner"))
     terminal.answer(words("Delete reflection #2 for good? It cannot be undone."), key)
@@ -723,6 +726,7 @@ def test_delete_shows_which_and_asks_first(start, filled, reflect_home, key, sai
 
 def test_a_long_list_goes_through_the_pager_on_a_terminal(start, env, filled,
                                                           shipped_packs):
+    """On a terminal a long list goes through the pager and a short one does not."""
     from reflect.journal.entry import new_id
 
     for day in range(ROWS):
@@ -818,6 +822,7 @@ PREPARE_TOTALS = {1: 5, 2: 7, 3: 7, 4: 7}
 
 
 def test_prepare_then_a_reflection_is_kept_with_its_preparation(start, reflect_home):
+    """A preparation, then a reflection about that ask, are linked when the person says yes."""
     terminal = start("prepare")
     terminal.walk(PREPARE, {1: ENTER, 2: "Ask about a weekend away" + ENTER, 3: ENTER,
                             4: ENTER, 5: SPACE + ENTER, 6: "Ask on a calm evening." + ENTER,

@@ -45,6 +45,7 @@ def test_the_list_of_steps_shows_the_words_chosen_not_the_stored_values(filled, 
 
 
 def test_an_unknown_step_names_the_ones_there_are(filled, shipped_packs, scripted):
+    """Editing a step the pack does not have exits 2 and names the steps there are."""
     with pytest.raises(ReflectError) as caught:
         choose_step(shipped_packs["hearing-no"], find(filled.entries(), "1"), scripted({}), "mood")
     assert caught.value.exit_code == 2
@@ -52,6 +53,7 @@ def test_an_unknown_step_names_the_ones_there_are(filled, shipped_packs, scripte
 
 
 def test_the_current_answer_is_offered_and_a_new_one_saved(filled, shipped_packs, scripted):
+    """Editing offers the current answer and saves the new one, keeping when it was written."""
     pack = shipped_packs["hearing-no"]
     entry = find(filled.entries(), "1")
     asker = scripted({"story": "Maybe I'm just not wanted tonight."})
@@ -81,6 +83,7 @@ def test_changing_the_need_asks_the_alternatives_again(filled, shipped_packs, sc
 
 
 def test_saying_you_pushed_opens_the_next_time_step(filled, shipped_packs, scripted):
+    """Changing the answer to "I pushed" goes on to the repair and next-time steps."""
     pack = shipped_packs["hearing-no"]
     entry = find(filled.entries(), "1")
     asker = scripted({"responded": "pushed", "repair": ["check-in"],
@@ -141,6 +144,7 @@ def test_ctrl_c_at_the_question_about_a_written_answer_changes_nothing(filled, s
 
 
 def test_skipping_an_optional_step_removes_its_answer(filled, shipped_packs, scripted):
+    """Skipping an optional step while editing removes its old answer."""
     pack = shipped_packs["hearing-no"]
     change = edit_answers(pack, find(filled.entries(), "1"), scripted({"their_side": SKIP}),
                           pack.step("their_side"))
@@ -148,6 +152,7 @@ def test_skipping_an_optional_step_removes_its_answer(filled, shipped_packs, scr
 
 
 def test_ctrl_c_while_editing_changes_nothing(filled, shipped_packs, scripted, journal_file):
+    """Ctrl-C while editing stops with exit 130 and changes nothing."""
     before = journal_file.read_bytes()
     pack = shipped_packs["hearing-no"]
     with pytest.raises(EditCancelled) as caught:
@@ -178,6 +183,7 @@ def editor(tmp_path):
 
 def test_a_long_answer_opens_in_the_editor_privately(filled, shipped_packs, scripted,
                                                       editor, journal_file):
+    """A long answer opens in the editor through a private copy that is gone afterwards."""
     pack = shipped_packs["hearing-no"]
     asker = EditorAsker(scripted({}), editor, journal_file.parent)
     change = edit_answers(pack, find(filled.entries(), "1"), asker, pack.step("story"))
@@ -187,6 +193,7 @@ def test_a_long_answer_opens_in_the_editor_privately(filled, shipped_packs, scri
 
 
 def test_an_editor_that_fails_changes_nothing(tmp_path):
+    """An editor that fails or cannot be run is a clear error and changes nothing."""
     with pytest.raises(ReflectError, match="stopped with an error"):
         edit_text(f"{sys.executable} -c 'raise SystemExit(3)'", "words", tmp_path)
     with pytest.raises(ReflectError, match="Cannot run the editor"):
@@ -196,6 +203,7 @@ def test_an_editor_that_fails_changes_nothing(tmp_path):
 
 def test_emptying_a_required_answer_in_the_editor_is_refused(filled, shipped_packs, scripted,
                                                              tmp_path, journal_file):
+    """Emptying a required answer in the editor is refused; an optional one may be emptied."""
     blank = tmp_path / "blank.py"
     blank.write_text("import sys\nopen(sys.argv[1], 'w').close()\n")
     pack = shipped_packs["hearing-no"]

@@ -42,6 +42,7 @@ def said(result) -> str:
 # Markdown and text --------------------------------------------------------------------
 
 def test_markdown_has_a_section_per_entry_with_questions_and_answers(filled):
+    """The Markdown export has a section per reflection, with each question and its answer."""
     result = invoke("export")  # md is the default
     assert result.exit_code == 0
     out = result.stdout
@@ -82,6 +83,7 @@ def test_markdown_can_be_limited_to_last_month(filled):
     ("&amp; | \\ `", "\\&amp; \\| \\\\ \\`"),
 ])
 def test_markdown_keeps_a_persons_words_as_words(typed, escaped):
+    """In Markdown a person's words stay words: nothing they typed turns into formatting."""
     assert md_escape(typed) == escaped
 
 
@@ -146,6 +148,7 @@ def test_plain_text_lines_wrap_as_textwrap_wraps_them():
 
 
 def test_plain_text_export_reads_without_markup(filled):
+    """The plain text export reads cleanly, with no markup."""
     out = invoke("export", "--format", "txt").stdout
     assert out.startswith("REFLECTIONS\n")
     assert "#3  Wanted to cuddle after a long day" in out
@@ -298,6 +301,7 @@ def test_no_match_with_output_says_so_exits_1_and_writes_nothing(filled, tmp_pat
 # Files --------------------------------------------------------------------------------
 
 def test_an_export_file_is_private_and_whole(filled, tmp_path):
+    """An export written to a file is private, complete, and not also shown on screen."""
     target = tmp_path / "notes.md"
     result = invoke("export", "-o", str(target))
     assert result.exit_code == 0
@@ -308,6 +312,7 @@ def test_an_export_file_is_private_and_whole(filled, tmp_path):
 
 
 def test_an_existing_file_is_kept_unless_force(filled, tmp_path):
+    """Export keeps a file that is already there unless --force is given."""
     target = tmp_path / "notes.md"
     target.write_text("my other notes")
     result = invoke("export", "-o", str(target))
@@ -320,6 +325,7 @@ def test_an_existing_file_is_kept_unless_force(filled, tmp_path):
 
 
 def test_export_never_writes_over_the_journal(filled, journal_file):
+    """Export refuses to write over the journal itself, even with --force."""
     before = journal_file.read_bytes()
     result = invoke("export", "-o", str(journal_file), "--force")
     assert result.exit_code == 2
@@ -328,12 +334,14 @@ def test_export_never_writes_over_the_journal(filled, journal_file):
 
 
 def test_export_into_a_missing_folder_is_a_clear_error(filled, tmp_path):
+    """Exporting into a folder that does not exist is a clear one-line error."""
     result = invoke("export", "-o", str(tmp_path / "nowhere" / "notes.md"))
     assert result.exit_code == 1
     assert "does not exist" in result.stderr
 
 
 def test_an_unknown_format_lists_the_ones_there_are(filled):
+    """An unknown export format exits 2 and names the formats there are."""
     result = invoke("export", "--format", "pdf")
     assert result.exit_code == 2
     for name in ("md", "json", "csv", "txt"):
@@ -408,6 +416,7 @@ def test_a_journal_edited_by_hand_exports_without_control_characters(filled, tmp
 
 
 def test_json_export_imports_into_another_journal_as_equal_entries(filled, tmp_path):
+    """A JSON export imports into another journal as the very same reflections."""
     exported = export_json(tmp_path)
     data = json.loads(exported.read_text())
     assert data["format"] == "reflect-export"
@@ -425,6 +434,7 @@ def test_json_export_imports_into_another_journal_as_equal_entries(filled, tmp_p
 
 
 def test_importing_twice_adds_nothing(filled, tmp_path, journal_file):
+    """Importing the same file twice adds nothing and says how many were already there."""
     exported = export_json(tmp_path)
     before = journal_file.read_bytes()
     result = invoke("import", str(exported))
@@ -435,6 +445,7 @@ def test_importing_twice_adds_nothing(filled, tmp_path, journal_file):
 
 
 def test_imported_entries_take_the_next_numbers_in_date_order(filled, tmp_path):
+    """Imported reflections take the next free numbers, in date order."""
     exported = export_json(tmp_path, "--since", "2w")
     other = tmp_path / "other.json"
     assert invoke("--journal", str(other), "import", str(exported)).exit_code == 0
@@ -515,6 +526,7 @@ HOSTILE = {
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_a_hostile_import_is_refused_and_the_journal_is_unchanged(case, filled, journal_file,
                                                                    tmp_path):
+    """A broken or hostile import file is refused with the reason, and the journal is unchanged."""
     content, reason = HOSTILE[case]
     bad = tmp_path / "bad.json"
     bad.write_bytes(content if isinstance(content, bytes) else json.dumps(content).encode())
@@ -538,6 +550,7 @@ def test_markup_in_imported_words_stays_words(journal_file, tmp_path):
 
 
 def test_an_oversized_file_is_refused_before_it_is_read(filled, tmp_path, monkeypatch):
+    """An import file that is too large is refused before it is read."""
     from reflect.review import export
 
     monkeypatch.setattr(export, "MAX_IMPORT_BYTES", 100)
@@ -550,6 +563,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(filled, tmp_path, monkey
 
 @pytest.mark.parametrize("where", ["missing.json", "."])
 def test_importing_no_file_or_a_folder_is_a_clear_error(where, tmp_path, monkeypatch):
+    """Importing a missing file or a folder is a clear error and creates nothing."""
     monkeypatch.chdir(tmp_path)
     result = invoke("import", where)
     assert result.exit_code in (1, 2)

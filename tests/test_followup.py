@@ -30,6 +30,7 @@ def opened(items):
 
 
 def test_open_alternatives_are_those_never_asked_about_oldest_first(filled):
+    """Follow-up asks about the other ways never asked about yet, oldest reflection first."""
     items = followup.open_items(filled.entries())
     assert opened(items) == [(1, "sit-together"), (1, "hold-hands"), (2, "glad-people"),
                              (3, "hug")]  # #6 is from today: too soon to ask
@@ -37,6 +38,7 @@ def test_open_alternatives_are_those_never_asked_about_oldest_first(filled):
 
 
 def test_a_reflection_is_not_asked_about_until_half_a_day_has_passed(filled):
+    """A reflection is not followed up until half a day has passed."""
     newest = find(filled.entries(), "6")
     created = datetime.fromisoformat(newest.created)
     assert opened(followup.open_items([newest], at=created + timedelta(hours=11))) == []
@@ -45,6 +47,7 @@ def test_a_reflection_is_not_asked_about_until_half_a_day_has_passed(filled):
 
 
 def test_answers_are_kept_and_not_asked_again(filled, shipped_packs, scripted):
+    """Follow-up answers are kept and not asked again, but for "not yet" when asked to."""
     reader = Reader(shipped_packs.values())
     items = followup.one_entry(followup.open_items(filled.entries()))
     asker = scripted([HELPED, NOT_YET])
@@ -62,6 +65,7 @@ def test_answers_are_kept_and_not_asked_again(filled, shipped_packs, scripted):
 
 
 def test_ctrl_c_stops_asking_and_keeps_what_was_said(filled, shipped_packs, scripted):
+    """Ctrl-C stops the follow-up questions and keeps the answers already given."""
     reader = Reader(shipped_packs.values())
     items = followup.open_items(filled.entries())
     outcomes = followup.ask(items, reader, scripted([DECLINED_OKAY, STOP]))
@@ -71,6 +75,7 @@ def test_ctrl_c_stops_asking_and_keeps_what_was_said(filled, shipped_packs, scri
 
 
 def test_show_and_markdown_say_how_it_went_and_leave_out_the_dismissed(filled):
+    """`show` and the Markdown export say how the other ways went and leave out dismissed ones."""
     first = find(filled.entries(), "1")
     filled.record_followups({first.id: {
         "sit-together": {"outcome": "declined-okay", "at": "2026-11-20T10:00:00+00:00"},
@@ -85,6 +90,7 @@ def test_show_and_markdown_say_how_it_went_and_leave_out_the_dismissed(filled):
 
 
 def test_follow_ups_survive_an_export_and_import(filled, tmp_path):
+    """Follow-up answers survive an export and import; an unknown outcome is refused."""
     first = find(filled.entries(), "1")
     filled.record_followups({first.id: {
         "hug": {"outcome": "helped", "at": "2026-11-20T10:00:00+00:00"}}})
@@ -105,6 +111,7 @@ def test_follow_ups_survive_an_export_and_import(filled, tmp_path):
 
 def test_followup_command_without_a_terminal_or_with_nothing_open(filled, reflect_home,
                                                                   journal_file):
+    """`followup` needs a terminal, and says so kindly when nothing is left to follow up."""
     before = journal_file.read_bytes()
     result = invoke("followup")
     assert result.exit_code == 2
@@ -120,6 +127,7 @@ def test_followup_command_without_a_terminal_or_with_nothing_open(filled, reflec
 
 
 def test_followup_on_an_empty_journal_is_kind():
+    """`followup` on an empty journal says so kindly and exits 0."""
     result = invoke("followup")
     assert result.exit_code == 0
     assert "Your journal is empty so far" in result.stdout

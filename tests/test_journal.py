@@ -259,6 +259,7 @@ def test_a_journal_written_otherwise_than_reflect_writes_it_is_read_all_the_same
 
 
 def test_new_ids_are_distinct_version_4_uuids():
+    """Every new reflection gets its own random id."""
     from reflect.journal.entry import new_id
 
     ids = {new_id() for _ in range(2000)}

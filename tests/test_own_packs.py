@@ -63,6 +63,7 @@ BROKEN = textwrap.dedent("""\
 
 
 def test_validate_names_every_problem_with_its_step_and_field(tmp_path):
+    """`packs validate` names every problem in a pack with its step and field."""
     pack_file = tmp_path / "mine.toml"
     pack_file.write_text(BROKEN)
     result = invoke("packs", "validate", str(pack_file))
@@ -84,6 +85,7 @@ def test_validate_names_every_problem_with_its_step_and_field(tmp_path):
 
 
 def test_a_derived_field_that_is_wrong_is_reported_too(tmp_path):
+    """A pack deriving a field that does not exist is reported, naming the fields there are."""
     pack_file = tmp_path / "mine.toml"
     pack_file.write_text(BROKEN.replace('id = "Mine!"', 'id = "mine"')
                          .replace("version = 0", "version = 1")
@@ -106,6 +108,7 @@ def test_a_derived_field_that_is_wrong_is_reported_too(tmp_path):
     (b"", "is missing"),
 ])
 def test_validate_reports_a_file_that_is_not_a_pack(tmp_path, content, problem):
+    """`packs validate` says plainly when a file is not TOML, not UTF-8, or empty."""
     pack_file = tmp_path / "bad.toml"
     pack_file.write_bytes(content)
     result = invoke("packs", "validate", str(pack_file))
@@ -114,12 +117,14 @@ def test_validate_reports_a_file_that_is_not_a_pack(tmp_path, content, problem):
 
 
 def test_validate_a_missing_file(tmp_path):
+    """`packs validate` on a missing file says it cannot be read and exits 1."""
     result = invoke("packs", "validate", str(tmp_path / "nope.toml"))
     assert result.exit_code == 1
     assert "cannot be read" in said(result.stderr)
 
 
 def test_validate_refuses_the_id_of_a_built_in_pack(tmp_path):
+    """`packs validate` refuses a pack that takes the id of a built-in one."""
     from reflect.packs.load import builtin_packs_dir
 
     copy = tmp_path / "copy.toml"
@@ -130,6 +135,7 @@ def test_validate_refuses_the_id_of_a_built_in_pack(tmp_path):
 
 
 def test_the_shipped_packs_validate_cleanly():
+    """Every shipped pack passes `packs validate`."""
     from reflect.packs.load import builtin_packs_dir
 
     for path in builtin_packs_dir().glob("*.toml"):
@@ -139,6 +145,7 @@ def test_the_shipped_packs_validate_cleanly():
 
 
 def test_packs_new_starts_a_private_copy_that_is_listed_and_valid():
+    """`packs new` makes a private, valid copy of the full pack that `packs` then lists."""
     result = invoke("packs", "new", "after-a-date")
     assert result.exit_code == 0
     made = paths.user_packs_dir() / "after-a-date.toml"
@@ -157,6 +164,7 @@ def test_packs_new_starts_a_private_copy_that_is_listed_and_valid():
 
 
 def test_packs_new_keeps_an_existing_file_and_refuses_a_bad_name():
+    """`packs new` keeps a file that is already there and refuses a name that cannot be a pack's."""
     assert invoke("packs", "new", "mine").exit_code == 0
     made = paths.user_packs_dir() / "mine.toml"
     made.write_text("# my edits")
@@ -170,6 +178,7 @@ def test_packs_new_keeps_an_existing_file_and_refuses_a_bad_name():
 
 
 def test_packs_help_teaches_its_subcommands():
+    """`packs --help` names its validate and new subcommands."""
     out = invoke("packs", "--help").stdout
     assert "validate" in out
     assert "new" in out

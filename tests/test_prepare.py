@@ -31,6 +31,7 @@ def prepare(journal, packs, days: int):
 
 
 def test_the_preparing_pack_keeps_the_need_and_the_plan(filled, shipped_packs):
+    """A preparation keeps what was hoped for, the need and the other way planned."""
     entry = prepare(filled, shipped_packs, 1)
     assert entry.derived["title"] == "Ask about a weekend away together"
     assert entry.derived["needs"] == ["connection"]
@@ -39,6 +40,7 @@ def test_the_preparing_pack_keeps_the_need_and_the_plan(filled, shipped_packs):
 
 def test_the_newest_unlinked_preparation_of_the_week_before_is_offered(filled,
                                                                         shipped_packs):
+    """A reflection is offered the newest unlinked preparation from the week before it, if any."""
     old = prepare(filled, shipped_packs, 10)
     mid = prepare(filled, shipped_packs, 4)
     new = prepare(filled, shipped_packs, 2)
@@ -57,6 +59,7 @@ def test_the_newest_unlinked_preparation_of_the_week_before_is_offered(filled,
 
 
 def test_linking_is_asked_and_can_be_declined(filled, shipped_packs, scripted):
+    """Linking to a preparation is asked, naming it, and no or Ctrl-C leaves it unlinked."""
     prepared = prepare(filled, shipped_packs, 1)
     asker = scripted([True])
     assert ask_to_link(prepared, asker) is True
@@ -66,6 +69,7 @@ def test_linking_is_asked_and_can_be_declined(filled, shipped_packs, scripted):
 
 
 def test_show_puts_a_reflection_and_its_preparation_together(filled, shipped_packs):
+    """`show` puts a reflection and its preparation together, from either side."""
     prepared = prepare(filled, shipped_packs, 1)
     reflection = find(filled.entries(), "6")
     filled.link(reflection.id, LINK, prepared.id)
@@ -82,6 +86,7 @@ def test_show_puts_a_reflection_and_its_preparation_together(filled, shipped_pac
 
 def test_a_link_survives_export_and_import_and_a_bad_one_is_refused(filled, shipped_packs,
                                                                    tmp_path):
+    """A link to a preparation survives export and import; a broken link is refused."""
     prepared = prepare(filled, shipped_packs, 1)
     reflection = find(filled.entries(), "6")
     filled.link(reflection.id, LINK, prepared.id)
@@ -102,6 +107,7 @@ def test_a_link_survives_export_and_import_and_a_bad_one_is_refused(filled, ship
 
 
 def test_prepare_needs_a_terminal_and_teaches():
+    """`prepare` needs a terminal, and its help says it is about asking so a no is easy."""
     result = invoke("prepare")
     assert result.exit_code == 2
     assert "needs an interactive terminal" in " ".join(result.stderr.split())

@@ -45,6 +45,7 @@ def test_months_back_stop_at_the_end_of_a_shorter_month():
 
 @pytest.mark.parametrize("spoken", ["soon", "2026-13-01", "2026-02-30", "7x", "", "last decade"])
 def test_a_date_that_cannot_be_read_is_refused_with_examples(spoken):
+    """A date that cannot be read is refused with exit 2 and examples of dates that can."""
     with pytest.raises(BadQuery) as caught:
         period(spoken, WEDNESDAY)
     assert caught.value.exit_code == 2
@@ -53,6 +54,7 @@ def test_a_date_that_cannot_be_read_is_refused_with_examples(spoken):
 
 
 def test_since_after_until_is_refused():
+    """A --since later than --until is refused."""
     with pytest.raises(BadQuery, match="after --until"):
         Filters.parse(since="2026-11-10", until="2026-11-01", today=WEDNESDAY)
 
@@ -85,10 +87,12 @@ def test_filters_narrow_by_date_need_feeling_moment_and_pack(filled, shipped_pac
 
 
 def test_newest_first(filled):
+    """Reflections are listed newest first."""
     assert numbers(newest_first(filled.entries())) == [6, 5, 4, 3, 2, 1]
 
 
 def test_an_entry_is_found_by_number_or_the_start_of_its_id(filled):
+    """A reflection is found by its number, with or without #, or by the start of its id."""
     entries = filled.entries()
     third = entries[2]
     assert find(entries, "3") is third
@@ -105,6 +109,7 @@ def test_an_entry_is_found_by_number_or_the_start_of_its_id(filled):
 
 
 def test_an_id_starting_with_digits_is_found_when_no_number_matches():
+    """An id that starts with digits is still found when no reflection has that number."""
     entry = Entry(id="12345678-0000-4000-8000-000000000000", number=1,
                   created="2026-11-01T10:00:00+00:00", updated="2026-11-01T10:00:00+00:00",
                   pack_id="x", pack_version=1, answers={})
@@ -115,6 +120,7 @@ def test_an_id_starting_with_digits_is_found_when_no_number_matches():
 
 
 def test_an_id_prefix_shared_by_two_entries_asks_for_more():
+    """An id start shared by two reflections names both and asks for more of the id."""
     entries = [Entry(id=f"abcd{n}000-0000-4000-8000-000000000000", number=n,
                      created="2026-11-01T10:00:00+00:00", updated="2026-11-01T10:00:00+00:00",
                      pack_id="x", pack_version=1, answers={}) for n in (1, 2)]
@@ -123,6 +129,7 @@ def test_an_id_prefix_shared_by_two_entries_asks_for_more():
 
 
 def test_search_ignores_capitals_and_points_at_the_words(filled, shipped_packs):
+    """Search ignores capitals and points at the matching words in the snippet."""
     reader = Reader(shipped_packs.values())
     hits = search(newest_first(filled.entries()), "EARLY start", reader.answer_texts)
     assert [(hit.entry.number, hit.step) for hit in hits] == [(3, "what_happened")]
@@ -139,6 +146,7 @@ def test_search_finds_the_words_of_a_choice(filled, shipped_packs):
 
 
 def test_a_long_answer_gives_a_short_snippet_around_every_match():
+    """A long answer gives a short snippet that shows every match."""
     entry = Entry(id="e", number=1, created="2026-11-01T10:00:00+00:00",
                   updated="2026-11-01T10:00:00+00:00", pack_id="gone", pack_version=1,
                   answers={"story": "word " * 40 + "tired and tired again " + "word " * 40})
@@ -150,6 +158,7 @@ def test_a_long_answer_gives_a_short_snippet_around_every_match():
 
 
 def test_search_never_returns_control_characters(filled, shipped_packs):
+    """Search snippets never carry terminal control characters; markup-like text stays text."""
     reader = Reader(shipped_packs.values())
     [hit] = search(filled.entries(), "match stopped replying", reader.answer_texts)
     assert "\x1b" not in hit.snippet
@@ -158,6 +167,7 @@ def test_search_never_returns_control_characters(filled, shipped_packs):
 
 
 def test_an_empty_search_is_refused():
+    """An empty search is refused with a request for a word."""
     with pytest.raises(BadQuery, match="Give a word"):
         search([], "   ", lambda e: [])
 

@@ -42,6 +42,7 @@ def assert_shown_as_data(output: str) -> None:
 # list ---------------------------------------------------------------------------------
 
 def test_list_shows_the_newest_first_with_need_strength_and_when(filled):
+    """`list` shows the newest first, with when, the moment, the need, the strength, the story."""
     result = invoke("list")
     assert result.exit_code == 0
     assert rows(result.stdout) == [6, 5, 4, 3, 2, 1]
@@ -60,6 +61,7 @@ def test_list_shows_the_newest_first_with_need_strength_and_when(filled):
 
 
 def test_list_shows_the_last_twenty_unless_asked(filled, shipped_packs):
+    """`list` shows the last twenty and says how many are older; --all and -n change that."""
     from reflect.journal.entry import new_id
 
     for day in range(20):
@@ -82,6 +84,7 @@ def test_list_shows_the_last_twenty_unless_asked(filled, shipped_packs):
     (["--pack", "hearing-no-quick"], [4]),
 ])
 def test_list_filters(filled, options, expected):
+    """`list` shows only reflections that match the date, need, feeling, kind or pack asked for."""
     assert rows(invoke("list", *options).stdout) == expected
 
 
@@ -140,6 +143,7 @@ def test_kind_help_gives_an_example_that_exists(shipped_packs):
 
 
 def test_a_date_that_cannot_be_read_exits_2_with_examples(filled):
+    """A date `list` cannot read exits 2 with examples of dates it can."""
     result = invoke("list", "--since", "the other day")
     assert result.exit_code == 2
     assert "Cannot read the date 'the other day'" in result.stderr
@@ -147,6 +151,7 @@ def test_a_date_that_cannot_be_read_exits_2_with_examples(filled):
 
 
 def test_list_json_has_the_documented_shape(filled):
+    """`list --json` gives the documented fields, with no raw control codes."""
     result = invoke("list", "--json", "--since", "7d")
     data = json.loads(result.stdout)
     assert [item["number"] for item in data] == [6, 5]
@@ -245,6 +250,7 @@ def test_list_output_is_plain_when_piped(filled):
 # show ---------------------------------------------------------------------------------
 
 def test_show_lays_out_every_answer_under_its_question(filled):
+    """`show` lays out every answer under its question, in the order they were asked."""
     result = invoke("show", "3")
     assert result.exit_code == 0
     out = result.stdout
@@ -263,17 +269,20 @@ def test_show_lays_out_every_answer_under_its_question(filled):
 
 
 def test_show_finds_an_entry_by_the_start_of_its_id(filled):
+    """`show` finds a reflection by the first characters of its id."""
     entry = filled.entries()[1]
     assert invoke("show", entry.id[:8]).stdout.startswith("#2  Asked Sam to dinner")
 
 
 def test_show_an_unknown_number_is_an_error(filled):
+    """`show` with a number no reflection has says so and exits 1."""
     result = invoke("show", "99")
     assert result.exit_code == 1
     assert "There is no reflection #99" in result.stderr
 
 
 def test_show_json_is_the_whole_entry(filled):
+    """`show --json` gives the whole reflection: answers, pack and what was drawn from them."""
     data = json.loads(invoke("show", "6", "--json").stdout)
     assert data["number"] == 6
     assert data["answers"]["next_time"] == "Say goodnight kindly and let it rest."
@@ -284,6 +293,7 @@ def test_show_json_is_the_whole_entry(filled):
 # search -------------------------------------------------------------------------------
 
 def test_search_shows_each_hit_with_its_question_and_snippet(filled):
+    """`search` shows each match with its reflection, its question and a snippet, then a count."""
     result = invoke("search", "Early", "START")
     assert result.exit_code == 0
     out = result.stdout
@@ -317,6 +327,7 @@ def test_a_search_the_filters_empty_never_says_nothing_mentions_the_words(filled
 
 
 def test_search_json(filled):
+    """`search --json` gives each match with its question, snippet and where the words are."""
     data = json.loads(invoke("search", "tired", "--json").stdout)
     found = {(hit["number"], hit["step"]) for hit in data}
     assert (4, "what_happened") in found  # "they were too tired tonight"
@@ -329,6 +340,7 @@ def test_search_json(filled):
 
 
 def test_search_with_no_hits_says_so_kindly(filled):
+    """A search that finds nothing says so kindly and exits 0."""
     result = invoke("search", "volcano")
     assert result.exit_code == 0
     assert "No reflection mentions volcano" in result.stdout
@@ -391,6 +403,7 @@ def test_a_hand_edited_date_with_escape_codes_is_shown_safely(filled, journal_fi
 # delete -------------------------------------------------------------------------------
 
 def test_delete_with_yes_removes_one_and_the_rest_keep_their_numbers(filled, shipped_packs):
+    """`delete --yes` removes one reflection; the others keep their numbers and none is reused."""
     from reflect.journal.entry import new_id
 
     result = invoke("delete", "6", "--yes")
@@ -405,6 +418,7 @@ def test_delete_with_yes_removes_one_and_the_rest_keep_their_numbers(filled, shi
 
 
 def test_delete_without_a_terminal_asks_for_yes(filled, journal_file):
+    """Without a terminal to ask on, `delete` asks for --yes, exits 2 and deletes nothing."""
     before = journal_file.read_bytes()
     result = invoke("delete", "2")
     assert result.exit_code == 2
@@ -413,6 +427,7 @@ def test_delete_without_a_terminal_asks_for_yes(filled, journal_file):
 
 
 def test_delete_an_unknown_number_changes_nothing(filled, journal_file):
+    """Deleting a number no reflection has exits 1 and leaves the journal as it was."""
     before = journal_file.read_bytes()
     result = invoke("delete", "42", "--yes")
     assert result.exit_code == 1
@@ -424,6 +439,7 @@ def test_delete_an_unknown_number_changes_nothing(filled, journal_file):
 @pytest.mark.parametrize("args", [["list"], ["show", "1"], ["search", "tired"],
                                   ["delete", "1", "--yes"], ["edit", "1"]])
 def test_an_empty_journal_is_met_kindly(args, reflect_home, tmp_path, monkeypatch):
+    """On an empty journal each read command says so kindly, shows how to start, creates nothing."""
     monkeypatch.chdir(tmp_path)
     result = invoke(*args)
     assert result.exit_code == 0
@@ -446,6 +462,7 @@ def test_exporting_an_empty_journal_says_so_and_exits_1(args, reflect_home, tmp_
 
 
 def test_read_commands_teach_with_examples():
+    """The help of every read command names its options and gives an example."""
     for name, words in (("list", "--since"), ("show", "NUMBER"), ("search", "TEXT"),
                         ("export", "--format"), ("import", "FILE"), ("delete", "--yes"),
                         ("edit", "--step")):
@@ -456,6 +473,7 @@ def test_read_commands_teach_with_examples():
 
 
 def test_a_damaged_journal_is_refused_by_every_read_command(journal_file):
+    """Every read command refuses a damaged journal with exit 1 and leaves the file as it was."""
     journal_file.parent.mkdir(parents=True)
     journal_file.write_text('{"entries": {"1": ')
     for args in (["list"], ["show", "1"], ["search", "x"], ["export"]):
@@ -467,6 +485,7 @@ def test_a_damaged_journal_is_refused_by_every_read_command(journal_file):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_reading_never_writes(filled, journal_file):
+    """Reading the journal never changes it, touches it, or leaves a temporary file."""
     before = journal_file.read_bytes(), journal_file.stat().st_mtime_ns
     for args in (["list"], ["show", "1"], ["search", "x"], ["list", "--json"]):
         invoke(*args)

@@ -106,6 +106,7 @@ def test_reflections_are_counted_per_iso_week_with_empty_weeks_shown(small, read
 
 
 def test_the_order_of_entries_does_not_matter(small, reader):
+    """The patterns are the same whatever order the reflections come in."""
     assert insights.compute(small[::-1], reader) == insights.compute(small, reader)
 
 
@@ -157,6 +158,7 @@ def test_before_and_after_for_each_entry_with_both_and_the_average_change(small,
     ([(6, 4)], "On average the feeling was 2 points lower by the end (1 reflection with"),
 ])
 def test_the_change_is_described_as_information(shipped_packs, reader, pairs, words):
+    """The change in how strong a feeling was is described as what happened, never as a promise."""
     entries = [make(shipped_packs, n, f"2026-03-0{n}", **full(intensity=b, intensity_now=a))
                for n, (b, a) in enumerate(pairs, 1)]
     said = insights.change_words(insights.compute(entries, reader))
@@ -196,6 +198,7 @@ def test_months_compared_in_plain_words(shipped_packs, reader, ratings, words):
 
 
 def test_one_month_has_no_comparison(shipped_packs, reader):
+    """With one month of reflections there is no month-to-month comparison."""
     entries = [make(shipped_packs, n, f"2026-03-0{n}", **full()) for n in (1, 2, 3)]
     found = insights.compute(entries, reader)
     assert len(found.months) == 1
@@ -234,6 +237,7 @@ def test_thinking_traps_leave_out_none_fit(small, reader):
 
 
 def test_other_ways_chosen_most(small, reader):
+    """The other ways chosen most are counted, with a person's own words marked as theirs."""
     found = insights.compute(small, reader)
     assert found.alternatives.answered == 3
     assert ranked(found.alternatives) == [
@@ -242,6 +246,7 @@ def test_other_ways_chosen_most(small, reader):
 
 
 def test_follow_ups_with_no_answers_yet_are_empty(small, reader):
+    """With no follow-up answers yet, the follow-up patterns are empty."""
     found = insights.compute(small, reader)
     assert found.follow_ups == ()
     assert found.to_json()["follow_ups"] == []
@@ -268,6 +273,7 @@ def test_how_the_other_ways_went_is_counted_per_way(small, reader):
 
 
 def test_stats_shows_what_helped_and_leaves_out_preparations(filled, shipped_packs):
+    """`stats` shows how the other ways went and leaves preparations out of the patterns."""
     from typer.testing import CliRunner
 
     from reflect.cli import app
@@ -298,6 +304,7 @@ def test_an_entry_whose_pack_is_gone_counts_by_its_stored_values(shipped_packs, 
 
 
 def test_the_quick_pack_alone_gives_before_ratings_and_needs_only(shipped_packs, reader):
+    """Quick reflections alone give the starting strength and the needs, and nothing they lack."""
     entries = [make(shipped_packs, n, f"2026-03-0{n}", pack="hearing-no-quick",
                     what_happened="x", intensity=n, need=["rest"], reframe="one-moment")
                for n in (1, 2, 3)]
@@ -322,6 +329,7 @@ def test_ratings_that_are_not_whole_numbers_are_left_out(shipped_packs, reader):
 
 
 def test_no_entries_give_empty_insights(reader):
+    """No reflections give empty patterns, not an error."""
     found = insights.compute([], reader)
     assert (found.count, found.enough, found.first, found.periods) == (0, False, None, ())
     assert found.needs == insights.Ranking(0, ())
@@ -367,6 +375,7 @@ def test_stats_counts_weeks_with_bars(shipped_packs, journal_file, small):
 
 
 def test_stats_follows_the_filters(filled):
+    """`stats` counts only the reflections that match the filters given."""
     cases = {("--need", "closeness"): 2, ("--since", "7d"): 2, ("--emotion", "lonely"): 1,
              ("--pack", "hearing-no"): 5, ("--until", "30d"): 2}
     for options, count in cases.items():
@@ -404,6 +413,7 @@ def test_stats_give_the_year_of_days_from_another_year(journal_file, shipped_pac
 
 
 def test_stats_on_an_empty_journal_is_kind_and_creates_nothing(reflect_home):
+    """`stats` on an empty journal says so kindly, gives empty JSON and creates nothing."""
     result = invoke("stats")
     assert result.exit_code == 0
     assert "Your journal is empty so far" in result.stdout
@@ -431,6 +441,7 @@ def test_one_or_two_reflections_get_a_kind_word_and_no_charts(filled, count):
 
 
 def test_stats_json_has_the_documented_shape(filled):
+    """`stats --json` gives the documented sections and fields."""
     data = json.loads(invoke("stats", "--json").stdout)
     assert list(data) == ["count", "enough", "first", "last", "activity", "intensity",
                           "before_by_month", "needs", "reasons", "thinking_traps",
@@ -530,6 +541,7 @@ def test_the_stats_view_shows_markup_and_escape_codes_as_data(filled, journal_fi
 
 
 def test_stats_help_teaches_with_examples():
+    """`stats --help` gives an example and names --json."""
     result = invoke("stats", "--help")
     assert result.exit_code == 0
     assert "reflect stats --since 3m" in result.stdout
@@ -597,6 +609,7 @@ def test_html_export_is_self_contained(filled):
 
 
 def test_html_export_has_the_patterns_then_every_reflection(filled):
+    """The HTML export has the patterns first, then every reflection in order."""
     page = invoke("export", "--format", "html").stdout
     text = " ".join(" ".join(parse(page).text).split())
     assert "6 reflections," in text
@@ -655,6 +668,7 @@ def test_html_export_escapes_every_word_a_person_wrote(filled, journal_file):
 
 
 def test_html_export_of_one_reflection_has_the_kind_word_instead_of_charts(filled):
+    """An HTML export of one reflection describes it in words instead of drawing charts."""
     page = invoke("export", "--format", "html", "--since", "today").stdout
     text = " ".join(" ".join(parse(page).text).split())
     assert "You have 1 reflection so far. Patterns need a few more to show" in text
@@ -666,6 +680,7 @@ def test_html_export_of_one_reflection_has_the_kind_word_instead_of_charts(fille
 
 
 def test_html_export_to_a_file_is_private(filled, tmp_path):
+    """An HTML export written to a file is private to its owner and complete."""
     target = tmp_path / "notes.html"
     result = invoke("export", "--format", "html", "-o", str(target))
     assert result.exit_code == 0
