@@ -131,6 +131,11 @@ QUICK: dict[str, Any] = {
 }
 """The quick pack answered in full."""
 
+FULL: dict[str, Any] = {**FULL_ANSWERS, "alternatives": ["sit-together-only", "hold-hands-only"],
+                        "next_time": "unused"}
+"""The default pack answered in full with the choices it offers now; repair and next_time
+are never asked (they respected the no)."""
+
 HOSTILE_TEXT = "[bold red]loud[/] \x1b[2J\x1b]0;pwned\x07 \u202egnp.exe"
 """Rich markup, a clear-screen, a title-setting OSC and a bidi override in one answer."""
 

@@ -33,8 +33,7 @@ from reflect.journal.store import Journal
 from reflect.packs.load import discover
 from reflect.packs.model import Pack
 
-from conftest import journal_data
-from test_session import FULL
+from conftest import FULL, journal_data
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -6,12 +6,7 @@ import pytest
 
 from reflect.engine.session import BACK, SKIP, Paused, run_reflection
 
-from conftest import FULL_ANSWERS, QUICK, STOP
-
-# The default pack answered in full with the choices it offers now; repair and next_time
-# are never asked (they respected the no).
-FULL = {**FULL_ANSWERS, "alternatives": ["sit-together-only", "hold-hands-only"],
-        "next_time": "unused"}
+from conftest import FULL, QUICK, STOP
 
 
 def test_full_pack_asks_every_step_in_order(shipped_packs, scripted):

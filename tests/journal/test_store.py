@@ -12,7 +12,7 @@ from reflect.journal.entry import Entry, derive, make_title, now
 from reflect.journal.file_format import SCHEMA_VERSION, JournalError
 from reflect.journal.store import Journal
 
-from conftest import journal_data
+from conftest import FULL, journal_data
 
 ANSWERS = {
     "what_happened": "[bold]Not markup[/] and an emoji 🙂\nsecond line",
@@ -79,8 +79,6 @@ def test_saving_the_same_reflection_twice_keeps_one(reflect_home, shipped_packs)
 
 def test_full_pack_derives_every_field(reflect_home, shipped_packs):
     """The default pack fills kind, emotions, needs, both intensities and the rest."""
-    from test_session import FULL
-
     pack = shipped_packs["hearing-no"]
     derived = derive(pack, FULL)
     assert derived["kind"] == "declined-intimacy"
