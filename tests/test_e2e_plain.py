@@ -247,6 +247,7 @@ def test_pause_in_plain_mode_keeps_a_draft_that_plain_reflect_offers(start, refl
     reply(terminal, "Paused. Keep your answers so far", "1")
     assert terminal.end() == 130
     assert "reflect new --plain --resume" in terminal.screen
+    assert "reflect new --resume" not in terminal.screen  # only the plain way is named
     assert draft_of(reflect_home).exists()
     assert not journal_of(reflect_home).exists()
 

@@ -147,7 +147,7 @@ def _pause(asker: Asker, draft: Draft, drafts: DraftStore) -> Outcome:
     prompt = Prompt(
         key="_pause", kind="select",
         question="Paused. Keep your answers so far to finish later?",
-        choices=(Choice(KEEP, "Keep them as a draft (reflect new --resume)"),
+        choices=(Choice(KEEP, "Keep them as a draft, to finish later"),
                  Choice(DISCARD, "Let them go")),
         default=KEEP)
     try:
