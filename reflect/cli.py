@@ -221,18 +221,29 @@ UNTIL = typer.Option(
     None, "--until", metavar="WHEN",
     help="Only reflections up to and including this day (same forms as --since; "
          "'last month' ends on its last day).")
+def _completing(role: str) -> Callable[[str], list[tuple[str, str]]]:
+    """The shell's completion of a filter's value, from the packs' choices (typer reads
+    the parameter's name, so this is a function and not a partial)."""
+
+    def complete(incomplete: str) -> list[tuple[str, str]]:
+        return read_commands.pack_words(role, incomplete)
+
+    return complete
+
+
 NEED = typer.Option(
-    None, "--need", metavar="NEED",
+    None, "--need", metavar="NEED", autocompletion=_completing("needs"),
     help="Only reflections that named this need, e.g. closeness. Repeat for any of several.")
 EMOTION = typer.Option(
-    None, "--emotion", metavar="FEELING",
+    None, "--emotion", metavar="FEELING", autocompletion=_completing("emotions"),
     help="Only reflections that named this feeling, e.g. hurt. Repeat for any of several.")
 KIND = typer.Option(
-    None, "--kind", metavar="MOMENT",
+    None, "--kind", metavar="MOMENT", autocompletion=_completing("kind"),
     help="Only this kind of moment, e.g. asked-out or declined-closeness (the words you "
          "picked work too). Repeat for any of several.")
 PACK = typer.Option(
-    None, "--pack", metavar="NAME", help="Only reflections made with this pack.")
+    None, "--pack", metavar="NAME", autocompletion=_completing("pack"),
+    help="Only reflections made with this pack.")
 JSON = typer.Option(False, "--json", help="Print JSON for scripts (shape in the README).")
 
 

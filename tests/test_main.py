@@ -135,6 +135,27 @@ def test_the_shell_completes_a_command_and_never_starts_a_reflection():
     assert "interactive terminal" not in done.stderr
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    ("reflect list --kind as", ["asked-out"]),
+    ("reflect search tired --need clo", ["closeness"]),
+    ("reflect export --emotion hu", ["hurt"]),
+    ("reflect stats --pack hearing", ["hearing-no", "hearing-no-quick"]),
+])
+def test_the_shell_completes_filter_values_from_the_packs(words, expected, tmp_path):
+    """A filter's value completes from the packs' choices, and the journal is never opened
+    for it (a damaged one beside it changes nothing and is left as it was)."""
+    journal = tmp_path / "journal.json"
+    journal.write_bytes(b"{damaged")
+    env = {**os.environ, "_REFLECT_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - 1), "REFLECT_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "reflect"], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL, env=env, check=False)
+    assert done.returncode == 0
+    assert sorted(done.stdout.split()) == expected
+    assert done.stderr == ""
+    assert journal.read_bytes() == b"{damaged"
+
+
 @pytest.mark.parametrize("args", [["--plain"], ["--plain", "--journal", "mine.json"],
                                   ["--journal", "mine.json", "--plain"], ["new", "--plain"],
                                   ["--plain", "new"]])

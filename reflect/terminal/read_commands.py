@@ -18,6 +18,7 @@ from typing import Any
 from reflect.base import paths
 from reflect.base.errors import ReflectError
 from reflect.base.files import describe, kind_of, private_writer
+from reflect.base.safe_text import printable
 from reflect.engine.prepare import related
 from reflect.journal.entry import Entry, is_preparation, now
 from reflect.packs.load import discover
@@ -75,6 +76,27 @@ def _known_words(entries: Sequence[Entry], reader: Reader) -> dict[str, list[tup
     known["pack"] = [(name, name) for name in
                      dict.fromkeys([*reader.packs, *(entry.pack_id for entry in entries)])]
     return known
+
+
+def pack_words(role: str, start: str) -> list[tuple[str, str]]:
+    """What the shell may complete for a filter (`kind`, `needs`, `emotions` or `pack`):
+    the values of the packs' choices that begin with `start`, each with its label. Only
+    the packs are read, never the journal, so completing a word asks for no passphrase;
+    a pack that cannot be read simply offers nothing."""
+    try:
+        reader = _reader()
+    except (ReflectError, OSError):
+        return []
+    if role == "pack":
+        found = [(pack_id, pack.title) for pack_id, pack in reader.packs.items()]
+    else:
+        found = []
+        for pack_id in reader.packs:
+            step = reader.for_pack(pack_id).role_step(role)
+            if step is not None:
+                found += [(choice.value, printable(choice.label))
+                          for choice in step.all_choices()]
+    return [pair for pair in dict(found).items() if pair[0].startswith(start)]
 
 
 def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:
