@@ -40,8 +40,7 @@ def take_in_copies(journal: Journal) -> None:
     for outcome in outcomes:
         if outcome.report is None:
             _warned.add(outcome.copy)
-            render.warn(f"Left {outcome.copy.name} where it is, unread: "
-                        f"{outcome.problem} Nothing was changed for it.")
+            render.warn(f"Not merged, left where it is: {outcome.problem}")
             continue
         kept = f" (kept in {outcome.kept.parent.name}/)" if outcome.kept else ""
         render.say(f"{taken_in_words(outcome.report, outcome.copy.name)}{kept}.", "dim",
