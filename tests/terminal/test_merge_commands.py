@@ -63,8 +63,10 @@ def test_merge_takes_in_another_copy_and_says_what_came(two):
     result = runner.invoke(cli.app, ["merge", str(other)])
     assert result.exit_code == 0, result.output
     text = said(result.output)
-    assert "+ #3" in text and "There 1 (new; #2 there)" in text
-    assert "+ #4" in text and "There 2 (new; #3 there)" in text
+    assert "+ #3" in text
+    assert "There 1 (new; #2 there)" in text
+    assert "+ #4" in text
+    assert "There 2 (new; #3 there)" in text
     assert "2 reflections from journal.json merged." in text
     assert words_in(journal.path) == ["Before", "Here", "There 1", "There 2"]
     assert [kept.reason for kept in journal.backups()][-1] == "before-merge"
@@ -79,7 +81,8 @@ def test_a_dry_run_shows_the_change_and_changes_nothing(two):
     result = runner.invoke(cli.app, ["merge", "--dry-run", str(other)])
     assert result.exit_code == 0, result.output
     text = said(result.output)
-    assert "There 1" in text and "There 2" in text
+    assert "There 1" in text
+    assert "There 2" in text
     assert "2 reflections from journal.json merged, if you merge it. Nothing was changed" in text
     assert journal.path.read_bytes() == before
     assert other.read_bytes() == other_before
@@ -161,9 +164,9 @@ def test_a_missing_damaged_or_hostile_file_is_refused_and_nothing_changes(
     assert journal.path.read_bytes() == before
 
 
-def test_a_folder_or_a_pipe_is_refused_by_name(two, tmp_path):
+@pytest.mark.usefixtures("two")
+def test_a_folder_or_a_pipe_is_refused_by_name(tmp_path):
     """A folder is refused with exit 2, a pipe with its name; neither is read or waited on."""
-    journal, _ = two
     assert runner.invoke(cli.app, ["merge", str(tmp_path)]).exit_code == 2
     pipe = tmp_path / "pipe.json"
     os.mkfifo(pipe)
@@ -236,7 +239,8 @@ def test_the_merge_driver_that_cannot_merge_leaves_ours_and_exits_1(two, tmp_pat
 def test_the_merge_driver_is_hidden_from_help():
     """`reflect --help` lists merge and git-setup, not the command only git runs."""
     result = runner.invoke(cli.app, ["--help"])
-    assert "merge" in result.output and "git-setup" in result.output
+    assert "merge" in result.output
+    assert "git-setup" in result.output
     assert "merge-driver" not in result.output
 
 

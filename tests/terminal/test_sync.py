@@ -150,7 +150,8 @@ def test_a_good_copy_is_merged_beside_a_damaged_one(apart):
     assert result.exit_code == 0, result.output
     assert f"2 reflections from {copy.name} merged" in said(result.output)
     assert f"Not merged, left where it is: The copy {damaged}" in said(result.output)
-    assert damaged.exists() and not copy.exists()
+    assert damaged.exists()
+    assert not copy.exists()
 
 
 def test_a_copy_with_nothing_new_is_moved_aside_quietly_and_changes_nothing(
