@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from reflect.journal import backups
+from reflect.journal.entry import new_id, now
 from reflect.journal.store import Journal
+from reflect.terminal.reflection import open_journal
 
 import test_e2e
 from conftest import QUICK_ANSWERS
@@ -155,8 +157,6 @@ open_journal(journal)
 @pytest.fixture
 def apart_here(journal_file, shipped_packs, tmp_path):
     """A journal with one reflection and a Syncthing copy holding that one and two more."""
-    from reflect.journal.entry import new_id, now
-
     quick = shipped_packs["hearing-no-quick"]
     journal = Journal(journal_file)
     journal.add(quick, QUICK_ANSWERS, new_id(), now())
@@ -201,8 +201,6 @@ def test_kill_9_during_a_merge_leaves_the_journal_and_the_copy_as_they_were(
     kill_at(point, journal.path, tmp_path)
     assert journal.path.read_bytes() == before
     assert copy.read_bytes() == copy_before
-    from reflect.terminal.reflection import open_journal
-
     assert sorted(e.answers["what_happened"] for e in open_journal(journal.path).entries()
                   ) == sorted(["Here", "There 1", "There 2", QUICK_ANSWERS["what_happened"]])
     assert not copy.exists()
@@ -216,8 +214,6 @@ def test_kill_9_after_the_journal_is_written_takes_the_copy_in_once(apart_here, 
     kill_at("move", journal.path, tmp_path)
     assert copy.exists()
     assert len(Journal(journal.path).entries()) == 4
-    from reflect.terminal.reflection import open_journal
-
     entries = open_journal(journal.path).entries()
     assert len({e.id for e in entries}) == len(entries) == 4
     assert not copy.exists()

@@ -276,6 +276,8 @@ class Journal:
                 except ReflectError as problem:
                     outcomes.append(TakenIn(copy, None, problem.message))
                     continue
+                if theirs is None:  # another reflect took it in while this one waited
+                    continue
                 merged = merge.merge(side, theirs)
                 side = merged.side
                 changed = changed or merged.report.anything
@@ -288,10 +290,10 @@ class Journal:
                     outcome.kept = _move_to_backups(self.path, outcome.copy)
         return outcomes
 
-    def _read_copy(self, copy: Path, store: PrivateJSONStorage) -> Side:
+    def _read_copy(self, copy: Path, store: PrivateJSONStorage) -> Side | None:
         raw = read_if_present(copy, "the copy")
         if raw is None:
-            raise JournalError(f"The copy {copy} has gone.")
+            return None
         if crypto.is_encrypted(raw) and store.sealed_like is None:
             raise JournalError(f"The copy {copy} is encrypted and the journal is not; "
                                f"`reflect merge` can take it in after asking for its "

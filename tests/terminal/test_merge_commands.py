@@ -17,7 +17,7 @@ from reflect import cli
 from reflect.journal.entry import now
 from reflect.journal.store import Journal
 
-from conftest import QUICK_ANSWERS, journal_data
+from conftest import QUICK_ANSWERS, REPO, journal_data
 
 runner = CliRunner()
 GIT = shutil.which("git")
@@ -114,8 +114,6 @@ def test_a_json_export_merges_like_a_journal(two, tmp_path):
 def test_an_older_journal_layout_merges(journal_file, shipped_packs, tmp_path):
     """A journal file kept by an older reflect (schema 0) is brought up to date in memory
     and merged; the file itself is not changed."""
-    from conftest import REPO
-
     old = tmp_path / "old.json"
     shutil.copy(REPO / "tests" / "fixtures" / "journal-v0.json", old)
     before = old.read_bytes()
@@ -251,3 +249,31 @@ def test_json_of_the_merged_journal_is_stock_tinydb(two):
     data = journal_data(journal.path)
     assert set(data) == {"entries", "meta", "deleted"}
     assert json.loads(journal.path.read_text())["meta"]["1"]["schema"] == 4
+
+
+def test_a_renumbered_arrival_is_found_by_its_new_number_and_its_id(two):
+    """A reflection that got a new number here is shown by that number, and by its id."""
+    journal, other = two
+    arriving = next(e for e in Journal(other).entries() if e.answers["what_happened"] ==
+                    "There 1")
+    runner.invoke(cli.app, ["merge", str(other)])
+    here = next(e for e in journal.entries() if e.id == arriving.id)
+    assert (arriving.number, here.number) == (2, 3)
+    for ref in (str(here.number), arriving.id[:8]):
+        shown = runner.invoke(cli.app, ["show", ref, "--json"])
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.output)["id"] == arriving.id
+
+
+def test_the_merge_driver_opens_encrypted_journals_with_the_passphrase(two, tmp_path,
+                                                                       fast_scrypt):
+    """Both of git's versions encrypted with one passphrase (given in the environment): the
+    merge is written into OURS, still encrypted."""
+    journal, other = two
+    Journal(journal.path).encrypt(PASSPHRASE)
+    Journal(other).encrypt(PASSPHRASE)
+    result = runner.invoke(cli.app, ["merge-driver", str(other), str(journal.path),
+                                     str(other)], env={"REFLECT_PASSPHRASE": PASSPHRASE})
+    assert result.exit_code == 0, result.output
+    assert journal.path.read_bytes().startswith(b"reflect-encrypted 1\n")
+    assert len(Journal(journal.path, passphrase=lambda: PASSPHRASE).entries()) == 4

@@ -203,3 +203,17 @@ def test_a_damaged_journal_is_reported_by_the_command_not_by_the_intake(
     assert result.exit_code == 1
     assert said(result.output).count("is damaged") == 1
     assert copy.exists()
+
+
+def test_an_encrypted_copy_beside_a_plain_journal_is_named_and_left(apart, fast_scrypt):
+    """A copy encrypted on the other computer, beside a plain journal, is not opened by
+    asking here: it is named, with `reflect merge` as the way to take it in."""
+    journal, copy = apart(SCHEMES["Syncthing"])
+    Journal(copy, passphrase=lambda: PASSPHRASE).encrypt(PASSPHRASE)
+    before = journal.path.read_bytes()
+    result = runner.invoke(cli.app, ["list"])
+    assert result.exit_code == 0, result.output
+    assert "is encrypted and the journal is not; `reflect merge` can take it in" in said(
+        result.output)
+    assert journal.path.read_bytes() == before
+    assert copy.exists()
