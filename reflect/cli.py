@@ -424,7 +424,7 @@ def merge(
         render.say(f"Nothing to merge: every reflection in {file.name} is in the journal "
                    "already. Nothing was changed.", whole=True)
     elif dry_run:
-        render.say(f"{taken_in_words(report, file.name)}, if you merge it. Nothing was "
+        render.say(f"{taken_in_words(report, file.name, dry_run=True)}. Nothing was "
                    "changed (--dry-run).", whole=True)
     else:
         render.say(f"{taken_in_words(report, file.name)}.", whole=True)

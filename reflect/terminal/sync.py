@@ -47,13 +47,18 @@ def take_in_copies(journal: Journal) -> None:
                    whole=True)
 
 
-def taken_in_words(report: Report, name: str) -> str:
-    """'2 reflections from NAME merged', and what else changed."""
+def taken_in_words(report: Report, name: str, dry_run: bool = False) -> str:
+    """'2 reflections from NAME merged', and what else changed (or, for a dry run, what
+    merging would do)."""
     count = report.taken_in
-    words = (f"{count} {'reflection' if count == 1 else 'reflections'} from {name} merged"
-             if count else f"Nothing new in {name}")
-    if report.removed:
-        gone = len(report.removed)
-        words += (f"; {gone} deleted there {'is' if gone == 1 else 'are'} deleted here "
-                  "too")
+    reflections = f"{count} {'reflection' if count == 1 else 'reflections'}"
+    gone = len(report.removed)
+    if dry_run:
+        words = f"Merging {name} would bring in {reflections}"
+        if gone:
+            words += f" and delete {gone} here that {'was' if gone == 1 else 'were'} deleted there"
+        return words
+    words = f"{reflections} from {name} merged" if count else f"Nothing new in {name}"
+    if gone:
+        words += f"; {gone} deleted there {'is' if gone == 1 else 'are'} deleted here too"
     return words

@@ -83,7 +83,7 @@ def test_a_dry_run_shows_the_change_and_changes_nothing(two):
     text = said(result.output)
     assert "There 1" in text
     assert "There 2" in text
-    assert "2 reflections from journal.json merged, if you merge it. Nothing was changed" in text
+    assert "Merging journal.json would bring in 2 reflections. Nothing was changed" in text
     assert journal.path.read_bytes() == before
     assert other.read_bytes() == other_before
     assert len(journal.backups()) == kept
