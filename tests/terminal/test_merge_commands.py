@@ -111,18 +111,23 @@ def test_a_json_export_merges_like_a_journal(two, tmp_path):
     assert words_in(journal.path) == ["Before", "Here", "There 1", "There 2"]
 
 
-def test_an_older_journal_layout_merges(journal_file, shipped_packs, tmp_path):
-    """A journal file kept by an older reflect (schema 0) is brought up to date in memory
-    and merged; the file itself is not changed."""
+@pytest.mark.parametrize("version", [0, 1, 2, 3])
+def test_every_older_journal_layout_merges(journal_file, shipped_packs, tmp_path, version):
+    """A journal file kept by an older reflect (any schema, the one-line-per-reflection
+    layout too) is brought up to date in memory and merged; the file is not changed."""
     old = tmp_path / "old.json"
-    shutil.copy(REPO / "tests" / "fixtures" / "journal-v0.json", old)
+    shutil.copy(REPO / "tests" / "fixtures" / f"journal-v{version}.json", old)
     before = old.read_bytes()
     save(Journal(journal_file), shipped_packs["hearing-no-quick"], "Here")
     result = runner.invoke(cli.app, ["merge", str(old)])
     assert result.exit_code == 0, result.output
-    assert "3 reflections from old.json merged" in said(result.output)
-    assert len(Journal(journal_file).entries()) == 4
     assert old.read_bytes() == before
+    probe = tmp_path / "probe" / "journal.json"
+    probe.parent.mkdir()
+    shutil.copy(old, probe)
+    held = len(Journal(probe).entries())
+    assert f"{held} reflections from old.json merged" in said(result.output)
+    assert len(Journal(journal_file).entries()) == held + 1
 
 
 def test_an_encrypted_copy_merges_with_the_journals_passphrase(two, fast_scrypt):
