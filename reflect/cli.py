@@ -25,9 +25,9 @@ from reflect.engine.followup import next_ready, open_items, ready_words
 from reflect.engine.session import Asker, Interrupted, Prompt
 from reflect.journal import backups, crypto
 from reflect.journal.backups import Backup
-from reflect.journal.crypto import check_new_passphrase
+from reflect.journal.crypto import Keyring, check_new_passphrase
 from reflect.journal.entry import PREPARE_PACK, Entry
-from reflect.journal.store import Journal, Restored
+from reflect.journal.store import Journal, Restored, merge_files
 from reflect.packs.load import (
     DEFAULT_PACK,
     builtin_packs_dir,
@@ -41,8 +41,8 @@ from reflect.review.export import MAX_IMPORT_BYTES, read_export, relabel
 from reflect.review.filters import MAX_NUMBER_DIGITS, Filters, find
 from reflect.settings import resources as crisis
 from reflect.settings.config import SettingsError, load_settings
+from reflect.terminal import merge_commands, read_commands, render
 from reflect.terminal import plain_asker as plain
-from reflect.terminal import read_commands, render
 from reflect.terminal.editor import EditorAsker
 from reflect.terminal.read_commands import read
 from reflect.terminal.reflection import (
@@ -51,9 +51,11 @@ from reflect.terminal.reflection import (
     drafts_of,
     make_asker,
     open_journal,
+    passphrase,
     reflection,
 )
 from reflect.terminal.reflection import follow_up as ask_follow_up
+from reflect.terminal.sync import taken_in_words
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,11 +105,12 @@ def _guarded(func: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def command(name: str, group: typer.Typer | None = None) -> Callable[[F], F]:
+def command(name: str, group: typer.Typer | None = None,
+            hidden: bool = False) -> Callable[[F], F]:
     """Register a command (on the app, or a group of it) whose errors go through _guarded."""
 
     def register(func: F) -> F:
-        (group or app).command(name)(_guarded(func))
+        (group or app).command(name, hidden=hidden)(_guarded(func))
         return func
 
     return register
@@ -408,6 +411,72 @@ def import_entries(
     relabel(entries, reader.packs, str(file))
     added, skipped = _open_journal(_journal(ctx)).import_entries(entries)
     render.imported(added, skipped)
+
+
+@command("merge")
+def merge(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE",
+                                help="Another copy of the journal, or a JSON export."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n",
+                                 help="Show what would change, and change nothing."),
+) -> None:
+    """Merge another copy of your journal (or a JSON export) into this one, by reflection.
+
+    A reflection in either is kept; one in both keeps the version changed last; one deleted
+    in either stays deleted. A backup comes first. Example: `reflect merge old-laptop.json`.
+    """
+
+    journal = _open_journal(_journal(ctx))
+    report = journal.merge_in(merge_commands.read_incoming(journal, file), dry_run=dry_run)
+    for line in merge_commands.merge_lines(report):
+        render.say(line, whole=True)
+    if not report.anything:
+        render.say(f"Nothing to merge: every reflection in {file.name} is in the journal "
+                   "already. Nothing was changed.", whole=True)
+    elif dry_run:
+        render.say(f"{taken_in_words(report, file.name, dry_run=True)}. Nothing was "
+                   "changed (--dry-run).", whole=True)
+    else:
+        render.say(f"{taken_in_words(report, file.name)}.", whole=True)
+
+
+@command("git-setup")
+def git_setup(
+    ctx: typer.Context,
+    path: Path | None = typer.Argument(
+        None, metavar="[PATH]",
+        help="The journal file, or the folder holding it; the journal reflect uses when "
+             "left out."),
+) -> None:
+    """Let git merge the journal by reflection when two computers changed it.
+
+    Adds `journal.json merge=reflect` to the .gitattributes beside the journal and sets
+    the driver in the repository's config. reflect itself never runs git pull or push.
+    """
+
+    journal_file = _journal(ctx) if path is None else (
+        path / _journal(ctx).name if path.is_dir() else path)
+    for line in merge_commands.git_setup(journal_file):
+        render.say(line, whole=True)
+    render.say("From now on `git pull` merges the journal by reflection instead of "
+               "leaving conflict markers in it.")
+
+
+@command("merge-driver", hidden=True)
+def merge_driver(
+    base: Path = typer.Argument(..., metavar="BASE"),
+    ours: Path = typer.Argument(..., metavar="OURS"),
+    theirs: Path = typer.Argument(..., metavar="THEIRS"),
+) -> None:
+    """git's merge driver for the journal: THEIRS merged into OURS in place (BASE, the
+    version both came from, is not needed: each journal remembers its deletions).
+
+    Exits 0 once OURS holds the merge; otherwise says why, leaves OURS as it was, and exits
+    1, so git reports a conflict."""
+
+    keyring = Keyring(functools.partial(passphrase, ours, []))
+    merge_files(ours, theirs, keyring)
 
 
 def _needs_terminal(what: str, instead: str) -> None:

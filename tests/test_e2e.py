@@ -291,7 +291,7 @@ def test_the_whole_default_flow_saves_every_answer_exactly(start, reflect_home):
 
     data = journal_data(journal)
     assert set(data) == {"entries", "meta"}
-    assert data["meta"] == {"1": {"schema": 3, "last_number": 1}}
+    assert data["meta"] == {"1": {"schema": 4, "last_number": 1}}
     assert list(data["entries"]) == ["1"]
     entry = data["entries"]["1"]
     assert set(entry) == {"id", "number", "created", "updated", "pack", "answers", "derived"}

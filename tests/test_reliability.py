@@ -463,7 +463,14 @@ HOSTILE_SHAPES = [
     b'{"meta": [], "entries": {}}', b'{"meta": {"1": {"schema": 1.0}}, "entries": {}}',
     b'{"meta": {"1": {"schema": "1"}}, "entries": {}}',
     b'{"meta": {"1": {"schema": 2}}, "entries": {}}',  # schema 2 was kept in lines
-    b'{"meta": {"1": {"schema": 4}}, "entries": {}}',
+    b'{"meta": {"1": {"schema": 5}}, "entries": {}}',
+    b'{"meta": {"1": {"schema": 4}}, "entries": {}, "deleted": []}',
+    b'{"meta": {"1": {"schema": 4}}, "entries": {}, "deleted": {"1": {"id": 3}}}',
+    b'{"meta": {"1": {"schema": 4}}, "entries": {}, "deleted": {"1": {"id": "x"}}}',
+    b'{"meta": {"1": {"schema": 4}}, "entries": {}, "deleted": {"1": {"id": "x", '
+    b'"at": "2026-03-01T21:30:00+01:00", "number": "3"}}}',
+    b'{"meta": {"1": {"schema": 4}}, "entries": {}, "deleted": {"x": {"id": "x", '
+    b'"at": "2026-03-01T21:30:00+01:00"}}}',
     b'{"meta": {"1": {"schema": 3}}, "entries": []}',
     b'{"meta": {"1": {"schema": 3}}, "entries": {"1": {"id": "x"}}}',
     b'{"meta": {"1": {"schema": 3}}, "entries": {"1": {"id": "x", "number": 1, '
@@ -471,7 +478,7 @@ HOSTILE_SHAPES = [
     b'{"meta": {"1": {"schema": 3}}, "entries": {}}{"meta": {}}',
     b'{"meta": {"1": {"schema": 3}}, "entries": {}}\n{"id": "x"}\t{}\n',
     b'{"reflect":"journal","meta":{"1":{"schema":3}}}\n',
-    b'{"reflect":"journal","meta":{"1":{"schema":4}}}\n',
+    b'{"reflect":"journal","meta":{"1":{"schema":5}}}\n',
     b'{"reflect":"journal","meta":{"1":{"schema":1}}}\n',
     b'{"reflect":"journal","meta":{"1":{"schema":2}}}',
     b'{"reflect":"journal","meta":{}}\n',

@@ -28,9 +28,11 @@ DEFAULT_KEEP = 10
 MAX_KEEP = 1000
 STAMP = "%Y-%m-%d_%H-%M-%S"
 DAILY = "daily"
+BEFORE_MERGE = "before-merge"
 REASONS = {
     DAILY: "daily copy",
     "before-restore": "before a restore",
+    BEFORE_MERGE: "before merging in another copy",
 }
 
 

@@ -3,7 +3,8 @@
 The file is TinyDB's own JSON layout, as its JSONStorage writes it, with two tables:
 
     {"entries": {"1": {"id": "…", "number": 1, "created": "…", "answers": {…}, …}, …},
-     "meta": {"1": {"schema": 3, "last_number": 41}}}
+     "deleted": {"1": {"id": "…", "number": 7, "at": "…"}},
+     "meta": {"1": {"schema": 4, "last_number": 41}}}
 
 so stock TinyDB, json.load and jq read it (unless the person has encrypted it). Every read
 and change goes through TinyDB with one storage of ours, PrivateJSONStorage: it reads the
@@ -21,7 +22,7 @@ from typing import Any
 from reflect.base.errors import ReflectError
 from reflect.journal import crypto, migrations
 from reflect.journal.crypto import DamagedEnvelope, Keyring
-from reflect.journal.entry import is_entry_record
+from reflect.journal.entry import is_entry_record, timestamp_problem
 
 SCHEMA_VERSION = migrations.current()
 
@@ -75,12 +76,21 @@ def load_bytes(raw: bytes, path: Path, keyring: Keyring, what: str = "journal",
     if not all(is_entry_record(doc) for doc in entries.values()):
         _refuse(path, what, "one of its entries is not an entry", damaged=True)
     meta = data.get(migrations.META, {})
-    if not all(_is_doc_id(key) for table in (entries, meta) for key in table):
+    deleted = data.get(migrations.DELETED, {})
+    if not all(is_deletion_record(doc) for doc in deleted.values()):
+        _refuse(path, what, "one of its deletions is not a deletion", damaged=True)
+    if not all(_is_doc_id(key) for table in (entries, meta, deleted) for key in table):
         _refuse(path, what, "one of its tables has a key that is not a number", damaged=True)
     if len({doc["id"] for doc in entries.values()}) != len(entries):
         # Two entries with one id: deleting or changing one could reach the other.
         _refuse(path, what, "two of its entries have the same id", damaged=True)
     return data, version
+
+def is_deletion_record(doc: Any) -> bool:
+    """Whether a document of the `deleted` table says which reflection, and when."""
+    return (type(doc) is dict and type(doc.get("id")) is str
+            and timestamp_problem(doc.get("at")) is None
+            and type(doc.get("number", 0)) is int)
 
 def _is_doc_id(key: str) -> bool:
     """Whether TinyDB can read the key as a document's number (it calls int() on it)."""

@@ -1,9 +1,10 @@
 """Schema versions of the journal file, and the steps that bring an older file up to date.
 
 The journal records its schema in its meta table. The file is TinyDB's JSON layout,
-`{"entries": {"1": {...}, ...}, "meta": {"1": {"schema": 3}}}`; a file with no schema there
-(a plain `{"entries": {...}}`, as stock TinyDB writes it) is schema 0. Schema 2 kept the same
-tables a line per entry instead (read_lines); schema 3 is TinyDB's layout again.
+`{"entries": {"1": {...}, ...}, "deleted": {...}, "meta": {"1": {"schema": 4}}}`; a file with
+no schema there (a plain `{"entries": {...}}`, as stock TinyDB writes it) is schema 0. Schema
+2 kept the same tables a line per entry instead (read_lines); schema 3 is TinyDB's layout
+again, and schema 4 adds the table of deleted reflections.
 
 `MIGRATIONS[k]` turns the data of a schema-k file into schema k+1; `current()` is the schema
 this reflect writes. When the journal opens a file of an older schema it runs the steps in
@@ -11,14 +12,14 @@ order on the data in memory, checks the result like any journal, takes a backup 
 bytes, and writes the new file, all under its write lock. A step that finds something it
 cannot carry over raises MigrationError, and the file is left as it was.
 
-To add schema 4:
-1. Write `def _to_4(data: Data) -> Data` here. It receives the data of a schema-3 file (plain
-   dicts and lists, already checked) and returns it as schema 4. It must keep everything a
+Schema 4 added the `deleted` table. To add schema 5:
+1. Write `def _to_5(data: Data) -> Data` here. It receives the data of a schema-4 file (plain
+   dicts and lists, already checked) and returns it as schema 5. It must keep everything a
    person wrote; a field it cannot fill is a MigrationError, never a silent loss.
 2. Append it to MIGRATIONS. `current()` follows, and `migrate` records the new schema.
 3. Teach `entry.is_entry_record` about any field that every entry now has.
-4. Keep the schema-3 file in tests/fixtures/, add a schema-4 one, and list what the
-   schema-3 file reads back as in tests/test_migrations.py, which opens every
+4. Keep the schema-4 file in tests/fixtures/, add a schema-5 one, and list what the
+   schema-4 file reads back as in tests/journal/test_migrations.py, which opens every
    tests/fixtures/journal-v*.json, checks that a backup comes first, and reads it back.
 """
 
@@ -34,6 +35,9 @@ from reflect.packs.load import discover
 Data = dict[str, Any]
 ENTRIES = "entries"
 META = "meta"
+DELETED = "deleted"
+"""Since schema 4: the reflections deleted, one document each (`id`, `number`, `at`), so
+that merging in another copy of the journal never brings one back (reflect.journal.merge)."""
 LINES_MARK = b'{"reflect":"journal",'
 """How a schema-2 file starts: its first line held the meta table, then came a line per
 entry. Every other layout is one JSON document."""
@@ -166,8 +170,16 @@ def _json_or_none(raw: bytes) -> Any:
         return None
 
 
+def _to_4(data: Data) -> Data:
+    """Schema 3 -> 4: a table of deleted reflections, empty to begin with (what was deleted
+    before was not recorded). A reflect that does not know the table refuses the file rather
+    than delete without noting it."""
+    data.setdefault(DELETED, {})
+    return data
+
+
 Migration = Callable[[Data], Data]
-MIGRATIONS: list[Migration] = [_to_1, _to_2, _to_3]
+MIGRATIONS: list[Migration] = [_to_1, _to_2, _to_3, _to_4]
 
 
 def current() -> int:

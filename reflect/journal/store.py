@@ -31,7 +31,7 @@ from reflect.base.files import (
     remove_leftovers,
     write_private,
 )
-from reflect.journal import backups, crypto, migrations
+from reflect.journal import backups, crypto, merge, migrations
 from reflect.journal.crypto import DamagedEnvelope, Keyring, PassphraseSource
 from reflect.journal.entry import Entry, clean_answers, derive, is_entry_record, now
 from reflect.journal.file_format import (
@@ -41,7 +41,8 @@ from reflect.journal.file_format import (
     encode,
     load_bytes,
 )
-from reflect.journal.migrations import ENTRIES, META
+from reflect.journal.merge import Report, Side
+from reflect.journal.migrations import DELETED, ENTRIES, META
 from reflect.packs.model import Pack
 
 LOCK_WAIT = 5.0
@@ -201,11 +202,14 @@ class Journal:
             table.update({"links": links}, doc_ids=[record.doc_id])
 
     def delete(self, entry_id: str) -> Entry:
-        """Remove one entry for good; the others keep their numbers."""
+        """Remove one entry for good; the others keep their numbers. The deletion is
+        remembered, so merging in another copy of the journal never brings it back."""
         with self._db(write=True) as db:
             table = db.table(ENTRIES)
             record = self._record(table, entry_id)
             table.remove(doc_ids=[record.doc_id])
+            db.table(DELETED).insert({"id": entry_id, "number": int(record["number"]),
+                                      "at": now()})
             _note_last_number(db, int(record["number"]))
         return Entry.from_record(record)
 
@@ -233,6 +237,82 @@ class Journal:
                 table.insert_multiple(entry.to_record() for entry in added)
                 _note_last_number(db, number)
         return added, skipped
+
+    def read_other(self, path: Path, what: str = "file") -> Side:
+        """Another journal file (any layout reflect can bring up to date), read and checked
+        to be merged in; an encrypted one is opened with this journal's passphrase."""
+        raw = read_if_present(path, f"the {what}")
+        if raw is None:
+            raise JournalError(f"There is no {what} {path}. Nothing was changed.")
+        data, _ = load_bytes(raw, path, self.keyring, what)
+        return merge.side_of(data)
+
+    def merge_in(self, incoming: Side, dry_run: bool = False) -> Report:
+        """Merge another copy's reflections into this journal (reflect.journal.merge says
+        how), in one write after a backup; with dry_run, only say what would change."""
+        with self._db(write=not dry_run) as db:
+            data = db.storage.read()
+            merged = merge.merge(merge.side_of(data or {}), incoming)
+            if merged.report.anything and not dry_run:
+                self._write_merged(db, data, merged.side)
+        return merged.report
+
+    def take_in(self, copies: Iterable[Path]) -> list[TakenIn]:
+        """Merge in the conflict copies a sync tool left beside the journal, then move each
+        into the backups folder. A copy that cannot be read is left where it is, with the
+        reason; the journal is written once, after a backup, only if anything changed.
+        Nothing is done when there is no journal to merge into."""
+        outcomes: list[TakenIn] = []
+        with self._db(write=True) as db:
+            store: PrivateJSONStorage = db.storage.storage
+            data = db.storage.read()
+            if data is None:
+                return []
+            side = merge.side_of(data)
+            changed = False
+            for copy in copies:
+                try:
+                    theirs = self._read_copy(copy, store)
+                except ReflectError as problem:
+                    outcomes.append(TakenIn(copy, None, problem.message))
+                    continue
+                if theirs is None:  # another reflect took it in while this one waited
+                    continue
+                merged = merge.merge(side, theirs)
+                side = merged.side
+                changed = changed or merged.report.anything
+                outcomes.append(TakenIn(copy, merged.report, None))
+            if changed:
+                self._write_merged(db, data, side)
+                db.storage.flush()
+            for outcome in outcomes:
+                if outcome.report is not None:
+                    outcome.kept = _move_to_backups(self.path, outcome.copy)
+        return outcomes
+
+    def _read_copy(self, copy: Path, store: PrivateJSONStorage) -> Side | None:
+        raw = read_if_present(copy, "the copy")
+        if raw is None:
+            return None
+        if crypto.is_encrypted(raw) and store.sealed_like is None:
+            raise JournalError(f"The copy {copy} is encrypted and the journal is not; "
+                               f"`reflect merge` can take it in after asking for its "
+                               "passphrase.")
+        data, _ = load_bytes(raw, copy, self.keyring, "copy")
+        return merge.side_of(data)
+
+    def _write_merged(self, db: Any, data: dict[str, Any] | None, side: Side) -> None:
+        """Replace the tables with the merged ones, after a backup of the file as it was."""
+        store: PrivateJSONStorage = db.storage.storage
+        if store.raw is not None:
+            self._back_up(store.raw, backups.BEFORE_MERGE, backups.local_now())
+        base = data or {META: {"1": {"schema": migrations.current()}}, ENTRIES: {}}
+        tables = merge.tables(base, side)
+        problem = _merged_problem(tables)
+        if problem:
+            raise JournalError(f"The merge into {self.path} was not saved: {problem}. "
+                               "The journal has not been changed.")
+        db.storage.write(tables)
 
     @staticmethod
     def _record(table: Any, entry_id: str) -> Any:
@@ -457,6 +537,66 @@ class Journal:
         if crypto.is_encrypted(raw):
             return self.keyring.decrypt(raw, path, what)
         return raw
+
+def _merged_problem(tables: dict[str, Any]) -> str | None:
+    """What would make the merged journal one that reflect then refuses, or None."""
+    if not all(is_entry_record(doc) for doc in tables[ENTRIES].values()):
+        return "one of the reflections is not one the journal can keep"
+    return None
+
+
+def _move_to_backups(journal: Path, copy: Path) -> Path | None:
+    """Move a copy that was taken in into the backups folder, under a name not yet used
+    there; None if it could not be moved (it is taken in again, harmlessly, next time)."""
+    where = backups.folder(journal)
+    target = where / copy.name
+    sequence = 0
+    while target.exists():
+        sequence += 1
+        target = where / f"{copy.stem}-{sequence}{copy.suffix}"
+    try:
+        ensure_private_folder(where)
+        os.replace(copy, target)
+    except (OSError, ReflectError):
+        return None
+    return target
+
+
+def merge_files(ours: Path, theirs: Path, keyring: Keyring) -> Report:
+    """Merge the journal file `theirs` into `ours` in place, as git's merge driver does:
+    the two are read and checked first, and `ours` is replaced whole, or not at all. No
+    lock and no backup: git keeps both versions, and these are its temporary files."""
+    ours_raw = read_if_present(ours, "the journal")
+    theirs_raw = read_if_present(theirs, "other journal")
+    if ours_raw is None or theirs_raw is None:
+        raise JournalError(f"There is no journal {ours if ours_raw is None else theirs}.")
+    ours_data, _ = load_bytes(ours_raw, ours, keyring, "journal")
+    theirs_data, _ = load_bytes(theirs_raw, theirs, keyring, "other journal")
+    merged = merge.merge(merge.side_of(ours_data), merge.side_of(theirs_data))
+    tables = merge.tables(ours_data, merged.side)
+    problem = _merged_problem(tables)
+    if problem:
+        raise JournalError(f"The journals cannot be merged: {problem}. {ours} was left as "
+                           "it was.")
+    encoded = encode(tables, ours)
+    sealed_like = next((raw for raw in (ours_raw, theirs_raw) if crypto.is_encrypted(raw)),
+                       None)
+    if sealed_like is not None:
+        encoded = keyring.encrypt_like(encoded, sealed_like, ours, "journal")
+    write_private(ours, encoded)
+    return merged.report
+
+
+class TakenIn:
+    """What became of one conflict copy: its report, or why it could not be read."""
+
+    def __init__(self, copy: Path, report: Report | None, problem: str | None) -> None:
+        self.copy = copy
+        self.report = report
+        self.problem = problem
+        self.kept: Path | None = None
+        """Where the copy went, in the backups folder."""
+
 
 class Converted(NamedTuple):
     """What encrypting or decrypting did."""

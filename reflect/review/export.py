@@ -655,14 +655,18 @@ class ImportRefused(ReflectError):
     """The file cannot be imported; nothing was written."""
 
 
-def read_export(raw: bytes, source: str) -> list[Entry]:
+_DONE = {"import": "imported", "merge": "merged"}
+
+
+def read_export(raw: bytes, source: str, doing: str = "import") -> list[Entry]:
     """Every entry of a JSON export, checked in full before anything is written.
 
-    Anything unexpected refuses the whole file, naming the entry and the field."""
+    Anything unexpected refuses the whole file, naming the entry and the field; `doing`
+    says what was asked (import, merge)."""
 
     def refuse(problem: str) -> ImportRefused:
-        return ImportRefused(f"Cannot import {source}: {problem}. Nothing was imported; "
-                             "your journal is unchanged.")
+        return ImportRefused(f"Cannot {doing} {source}: {problem}. Nothing was "
+                             f"{_DONE[doing]}; your journal is unchanged.")
 
     if len(raw) > MAX_IMPORT_BYTES:
         raise refuse(f"it is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
@@ -840,8 +844,8 @@ _ANSWER_TYPES: dict[str, tuple[type, ...]] = {
     "scale": (int,), "confirm": (bool,)}
 
 
-def relabel(entries: Sequence[Entry], packs: Mapping[str, Any], source: str = "the file"
-            ) -> None:
+def relabel(entries: Sequence[Entry], packs: Mapping[str, Any], source: str = "the file",
+            doing: str = "import") -> None:
     """Recompute derived fields for entries whose pack is here, so they agree with answers.
 
     An answer of the wrong type for its step (yes/no for a rating) refuses the whole file."""
@@ -857,7 +861,8 @@ def relabel(entries: Sequence[Entry], packs: Mapping[str, Any], source: str = "t
                 continue
             if type(value) not in _ANSWER_TYPES.get(step.kind, (type(value),)):
                 raise ImportRefused(
-                    f"Cannot import {source}: entry {position}: 'answers.{step_id}' is not "
-                    f"a {step.kind} answer ({json.dumps(value)[:40]}). Nothing was imported; "
+                    f"Cannot {doing} {source}: entry {position}: 'answers.{step_id}' is not "
+                    f"a {step.kind} answer ({json.dumps(value)[:40]}). Nothing was "
+                    f"{_DONE[doing]}; "
                     "your journal is unchanged.")
         entry.derived = derive(pack, entry.answers)

@@ -30,6 +30,7 @@ from reflect.settings.config import load_settings
 from reflect.settings.resources import COACH_NOT_THERAPIST, STILL_HEAVY
 from reflect.terminal import plain_asker as plain
 from reflect.terminal.plain_asker import PAUSE_WORD, PlainAsker
+from reflect.terminal.sync import take_in_copies
 
 UNLOCK_VARIABLE = "REFLECT_PASSPHRASE"
 PASSPHRASE_TRIES = 3
@@ -40,11 +41,15 @@ def open_journal(journal_file: Path) -> Journal:
     """The one place a command opens the journal, so every command opens it the same way.
 
     The settings are read here, so a mistake in them shows before any question is asked;
-    the passphrase is asked for only if the journal turns out to be encrypted."""
+    the passphrase is asked for only if the journal turns out to be encrypted. Conflict
+    copies a sync tool left beside the journal are merged in here, and said so."""
     settings = load_settings(paths.config_file())
     tries = 1 if os.environ.get(UNLOCK_VARIABLE) else PASSPHRASE_TRIES
-    return Journal(journal_file, passphrase=functools.partial(passphrase, journal_file, []),
-                   keep_backups=settings.keep_backups, passphrase_tries=tries)
+    journal = Journal(journal_file,
+                      passphrase=functools.partial(passphrase, journal_file, []),
+                      keep_backups=settings.keep_backups, passphrase_tries=tries)
+    take_in_copies(journal)
+    return journal
 
 
 def drafts_of(journal_file: Path, journal: Journal) -> Drafts:

@@ -68,9 +68,11 @@ def as_written(path: Path) -> list[tuple]:
              e["derived"]) for e in entries]
 
 
-# Schema 1 -> 2 -> 3 change the layout, not the data: what the file held is read back as is.
+# Schema 1 -> 2 -> 3 change the layout, not the data, and schema 4 adds a table of
+# deletions: what the file held is read back as is.
 EXPECTED[1] = as_written(fixture(1))
 EXPECTED[2] = as_written(fixture(2))
+EXPECTED[3] = as_written(fixture(3))
 OLDER = sorted(EXPECTED)
 
 
@@ -190,6 +192,24 @@ def test_the_current_schema_is_read_as_it_is(reflect_home):
     assert not (reflect_home / "backups").exists()
 
 
+def test_schema_3_gains_an_empty_table_of_deletions(reflect_home):
+    """A schema-3 file brought up to date has a `deleted` table, empty: nothing deleted
+    before was recorded, and nothing is invented."""
+    path = placed(reflect_home, 3)
+    Journal(path).verify()
+    assert journal_data(path)["deleted"] == {}
+
+
+def test_the_current_schema_keeps_its_deletions(reflect_home):
+    """The deletions a current file holds are read back, and a new delete adds to them."""
+    path = placed(reflect_home, migrations.current())
+    journal = Journal(path)
+    gone = journal.delete(journal.entries()[0].id)
+    deleted = sorted(journal_data(path)["deleted"].values(), key=lambda doc: doc["number"])
+    assert [(doc["id"], doc["number"]) for doc in deleted] == [
+        (gone.id, 1), ("7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d", 3)]
+
+
 def test_an_older_file_that_cannot_be_carried_over_is_left_alone(reflect_home):
     """An old entry with no creation time is refused, the file unchanged and no copy made."""
     path = placed(reflect_home, 0)
@@ -219,11 +239,13 @@ def test_a_migration_that_gives_up_leaves_the_file_alone(reflect_home, monkeypat
 
 
 def test_a_later_schema_is_one_more_step(reflect_home, monkeypatch):
-    """Appending a step for schema 4 is all it takes: old files run every step, in order."""
+    """Appending a step for the next schema is all it takes: old files run every step, in
+    order."""
     ran: list[str] = []
+    later = migrations.current() + 1
 
-    def to_4(data):
-        ran.append("to_4")
+    def to_later(data):
+        ran.append(f"to_{later}")
         for doc in data["entries"].values():
             doc["mood_words"] = []
         return data
@@ -236,19 +258,20 @@ def test_a_later_schema_is_one_more_step(reflect_home, monkeypatch):
 
     real = migrations.MIGRATIONS
     monkeypatch.setattr(migrations, "MIGRATIONS", [
-        *(logged(f"to_{n + 1}", step) for n, step in enumerate(real)), to_4])
-    placed_files = [placed(reflect_home / str(version), version) for version in range(4)]
+        *(logged(f"to_{n + 1}", step) for n, step in enumerate(real)), to_later])
+    placed_files = [placed(reflect_home / str(version), version)
+                    for version in range(later)]
     for version, path in enumerate(placed_files):
         assert len(Journal(path).entries()) == len(EXPECTED.get(version, [1, 2]))
-        assert ran == [f"to_{n}" for n in range(version + 1, 5)]
+        assert ran == [f"to_{n}" for n in range(version + 1, later + 1)]
         ran.clear()
     for path in placed_files:
         data = journal_data(path)
-        assert migrations.schema_of(data) == 4
+        assert migrations.schema_of(data) == later
         assert all(doc["mood_words"] == [] for doc in data["entries"].values())
         [copy] = backups.listing(path)
-        assert copy.reason == "before-schema-4"
-        assert copy.what == "before updating the file to schema 4"
+        assert copy.reason == f"before-schema-{later}"
+        assert copy.what == f"before updating the file to schema {later}"
 
 
 def test_a_newer_schema_is_refused_unchanged(reflect_home):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import random
+import shutil
 import stat
 import uuid
 
 import pytest
 
 from reflect.base.errors import ReflectError
+from reflect.journal.crypto import Keyring
 from reflect.journal.entry import Entry, derive, make_title, now
 from reflect.journal.file_format import SCHEMA_VERSION, JournalError
-from reflect.journal.store import Journal
+from reflect.journal.merge import content, side_of
+from reflect.journal.store import Journal, merge_files
 
 from conftest import FULL, journal_data
 
@@ -340,3 +344,122 @@ def test_a_killed_writers_temporary_files_go_at_the_next_change(reflect_home, sh
     assert not backup_temp.exists()
     assert [c.path for c in journal.backups()] == [copy.path]
     assert len(journal.entries()) == 3
+
+
+# Merging another copy of the journal -------------------------------------------------------
+
+
+def _copy_apart(reflect_home, shipped_packs, seed: int):
+    """Two journal files from a common start, each then changed on its own: adds, an edit,
+    a delete and follow-ups on both sides (some on the same reflections)."""
+    rng = random.Random(seed)
+    quick = shipped_packs["hearing-no-quick"]
+    laptop = Journal(reflect_home / "laptop" / "journal.json")
+    for n in range(rng.randint(2, 5)):
+        laptop.add(quick, {**ANSWERS, "what_happened": f"start {n}"}, str(uuid.uuid4()),
+                   now())
+    desktop_file = reflect_home / "desktop" / "journal.json"
+    desktop_file.parent.mkdir()
+    shutil.copy(laptop.path, desktop_file)
+    desktop = Journal(desktop_file)
+    for name, journal in (("laptop", laptop), ("desktop", desktop)):
+        for step in range(rng.randint(2, 6)):
+            entries = journal.entries()
+            action = rng.choice(["add", "add", "edit", "delete", "followup"])
+            if action == "add" or not entries:
+                journal.add(quick, {**ANSWERS, "what_happened": f"{name} {step}"},
+                            str(uuid.uuid4()), now())
+            elif action == "edit":
+                entry = rng.choice(entries)
+                journal.update(entry.id, {**entry.answers, "what_happened": f"{name} edit"})
+            elif action == "delete":
+                journal.delete(rng.choice(entries).id)
+            else:
+                journal.record_followups({rng.choice(entries).id: {
+                    f"way-{name}": {"outcome": "helped", "at": now()}}})
+    return laptop, desktop
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_two_journals_merged_either_way_hold_the_same(reflect_home, shipped_packs, seed,
+                                                      tmp_path):
+    """Merging the desktop's journal into the laptop's, or the laptop's into the desktop's,
+    gives the same reflections and deletions; nothing saved on either is lost, nothing
+    deleted on either comes back, and numbers are unique."""
+    laptop, desktop = _copy_apart(reflect_home, shipped_packs, seed)
+    saved = ({e.id for e in laptop.entries()} | {e.id for e in desktop.entries()})
+    deleted = {doc["id"] for j in (laptop, desktop)
+               for doc in journal_data(j.path).get("deleted", {}).values()}
+    one, other = tmp_path / "one" / "journal.json", tmp_path / "other" / "journal.json"
+    for target, source in ((one, laptop.path), (other, desktop.path)):
+        target.parent.mkdir()
+        shutil.copy(source, target)
+    Journal(one).merge_in(Journal(one).read_other(desktop.path))
+    Journal(other).merge_in(Journal(other).read_other(laptop.path))
+    assert content(side_of(journal_data(one))) == content(side_of(journal_data(other)))
+    merged = Journal(one).entries()
+    assert {e.id for e in merged} == saved - deleted
+    numbers = [e.number for e in merged]
+    assert len(numbers) == len(set(numbers))
+
+
+def test_a_delete_is_remembered_with_its_number_and_time(reflect_home, shipped_packs):
+    """Deleting a reflection records its id, number and when in the journal's deletions."""
+    journal = Journal(reflect_home / "journal.json")
+    entry = journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    journal.delete(entry.id)
+    [doc] = journal_data(journal.path)["deleted"].values()
+    assert (doc["id"], doc["number"]) == (entry.id, 1)
+    assert doc["at"][:4].isdigit()
+
+
+def test_a_dry_run_merge_writes_nothing(reflect_home, shipped_packs, tmp_path):
+    """merge_in with dry_run reports what would come and leaves the file and backups as
+    they were."""
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    other = Journal(tmp_path / "other.json")
+    other.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    before, kept = journal.path.read_bytes(), journal.backups()
+    report = journal.merge_in(journal.read_other(other.path), dry_run=True)
+    assert report.taken_in == 1
+    assert [r["number"] for r in report.added] == [2]
+    assert journal.path.read_bytes() == before
+    assert journal.backups() == kept
+
+
+def test_merging_into_no_journal_makes_one(reflect_home, shipped_packs, tmp_path):
+    """With no journal yet, merging another copy makes the journal from it."""
+    other = Journal(tmp_path / "other.json")
+    other.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    journal = Journal(reflect_home / "journal.json")
+    journal.merge_in(journal.read_other(other.path))
+    assert [e.id for e in journal.entries()] == [e.id for e in other.entries()]
+    assert mode(journal.path) == 0o600
+
+
+def test_merge_files_seals_the_result_like_an_encrypted_side(reflect_home, shipped_packs,
+                                                             tmp_path, fast_scrypt):
+    """git's two versions, ours plain and theirs encrypted: the merge written into ours is
+    encrypted too, so merging never undoes encryption."""
+    ours = Journal(tmp_path / "ours.json")
+    ours.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    theirs = Journal(tmp_path / "theirs.json")
+    theirs.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    theirs.encrypt("a passphrase for both")
+    report = merge_files(ours.path, theirs.path, Keyring(lambda: "a passphrase for both"))
+    assert report.taken_in == 1
+    assert ours.path.read_bytes().startswith(b"reflect-encrypted 1\n")
+    assert len(Journal(ours.path, passphrase=lambda: "a passphrase for both").entries()) == 2
+
+
+def test_a_copy_already_taken_in_by_another_reflect_is_passed_over(reflect_home,
+                                                                   shipped_packs):
+    """A copy that is gone by the time the lock is held (another reflect took it in) is
+    neither merged nor named as a problem."""
+    journal = Journal(reflect_home / "journal.json")
+    journal.add(shipped_packs["hearing-no-quick"], ANSWERS, str(uuid.uuid4()), now())
+    before = journal.path.read_bytes()
+    gone = reflect_home / "journal.sync-conflict-20261205-101500-ABCDEFG.json"
+    assert journal.take_in([gone]) == []
+    assert journal.path.read_bytes() == before
