@@ -138,14 +138,14 @@ real_replace, real_backup = os.replace, backups.write_private
 def replace(source, target, *args, **kwargs):
     if point == "journal" and Path(target) == journal:
         stop()  # the merged journal is written and flushed, not yet renamed into place
-    if point == "move" and Path(source).name.startswith("journal.sync-conflict"):
-        stop()  # the journal is replaced; the copy is not yet moved
     return real_replace(source, target, *args, **kwargs)
 
 
 def backup(path, data):
     if point == "backup" and "before-merge" in Path(path).name:
         stop()
+    if point == "move" and "taken-in" in Path(path).name:
+        stop()  # the journal is replaced; the copy is not yet kept among the backups
     return real_backup(path, data)
 
 
@@ -212,13 +212,16 @@ def test_kill_9_after_the_journal_is_written_takes_the_copy_in_once(apart_here, 
     """SIGKILL after the merged journal is in place but before the copy is moved: the next
     open finds nothing new in the copy, moves it, and no reflection is there twice."""
     journal, copy = apart_here
+    copy_before = copy.read_bytes()
     kill_at("move", journal.path, tmp_path)
     assert copy.exists()
     assert len(Journal(journal.path).entries()) == 4
     entries = open_journal(journal.path).entries()
     assert len({e.id for e in entries}) == len(entries) == 4
     assert not copy.exists()
-    assert (backups.folder(journal.path) / COPY_NAME).exists()
+    kept = [b for b in backups.listing(journal.path) if b.reason == backups.TAKEN_IN]
+    assert len(kept) == 1
+    assert kept[0].path.read_bytes() == copy_before
 
 
 def test_a_bare_reflect_says_what_it_took_in_before_the_first_question(start, apart_here):

@@ -29,10 +29,12 @@ MAX_KEEP = 1000
 STAMP = "%Y-%m-%d_%H-%M-%S"
 DAILY = "daily"
 BEFORE_MERGE = "before-merge"
+TAKEN_IN = "taken-in"
 REASONS = {
     DAILY: "daily copy",
     "before-restore": "before a restore",
     BEFORE_MERGE: "before merging in another copy",
+    TAKEN_IN: "a conflict copy, taken in",
 }
 
 

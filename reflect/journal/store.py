@@ -270,27 +270,29 @@ class Journal:
                 return []
             side = merge.side_of(data)
             changed = False
+            read: list[tuple[TakenIn, bytes]] = []
             for copy in copies:
                 try:
-                    theirs = self._read_copy(copy, store)
+                    found = self._read_copy(copy, store)
                 except ReflectError as problem:
                     outcomes.append(TakenIn(copy, None, problem.message))
                     continue
-                if theirs is None:  # another reflect took it in while this one waited
+                if found is None:  # another reflect took it in while this one waited
                     continue
+                theirs, raw = found
                 merged = merge.merge(side, theirs)
                 side = merged.side
                 changed = changed or merged.report.anything
                 outcomes.append(TakenIn(copy, merged.report, None))
+                read.append((outcomes[-1], raw))
             if changed:
                 self._write_merged(db, data, side)
                 db.storage.flush()
-            for outcome in outcomes:
-                if outcome.report is not None:
-                    outcome.kept = _move_to_backups(self.path, outcome.copy)
+            for outcome, raw in read:
+                outcome.kept = self._keep_taken_in(outcome.copy, raw, store)
         return outcomes
 
-    def _read_copy(self, copy: Path, store: PrivateJSONStorage) -> Side | None:
+    def _read_copy(self, copy: Path, store: PrivateJSONStorage) -> tuple[Side, bytes] | None:
         raw = read_if_present(copy, "the copy")
         if raw is None:
             return None
@@ -299,7 +301,22 @@ class Journal:
                                f"`reflect merge` can take it in after asking for its "
                                "passphrase.")
         data, _ = load_bytes(raw, copy, self.keyring, "copy")
-        return merge.side_of(data)
+        return merge.side_of(data), raw
+
+    def _keep_taken_in(self, copy: Path, raw: bytes, store: PrivateJSONStorage) -> Path | None:
+        """Keep a copy that was taken in as one of the journal's backups (listed, kept to
+        the same number, offered by restore, and encrypted or decrypted with the journal),
+        sealed like the journal when it is encrypted and the copy was not; then remove it.
+        None if it could not be kept: it stays, and is taken in again, harmlessly."""
+        if store.sealed_like is not None and not crypto.is_encrypted(raw):
+            raw = self.keyring.encrypt_like(raw, store.sealed_like, self.path, "journal")
+        try:
+            kept = backups.take(self.path, raw, backups.TAKEN_IN, self.keep_backups,
+                                backups.local_now())
+            copy.unlink()
+        except (OSError, ReflectError):
+            return None
+        return kept.path
 
     def _write_merged(self, db: Any, data: dict[str, Any] | None, side: Side) -> None:
         """Replace the tables with the merged ones, after a backup of the file as it was."""
@@ -544,22 +561,6 @@ def _merged_problem(tables: dict[str, Any]) -> str | None:
         return "one of the reflections is not one the journal can keep"
     return None
 
-
-def _move_to_backups(journal: Path, copy: Path) -> Path | None:
-    """Move a copy that was taken in into the backups folder, under a name not yet used
-    there; None if it could not be moved (it is taken in again, harmlessly, next time)."""
-    where = backups.folder(journal)
-    target = where / copy.name
-    sequence = 0
-    while target.exists():
-        sequence += 1
-        target = where / f"{copy.stem}-{sequence}{copy.suffix}"
-    try:
-        ensure_private_folder(where)
-        os.replace(copy, target)
-    except (OSError, ReflectError):
-        return None
-    return target
 
 
 def merge_files(ours: Path, theirs: Path, keyring: Keyring) -> Report:

@@ -82,8 +82,10 @@ def words_in(journal: Journal) -> list[str]:
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_a_conflict_copy_is_merged_when_the_journal_is_opened(apart, scheme, fast_scrypt):
     """Any command that opens the journal merges the copy in: both computers' reflections,
-    not the one deleted here; the copy goes to backups/ after a backup of the journal."""
+    not the one deleted here; the copy is kept as one of the journal's backups, after a backup
+    of the journal."""
     journal, copy = apart(SCHEMES[scheme])
+    copy_before = copy.read_bytes()
     result = runner.invoke(cli.app, ["list"])
     assert result.exit_code == 0, result.output
     assert f"2 reflections from {copy.name} merged (kept in backups/)." in said(
@@ -91,7 +93,9 @@ def test_a_conflict_copy_is_merged_when_the_journal_is_opened(apart, scheme, fas
     assert sorted(words_in(journal)) == ["Also saved on the desktop", "Saved on the desktop",
                                          "Saved on the laptop"]
     assert not copy.exists()
-    assert (backups.folder(journal.path) / copy.name).is_file()
+    [kept] = [b for b in journal.backups() if b.reason == backups.TAKEN_IN]
+    assert kept.path.read_bytes() == copy_before
+    assert kept.what == "a conflict copy, taken in"
     assert "before-merge" in [kept.reason for kept in journal.backups()]
     numbers = [entry.number for entry in journal.entries()]
     assert len(set(numbers)) == len(numbers) == 3
@@ -106,6 +110,28 @@ def test_an_encrypted_journal_takes_in_a_copy_with_the_same_passphrase(apart, fa
     assert f"2 reflections from {copy.name} merged" in said(result.output)
     assert journal.path.read_bytes().startswith(b"reflect-encrypted 1\n")
     assert len(Journal(journal.path, passphrase=lambda: PASSPHRASE).entries()) == 3
+
+
+def test_a_plain_copy_taken_into_an_encrypted_journal_is_kept_encrypted(
+        journal_file, quick, tmp_path, fast_scrypt):
+    """A copy saved before the journal was encrypted is merged, and kept among the backups
+    encrypted like the journal: no plain copy of the reflections is left behind."""
+    there_file = tmp_path / "there" / journal_file.name
+    there = Journal(there_file)
+    save(there, quick, "Saved on the desktop, before encrypting")
+    journal = Journal(journal_file, passphrase=lambda: PASSPHRASE)
+    save(journal, quick, "Saved on the laptop")
+    journal.encrypt(PASSPHRASE)
+    copy = journal_file.with_name(SCHEMES["Syncthing"])
+    shutil.move(there_file, copy)
+    result = runner.invoke(cli.app, ["list"], env={"REFLECT_PASSPHRASE": PASSPHRASE})
+    assert result.exit_code == 0, result.output
+    assert f"1 reflection from {copy.name} merged" in said(result.output)
+    assert not copy.exists()
+    [kept] = [b for b in journal.backups() if b.reason == backups.TAKEN_IN]
+    assert kept.path.read_bytes().startswith(b"reflect-encrypted 1\n")
+    assert b"before encrypting" not in kept.path.read_bytes()
+    assert Journal(journal.path, passphrase=lambda: PASSPHRASE).count_in(kept.path) == 1
 
 
 def test_a_copy_locked_with_another_passphrase_is_named_and_left(apart, fast_scrypt):
