@@ -202,24 +202,20 @@ def _md_answer(answer: Answer) -> str:
 def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
          width: int = 78) -> Writer:
 
-    @functools.lru_cache(maxsize=4096)
-    def wrap_kept(words: str, indent: str = "  ", first: str | None = None) -> str:
-        return wrap(words, indent, first)
-
     def wrap(words: str, indent: str = "  ", first: str | None = None) -> str:
         lines = []
         for line in printable(words).splitlines() or [""]:
-            lines.append(fill(line, width, first or indent, indent) if line else "")
+            lines.append(textwrap.fill(line, width, initial_indent=first or indent,
+                                       subsequent_indent=indent) if line else "")
         return "\n".join(lines)
 
     def laid_out(answer: Answer) -> str:
         """The question, then the words wrapped below it (a list, for several)."""
-        shape = wrap if answer.kind in WRITTEN else wrap_kept
         if answer.listed:
-            words = "".join(shape(line, "    ", "  - ") + "\n" for line in answer.lines)
+            words = "".join(wrap(line, "    ", "  - ") + "\n" for line in answer.lines)
         else:
-            words = shape(answer.text) + "\n"
-        return f"\n{wrap_kept(answer.question, '')}\n{words}"
+            words = wrap(answer.text) + "\n"
+        return f"\n{wrap(answer.question, '')}\n{words}"
 
     pieces = Pieces(reader, laid_out)
 
@@ -238,38 +234,6 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
         return "".join(parts)
 
     yield from map(one, entries)
-
-
-def fill(line: str, width: int, first: str, indent: str) -> str:
-    """textwrap.fill(line, width, initial_indent=first, subsequent_indent=indent), the
-    same to the character, worked out directly for the usual line: words parted by single
-    spaces, no hyphen (where textwrap may break a word), no tab or other kind of space,
-    no word longer than a line. Any other line goes to textwrap itself."""
-    room, rest_room = width - len(first), width - len(indent)
-    if (room < 1 or rest_room < 1 or "-" in line or "  " in line or line[:1] == " "
-            or line[-1:] == " " or _ODD_SPACE.search(line)):
-        return _textwrap_fill(line, width, first, indent)
-    if len(line) <= room:
-        return first + line
-    lines = []
-    start, prefix, end = 0, first, len(line)
-    while end - start > room:
-        cut = line.rfind(" ", start, start + room + 1)
-        if cut <= start:  # a word longer than the line: textwrap breaks it its own way
-            return _textwrap_fill(line, width, first, indent)
-        lines.append(prefix + line[start:cut])
-        start, prefix, room = cut + 1, indent, rest_room
-    lines.append(prefix + line[start:])
-    return "\n".join(lines)
-
-
-_ODD_SPACE = re.compile(r"[^\S ]")
-"""A space of any kind but the plain one (textwrap treats each kind its own way)."""
-
-
-def _textwrap_fill(line: str, width: int, first: str, indent: str) -> str:
-
-    return textwrap.fill(line, width, initial_indent=first, subsequent_indent=indent)
 
 
 # CSV ----------------------------------------------------------------------------------
