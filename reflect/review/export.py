@@ -17,7 +17,7 @@ import json
 import re
 import textwrap
 import uuid
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -324,83 +324,9 @@ def json_export(entries: Sequence[Entry], exported: str) -> Writer:
 
 
 def _json_record(record: dict[str, Any]) -> str:
-    """The record as json.dumps(_printable_record(record), ensure_ascii=False, indent=2)
-    writes it, each line after the first indented by four more spaces. printable() is run
-    over each string that is not ASCII; the ASCII ones rarely hold anything it would take
-    out, so they are looked at all together, and only then is it run over them too."""
-    plain: list[str] = []
-
-    def cleaned(text: str) -> str:
-        if text.isascii():
-            plain.append(text)
-            return text
-        return printable(text)
-
-    try:
-        written = _json(record, "    ", cleaned, _quoted)
-        if has_control_characters("".join(plain)):
-            written = _json(record, "    ", printable, _quoted)
-        return written
-    except _Unusual:
-        return json.dumps(_printable_record(record), ensure_ascii=False,
-                          indent=2).replace("\n", "\n    ")
-
-
-def json_text(value: Any) -> str:
-    """json.dumps(value, ensure_ascii=True, indent=2), the same to the character: what
-    `--json` prints. Quicker, as json.dumps with an indent runs in Python, a generator
-    per level, and a list of every reflection is long (stats lists every rating)."""
-    try:
-        return _json(value, "", _as_is, _quoted_ascii)
-    except _Unusual:
-        return json.dumps(value, ensure_ascii=True, indent=2)
-
-
-def _as_is(text: str) -> str:
-    return text
-
-
-class _Unusual(Exception):
-    """A value _json leaves to json.dumps (a tuple, a key that is not a string...)."""
-
-
-def _json(value: Any, pad: str, clean: Callable[[str], str],
-          quote: Callable[[str], str]) -> str:
-    """The value as json.dumps(value, indent=2) writes it (strings quoted by `quote`),
-    with `pad` before every line but the first and `clean` run over every string."""
-    kind = type(value)
-    if kind is str:
-        return quote(clean(value))
-    if kind is dict:
-        if not value:
-            return "{}"
-        inner = pad + "  "
-        parts = []
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
-            parts.append(f"{inner}{quote(clean(key))}: " + (
-                quote(clean(item)) if type(item) is str else _json(item, inner, clean, quote)))
-        return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
-    if kind is list:
-        if not value:
-            return "[]"
-        inner = pad + "  "
-        return ("[\n" + ",\n".join([
-            inner + (quote(clean(item)) if type(item) is str
-                     else _json(item, inner, clean, quote))
-            for item in value]) + "\n" + pad + "]")
-    if kind is int:
-        return int.__repr__(value)
-    if value is None or kind is bool or kind is float:
-        return json.dumps(value)
-    raise _Unusual
-
-
-_quoted: Callable[[str], str] = json.encoder.encode_basestring
-"""A string in JSON, as json.dumps(ensure_ascii=False) writes it (in C, where it can)."""
-_quoted_ascii: Callable[[str], str] = json.encoder.encode_basestring_ascii
-"""A string in JSON, as json.dumps writes it: anything beyond ASCII as an escape."""
+    """The record as json.dumps writes it, each line after the first four spaces in."""
+    return json.dumps(_printable_record(record), ensure_ascii=False,
+                      indent=2).replace("\n", "\n    ")
 
 
 def _printable_record(value: Any) -> Any:

@@ -12,7 +12,6 @@ import stat
 import subprocess
 import sys
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -572,43 +571,6 @@ def test_importing_no_file_or_a_folder_is_a_clear_error(where, tmp_path, monkeyp
     assert result.exit_code in (1, 2)
     assert str(where) in result.stderr
     assert not (tmp_path / "reflect-home").exists()
-
-
-ODD_JSON_VALUES = [
-    "plain", "caf\u00e9 \U0001f600", "\ud800 lone", "\x7f", "".join(map(chr, range(32))),
-    '"quoted" \\ /', "none-fit 1e-5 3.0000 2e+3 7E-1", 1e-05, 1e-07, 1e-10, 5e-324, 1e15,
-    1e16, 1.5e300, 0.1, -0.0, 0.30000000000000004, 123.456, 4.99, 1.0, 2**63 - 1, -2**63,
-    2**64, True, False, None, [], {}, [[], {}], ("a", 1), {"a": {"b": [1.5, None]}},
-]
-
-
-@pytest.mark.parametrize("value", [*ODD_JSON_VALUES, ODD_JSON_VALUES,
-                                   {str(n): v for n, v in enumerate(ODD_JSON_VALUES)},
-                                   {1: "a key that is a number"}, {None: 1, True: 2},
-                                   {"a": [1, 2.5, None, True, {"b": [], "c": {}}, -0.0],
-                                    "d": "none-fit", "e": 4.99, "f": [[["x"]]]}])
-def test_json_text_is_what_json_dumps_writes(value):
-    """--json prints what json.dumps(ensure_ascii=True, indent=2) would, to the character."""
-    from reflect.review.export import json_text
-
-    assert json_text(value) == json.dumps(value, ensure_ascii=True, indent=2)
-
-
-@dataclass
-class _Record:
-    value: str
-
-
-@pytest.mark.parametrize("value", [Path("x"), {1, 2}, {"on": date(2026, 3, 2)},
-                                   [datetime(2026, 3, 2, 12, 0)], _Record("v")])
-def test_json_text_refuses_what_json_dumps_refuses(value):
-    """A value JSON has no word for (a date, a dataclass...) is an error, not written."""
-    from reflect.review.export import json_text
-
-    with pytest.raises(TypeError):
-        json.dumps(value)
-    with pytest.raises(TypeError):
-        json_text(value)
 
 
 @pytest.mark.timeout(60)
