@@ -10,7 +10,6 @@ control codes, and Markdown's own characters are escaped so the words read as wr
 from __future__ import annotations
 
 import csv
-import functools
 import html
 import io
 import json
@@ -55,23 +54,11 @@ _ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}\Z")  # \Z: $ would let a final newline
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 _MD_BLOCK = re.compile(r"^(\s*)([#+=-])")
 _MD_NUMBER = re.compile(r"^(\s*\d+)([.)])")
-_MD_CHANGES = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\\`*_\[\]<>|&]")
-_MD_ASCII_CHANGES = bytes([*range(0x20), 0x7F, *b"\\`*_[]<>|&"])
-_MD_STARTS = re.compile(r"\s*[#+=\-\d]")
-"""With _MD_CHANGES and space at the end, what md_escape would change in a text, or may: a
-control character or a line break, a character Markdown reads as its own, or a start that
-could make a heading, a list or a rule. Text with none of them is written as it is."""
 
 Writer = Generator[str, None, None]
 """An export, piece by piece; closed when the export stops early."""
 
 PRIVATE_NOTE = "Private notes: whoever has this file can read them."
-
-WRITTEN = ("text", "long_text", "unknown")
-"""The kinds of answer a person writes. The others (choices, scales, yes or no) come up
-in entry after entry, so each is escaped or wrapped once and kept."""
-
 
 def _span(entries: Sequence[Entry]) -> str:
     """'12 reflections, Thursday 2 October 2026 to Friday 30 October 2026'."""
@@ -108,24 +95,11 @@ def choose_format(given: str | None, output: Path | None) -> str:
 
 def md_escape(text: str) -> str:
     """A person's words as Markdown that shows them exactly, on lines of their own."""
-    if _md_as_is(text):
-        return text  # most answers: one line, nothing to take out or escape
-    return _md_escaped(text)
-
-
-def _md_escaped(text: str) -> str:
-    """md_escape, worked out in full."""
-    escaped = printable(text)
-    if _MD_SPECIAL.search(escaped):
-        escaped = _MD_SPECIAL.sub(_backslashed, escaped)
+    escaped = _MD_SPECIAL.sub(r"\\\1", printable(text))
     lines = []
     for line in escaped.splitlines():
-        line = line.rstrip()
         # A line that would start a heading, a list or a rule reads as words instead.
-        start = line.lstrip()[:1]
-        if start and (start in "#+=-" or start.isdigit()):
-            line = _MD_NUMBER.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", line))
-        lines.append(line)
+        lines.append(_MD_NUMBER.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", line.rstrip())))
     if len(lines) == 1:
         return lines[0]
     # Two spaces keep a line break inside a paragraph; an empty line starts a new one.
@@ -134,25 +108,6 @@ def _md_escaped(text: str) -> str:
         following = lines[index + 1] if index + 1 < len(lines) else ""
         out.append(line + ("  " if line and following else ""))
     return "\n".join(out).strip("\n")
-
-
-def _md_as_is(text: str) -> bool:
-    """Whether md_escape would leave the text as it is: told quicker than it would be."""
-    if text.isascii():  # bytes.translate finds the characters many times quicker
-        raw = text.encode()
-        if len(raw.translate(None, _MD_ASCII_CHANGES)) != len(raw):
-            return False
-    elif _MD_CHANGES.search(text) is not None:
-        return False
-    return not text[-1:].isspace() and _MD_STARTS.match(text) is None
-
-
-def _backslashed(found: re.Match[str]) -> str:
-    return "\\" + found.group(1)
-
-
-_md_words = functools.lru_cache(maxsize=4096)(md_escape)
-"""md_escape for words that come up in entry after entry (questions, choices, titles)."""
 
 
 def markdown(entries: Sequence[Entry], reader: Reader,
@@ -168,7 +123,7 @@ def markdown(entries: Sequence[Entry], reader: Reader,
         parts = [f"\n---\n\n## #{entry.number} · {md_escape(str(title))}\n\n"]
         about = [long_date(entry.created)]
         if pack is not None:
-            about.append(_md_words(pack.title))
+            about.append(md_escape(pack.title))
         strength = intensity(entry)
         if strength:
             about.append(f"how strong: {strength} (out of 10)")
@@ -177,7 +132,7 @@ def markdown(entries: Sequence[Entry], reader: Reader,
         later = reader.followups(entry)
         if later:
             parts.append("\n**Later: how the other ways went**\n\n")
-            parts.append("".join(f"- {_md_words(what)}: {_md_words(how)}\n"
+            parts.append("".join(f"- {md_escape(what)}: {md_escape(how)}\n"
                                  for what, how in later))
         return "".join(parts)
 
@@ -186,14 +141,11 @@ def markdown(entries: Sequence[Entry], reader: Reader,
 
 def _md_answer(answer: Answer) -> str:
     """An answer in Markdown: the question in bold, then the words (a list, for several)."""
-    if answer.kind in WRITTEN and len(answer.lines) == 1:  # most often: words of one's own
-        return f"\n**{_md_words(answer.question)}**\n\n{md_escape(answer.lines[0])}\n"
-    escape = md_escape if answer.kind in WRITTEN else _md_words
     if answer.listed:
-        words = "".join(f"- {escape(line)}\n" for line in answer.lines)
+        words = "".join(f"- {md_escape(line)}\n" for line in answer.lines)
     else:
-        words = escape(answer.text) + "\n"
-    return f"\n**{_md_words(answer.question)}**\n\n{words}"
+        words = md_escape(answer.text) + "\n"
+    return f"\n**{md_escape(answer.question)}**\n\n{words}"
 
 
 
@@ -385,10 +337,6 @@ def _h(text: Any) -> str:
     return html.escape(printable(str(text)), quote=True)
 
 
-_h_words = functools.lru_cache(maxsize=4096)(_h)
-"""_h for words that come up in entry after entry (questions, choices, titles)."""
-
-
 def _bar(value: float, most: float, css: str = "bar") -> str:
     width = 0.0 if most <= 0 or value <= 0 else min(100.0, value / most * 100)
     return (f'<div class="{css}" style="width: {width:.1f}%"></div>' if width
@@ -488,20 +436,18 @@ def _html_entry(entry: Entry, reader: Reader, pieces: Pieces) -> str:
     parts = [f'<article id="reflection-{entry.number}">\n'
              f"<h2>#{entry.number} · {_h(printable(str(title), keep_newlines=False))}</h2>\n"
              f'<p class="about">{_h(about[0])}'
-             + "".join(f" · {_h_words(item)}" for item in about[1:]) + "</p>\n"]
+             + "".join(f" · {_h(item)}" for item in about[1:]) + "</p>\n"]
     parts += pieces.of(entry)
     parts.append("</article>\n")
     return "".join(parts)
 
 
 def _html_answer(answer: Answer) -> str:
-    escape = _h if answer.kind in WRITTEN else _h_words
     if answer.listed:
-        words = "<ul>\n" + "".join(f"<li>{escape(line)}</li>\n"
-                                   for line in answer.lines) + "</ul>\n"
+        words = "<ul>\n" + "".join(f"<li>{_h(line)}</li>\n" for line in answer.lines) + "</ul>\n"
     else:
-        words = f'<p class="answer">{escape(answer.text)}</p>\n'
-    return f"<h3>{_h_words(answer.question)}</h3>\n{words}"
+        words = f'<p class="answer">{_h(answer.text)}</p>\n'
+    return f"<h3>{_h(answer.question)}</h3>\n{words}"
 
 
 
