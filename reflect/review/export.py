@@ -34,7 +34,7 @@ from reflect.journal.entry import (
 )
 from reflect.packs.model import DERIVED_ROLES
 from reflect.review import stats
-from reflect.review.entry_text import Answer, Pieces, Reader, intensity, long_date
+from reflect.review.entry_text import Answer, Reader, intensity, long_date
 from reflect.review.stats import compute
 
 FORMATS = ("md", "json", "csv", "txt", "html")
@@ -115,8 +115,6 @@ def markdown(entries: Sequence[Entry], reader: Reader,
     yield "# Reflections\n\n"
     yield f"{_span(entries)}. Exported from reflect on {_exported_on(today)}.  \n"
     yield f"*{PRIVATE_NOTE}*\n"
-    pieces = Pieces(reader, _md_answer)
-
     def one(entry: Entry) -> str:
         pack = reader.pack_of(entry)
         title = entry.derived.get("title") or (pack.title if pack else "Reflection")
@@ -128,7 +126,7 @@ def markdown(entries: Sequence[Entry], reader: Reader,
         if strength:
             about.append(f"how strong: {strength} (out of 10)")
         parts.append("*" + " · ".join(about) + "*\n")
-        parts += pieces.of(entry)
+        parts += map(_md_answer, reader.answers(entry))
         later = reader.followups(entry)
         if later:
             parts.append("\n**Later: how the other ways went**\n\n")
@@ -169,8 +167,6 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
             words = wrap(answer.text) + "\n"
         return f"\n{wrap(answer.question, '')}\n{words}"
 
-    pieces = Pieces(reader, laid_out)
-
     yield f"REFLECTIONS\n{_span(entries)}. Exported from reflect on {_exported_on(today)}.\n"
     yield f"{PRIVATE_NOTE}\n"
 
@@ -182,7 +178,7 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
         parts = [f"\n{'=' * min(width, max(len(heading), 20))}\n{heading}\n"]
         parts.append(f"{long_date(entry.created)}"
                      + (f" - {printable(pack.title)}" if pack else "") + "\n")
-        parts += pieces.of(entry)
+        parts += map(laid_out, reader.answers(entry))
         return "".join(parts)
 
     yield from map(one, entries)
@@ -424,7 +420,7 @@ def _html_stats(found: stats.Insights) -> str:
     return "".join(parts)
 
 
-def _html_entry(entry: Entry, reader: Reader, pieces: Pieces) -> str:
+def _html_entry(entry: Entry, reader: Reader) -> str:
     pack = reader.pack_of(entry)
     title = entry.derived.get("title") or (pack.title if pack else "Reflection")
     about = [long_date(entry.created)]
@@ -437,7 +433,7 @@ def _html_entry(entry: Entry, reader: Reader, pieces: Pieces) -> str:
              f"<h2>#{entry.number} · {_h(printable(str(title), keep_newlines=False))}</h2>\n"
              f'<p class="about">{_h(about[0])}'
              + "".join(f" · {_h(item)}" for item in about[1:]) + "</p>\n"]
-    parts += pieces.of(entry)
+    parts += map(_html_answer, reader.answers(entry))
     parts.append("</article>\n")
     return "".join(parts)
 
@@ -466,9 +462,8 @@ def html_export(entries: Sequence[Entry], reader: Reader,
     # As in `reflect stats`: preparations are made before an ask, not after a no.
     yield _html_stats(compute([e for e in entries if not is_preparation(e)], reader))
     yield '<section id="reflections">\n'
-    pieces = Pieces(reader, _html_answer)
     for entry in entries:
-        yield _html_entry(entry, reader, pieces)
+        yield _html_entry(entry, reader)
     yield "</section>\n</main>\n</body>\n</html>\n"
 
 

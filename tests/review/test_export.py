@@ -84,36 +84,6 @@ def test_markdown_keeps_a_persons_words_as_words(typed, escaped):
     assert md_escape(typed) == escaped
 
 
-def test_each_answer_reads_the_same_whether_made_or_kept(shipped_packs):
-    """The exports make the piece for a choice, a scale or yes-or-no once and use it
-    again: each entry reads as it would on its own, even for values that are equal but
-    read differently (1 and True), lists of anything, and values that cannot be kept."""
-    from reflect.journal.entry import Entry
-    from reflect.review.entry_text import Pieces, Reader
-    from reflect.review.export import _html_answer, _md_answer
-
-    reader = Reader(shipped_packs.values())
-    odd_values = [
-        {"intensity": 1, "responded": "okay-but-hurt", "need": ["closeness", "rest"]},
-        {"intensity": True, "responded": "okay-but-hurt", "need": ["closeness", "rest"]},
-        {"intensity": 1.0, "need": ["rest", "closeness"], "story": ""},
-        {"need": [1, True], "emotions": [{"a": 1}], "intensity": None, "unknown_step": [1]},
-        {"need": ["closeness", {"b": 2}], "responded": ["a", "list"], "story": ["x", 1]},
-        {"need": [], "emotions": "hurt", "what_happened": "words of my own", "extra": 3},
-        {"need": ["my own words"], "intensity": 0, "story": 5},
-    ]
-    entries = [Entry(id=f"id-{n}", number=n, created="2026-11-01T10:00:00+00:00",
-                     updated="2026-11-01T10:00:00+00:00", pack_id=pack, pack_version=1,
-                     answers=answers)
-               for n, (pack, answers) in enumerate(
-                   (pack, answers) for pack in ("hearing-no", "hearing-no-quick", "gone")
-                   for answers in odd_values * 2)]
-    for make in (_md_answer, _html_answer):
-        pieces = Pieces(reader, make)
-        for entry in entries:
-            assert pieces.of(entry) == [make(a) for a in reader.answers(entry)], entry
-
-
 def test_plain_text_export_wraps_long_answers_at_words(journal_file, shipped_packs):
     """In the text export a long answer wraps at spaces within 78 columns, indented under
     its question, and no word is broken or lost."""
