@@ -10,6 +10,7 @@ control codes, and Markdown's own characters are escaped so the words read as wr
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -152,6 +153,9 @@ def _md_answer(answer: Answer) -> str:
 def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
          width: int = 78) -> Writer:
 
+    # Kept: questions and choices come up in entry after entry, and wrapping each again
+    # with textwrap put the text export well over its time budget (see CHANGELOG).
+    @functools.lru_cache(maxsize=4096)
     def wrap(words: str, indent: str = "  ", first: str | None = None) -> str:
         lines = []
         for line in printable(words).splitlines() or [""]:
