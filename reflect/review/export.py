@@ -94,6 +94,7 @@ def choose_format(given: str | None, output: Path | None) -> str:
 
 # Markdown -----------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)  # questions and choices come again: see CHANGELOG
 def md_escape(text: str) -> str:
     """A person's words as Markdown that shows them exactly, on lines of their own."""
     escaped = _MD_SPECIAL.sub(r"\\\1", printable(text))
