@@ -778,9 +778,10 @@ def odd_entries(shipped_packs: dict[str, Pack]) -> tuple[list[Entry], dict[str, 
     return [*entries[::2], *entries[1::2]], shipped_packs
 
 
-def test_one_pass_counts_odd_answers_as_counting_every_value_in_turn(shipped_packs):
-    """The rankings stats makes in one pass, each distinct answer worked out once, are
-    those of counting every value of every entry in turn."""
+def test_odd_answers_are_ranked_as_counting_every_value_in_turn(shipped_packs):
+    """Odd answers (folded alike, numbers and True, lists in lists, hostile text, a pack
+    that relabels a need, one that is gone) rank as counting every value of every entry
+    in turn, by hand, ranks them."""
     entries, packs = odd_entries(shipped_packs)
     reader = Reader(packs.values())
     found = insights.compute(entries, reader)
