@@ -62,24 +62,9 @@ class Reader:
     def pack_of(self, entry: Entry) -> Pack | None:
         return self.packs.get(entry.pack_id)
 
-    def _step(self, entry: Entry, step_id: str) -> Step | None:
-        return self._index(entry).steps.get(step_id)
-
-    def role_step(self, entry: Entry, role: str) -> Step | None:
-        """The step a derived field (needs, intensity_before...) was taken from."""
-        return self._index(entry).role_step(role)
-
     def label(self, entry: Entry, role: str, value: str) -> str:
         """The label a person saw for a derived value (a need, an emotion, a kind)."""
         return self._index(entry).label(role, value)
-
-    def choice(self, entry: Entry, step_id: str, value: str) -> Choice | None:
-        """The pack's choice behind a stored value; None for words of one's own, or when
-        the pack (or the step) is not here to tell."""
-        return self._index(entry).choice(step_id, value)
-
-    def knows_step(self, entry: Entry, step_id: str) -> bool:
-        return self._step(entry, step_id) is not None
 
     def labels(self, entry: Entry, role: str) -> list[str]:
         value = entry.derived.get(role)
@@ -150,6 +135,7 @@ class _PackIndex:
                 + [step_id for step_id in given if step_id not in self.steps])
 
     def role_step(self, role: str) -> Step | None:
+        """The step a derived field (needs, intensity_before...) was taken from."""
         try:
             return self._roles[role]
         except KeyError:
@@ -163,7 +149,8 @@ class _PackIndex:
         return self.words(step.id, hint=False).get(value, value) if step else value
 
     def choice(self, step_id: str, value: str) -> Choice | None:
-        """As Reader.choice, for an entry of this pack."""
+        """The pack's choice behind a stored value; None for words of one's own, or when
+        the pack (or the step) is not here to tell."""
         if step_id not in self.steps:
             return None
         return self.choices(step_id).get(value)

@@ -692,7 +692,7 @@ def _reference_ranking(entries: list[Entry], reader: Reader, role: str | None = 
     own: dict[str, bool] = {}
     for entry in sorted(entries, key=lambda e: (e.created, e.number)):
         if role is not None:
-            found = reader.role_step(entry, role)
+            found = reader.for_pack(entry.pack_id).role_step(role)
             step_id = found.id if found else None
             chosen = insights._chosen(entry.derived.get(role))
         else:
@@ -707,14 +707,15 @@ def _reference_ranking(entries: list[Entry], reader: Reader, role: str | None = 
                 continue
             seen.add(key)
             counts[key] = counts.get(key, 0) + 1
-            choice = reader.choice(entry, step_id, value) if step_id else None
+            index = reader.for_pack(entry.pack_id)
+            choice = index.choice(step_id, value) if step_id else None
             if choice is not None:
                 labels[key], values[key], own[key] = insights._words(choice.label), value, False
             else:
                 labels.setdefault(key, value)
                 values.setdefault(key, value)
-                own[key] = own.get(key, True) and step_id is not None and reader.knows_step(
-                    entry, step_id)
+                own[key] = own.get(key, True) and step_id is not None and (
+                    step_id in index.steps)
     items = [insights.Ranked(values[k], labels[k], n, round(n / answered, 3), own[k])
              for k, n in counts.items()]
     items.sort(key=lambda item: (-item.count, item.label.casefold(), item.label))
