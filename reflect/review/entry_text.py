@@ -9,8 +9,9 @@ the labels, so nothing is ever hidden.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from reflect.base.safe_text import printable
 from reflect.journal.entry import DISMISSED, OUTCOME_WORDS, Entry
@@ -18,9 +19,9 @@ from reflect.packs.model import CHOICE_KINDS, Choice, Pack, Step
 from reflect.review.filters import Hit
 
 
-class Answer(NamedTuple):
-    """One answered step, ready to read. (A named tuple: quick to make for every answer of
-    every entry an export writes.)"""
+@dataclass(frozen=True)
+class Answer:
+    """One answered step, ready to read."""
 
     step: str
     question: str
