@@ -565,11 +565,8 @@ def _entry(record: Any) -> Entry:
     if unknown:
         raise ValueError(f"unknown field {sorted(unknown)[0]!r}")
     entry_id = record.get("id")
-    try:
-        if not isinstance(entry_id, str) or str(uuid.UUID(entry_id)) != entry_id.lower():
-            raise ValueError
-    except ValueError:
-        raise ValueError("'id' is not a uuid") from None
+    if not isinstance(entry_id, str) or not _is_uuid(entry_id):
+        raise ValueError("'id' is not a uuid")
     number = record.get("number")
     if type(number) is not int or number < 1:
         raise ValueError("'number' is not a whole number above 0")
