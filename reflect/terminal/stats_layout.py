@@ -87,17 +87,13 @@ def _table(gap: int = 1) -> Table:
     return Table.grid(padding=(0, gap))
 
 
-def _cut() -> dict[str, Any]:
-    """A column given up first on a narrow screen: cut short with an ellipsis, never
-    wrapped (a column that may wrap is one rich narrows before the others)."""
-    return {"no_wrap": False, "overflow": "ellipsis"}
+NARROWS: dict[str, Any] = {"no_wrap": False}
+"""A column rich narrows first on a narrow screen (it narrows those that may wrap): its
+cells never wrap, though: a bar is drawn shorter, words are cut (_one_line)."""
 
 
-def _one_line(words: str | Text, style: str = "") -> Text:
-    text = words if isinstance(words, Text) else Text(words, style)
-    text.no_wrap = True
-    text.overflow = "ellipsis"
-    return text
+def _one_line(words: str, style: str = "") -> Text:
+    return Text(words, style, no_wrap=True, overflow="ellipsis")
 
 
 def _ranked(title: str, ranking: Ranking, answered_words: str) -> list[Any]:
@@ -149,10 +145,10 @@ def _changes(found: Insights) -> list[Any]:
     table.add_column(justify="right", no_wrap=True, style="cyan")
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
-    table.add_column(**_cut())
+    table.add_column(**NARROWS)
     table.add_column(no_wrap=True, style="dim")
     table.add_column(justify="right", no_wrap=True)
-    table.add_column(**_cut())
+    table.add_column(**NARROWS)
     for change in shown:
         day = f"{change.day.day} {change.day:%b}" + (f" {change.day.year}" if with_year
                                                      else "")
@@ -177,8 +173,8 @@ def _months(found: Insights) -> list[Any]:
         return []
     table = _chart([(f"{month.start:%b %Y}", _bar(month.average, 10, 10),
                      number_words(month.average),
-                     Text(f"(average of {month.count})" if month.count > 1
-                          else "(1 reflection)", "dim"))
+                     _one_line(f"(average of {month.count})" if month.count > 1
+                               else "(1 reflection)", "dim"))
                     for month in found.months])
     said = trend_words(found) or "One month so far; a comparison needs two."
     return [*_heading("How strong at the start, month by month"), table, _indented(said)]
@@ -193,7 +189,7 @@ def _activity(found: Insights) -> list[Any]:
                     for period in found.periods])
     heading = ("How often you reflected, week by week (weeks start on Monday)"
                if found.unit == "week" else "How often you reflected, month by month")
-    return [*_heading(heading)[1:], table]
+    return [Text(heading, "bold cyan"), table]  # the first section: no line above
 
 
 def _chart(rows: Sequence[tuple[Any, ...]]) -> Padding:
@@ -201,10 +197,10 @@ def _chart(rows: Sequence[tuple[Any, ...]]) -> Padding:
     wrapped: on a narrow screen the words, then the bar, are cut short."""
     table = _table()
     table.add_column(no_wrap=True)
-    table.add_column(**_cut())
+    table.add_column(**NARROWS)
     table.add_column(justify="right", no_wrap=True)
     if len(rows[0]) > 3:
-        table.add_column(**_cut())
-    for name, bar, *rest in rows:
-        table.add_row(name, bar, *(_one_line(cell) for cell in rest))
+        table.add_column(**NARROWS)
+    for row in rows:
+        table.add_row(*row)
     return Padding(table, (0, 0, 0, 2), expand=False)
