@@ -13,33 +13,16 @@ import re
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROLS_NO_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-# The characters beyond ASCII that printable() takes out (C1 controls, the bidirectional
-# overrides and isolates), as UTF-8 bytes: for telling, without decoding, whether stored or
-# written JSON holds any.
-UTF8_CONTROLS = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
-
-# The same characters within ASCII, where most text is, as bytes: bytes.translate finds
-# them several times quicker than the patterns above.
-ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
-_ASCII_CONTROLS_NO_NEWLINE = bytes([*range(0x00, 0x20), 0x7F])
-
-
 def printable(text: str, *, keep_newlines: bool = True) -> str:
     """The text with every terminal control character removed."""
-    if not has_control_characters(text, allow_newlines=keep_newlines):
-        return text
-    pattern = _CONTROLS if keep_newlines else _CONTROLS_NO_NEWLINE
-    if not keep_newlines:
-        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return pattern.sub("", text)
+    if keep_newlines:
+        return _CONTROLS.sub("", text)
+    one_line = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROLS_NO_NEWLINE.sub("", one_line)
 
 
 def has_control_characters(text: str, *, allow_newlines: bool = True) -> bool:
     """Whether the text holds anything printable() would remove."""
-    if text.isascii():
-        raw = text.encode()
-        unwanted = ASCII_CONTROLS if allow_newlines else _ASCII_CONTROLS_NO_NEWLINE
-        return len(raw.translate(None, unwanted)) != len(raw)
     pattern = _CONTROLS if allow_newlines else _CONTROLS_NO_NEWLINE
     return pattern.search(text) is not None
 

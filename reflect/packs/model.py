@@ -7,19 +7,12 @@ are about, so a new pack needs no code change.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from reflect.base.errors import ReflectError
-
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - exercised only on 3.10
-    pass
-
 
 KINDS = ("text", "long_text", "select", "checkbox", "scale", "confirm")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,13 +23,8 @@ from reflect.packs.model import (
     Step,
 )
 
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - exercised only on 3.10
-    pass
-
-
 T = TypeVar("T")
+
 
 def parse_pack(data: Mapping[str, Any], path: Path, *, builtin: bool = False,
                problems: list[PackError] | None = None) -> Pack:

@@ -8,10 +8,10 @@ the labels, so nothing is ever hidden.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
 from reflect.base.safe_text import printable
 from reflect.journal.entry import DISMISSED, OUTCOME_WORDS, Entry
@@ -19,9 +19,9 @@ from reflect.packs.model import CHOICE_KINDS, Choice, Pack, Step
 from reflect.review.filters import Hit
 
 
-class Answer(NamedTuple):
-    """One answered step, ready to read. (A named tuple: quick to make for every answer of
-    every entry an export writes.)"""
+@dataclass(frozen=True)
+class Answer:
+    """One answered step, ready to read."""
 
     step: str
     question: str
@@ -63,24 +63,9 @@ class Reader:
     def pack_of(self, entry: Entry) -> Pack | None:
         return self.packs.get(entry.pack_id)
 
-    def _step(self, entry: Entry, step_id: str) -> Step | None:
-        return self._index(entry).steps.get(step_id)
-
-    def role_step(self, entry: Entry, role: str) -> Step | None:
-        """The step a derived field (needs, intensity_before...) was taken from."""
-        return self._index(entry).role_step(role)
-
     def label(self, entry: Entry, role: str, value: str) -> str:
         """The label a person saw for a derived value (a need, an emotion, a kind)."""
         return self._index(entry).label(role, value)
-
-    def choice(self, entry: Entry, step_id: str, value: str) -> Choice | None:
-        """The pack's choice behind a stored value; None for words of one's own, or when
-        the pack (or the step) is not here to tell."""
-        return self._index(entry).choice(step_id, value)
-
-    def knows_step(self, entry: Entry, step_id: str) -> bool:
-        return self._step(entry, step_id) is not None
 
     def labels(self, entry: Entry, role: str) -> list[str]:
         value = entry.derived.get(role)
@@ -117,140 +102,41 @@ class Reader:
         choices by their words joined by '; ' (their spaces evened), text as written. What
         search looks through, for every entry, so it is built in one go."""
         index = self._index(entry)
-        choice_steps, kept, scales = index.choice_steps, index.kept_texts, index.scales
         texts = []
         for step_id, value in entry.answers.items():
-            if step_id in choice_steps:
-                try:
-                    text = kept.get((step_id, tuple(value) if type(value) is list else value))
-                except TypeError:  # a value that cannot be a key (a journal edited by hand)
-                    text = None
-                if text is None:
-                    text = index.chosen_text(step_id, value)
+            if step_id in index.choice_steps:
+                text = index.chosen_text(step_id, value)
             elif type(value) is str:
                 text = value
-            elif type(value) is int and step_id in scales:
-                text = f"{value} out of {scales[step_id]}"
             else:
                 text = "; ".join(_even(line) for line in index.answer(step_id, value).lines)
             texts.append((step_id, text))
         return texts
 
 
-class Pieces:
-    """Each answer of an entry as an export writes it (`make`), in the order of
-    Reader.answers. The piece for an answer that comes up in entry after entry (a choice,
-    a mix of them, a scale, yes or no) is made once and used again, up to KEPT of them
-    for each pack; a person's own words are made afresh. An export of many entries costs
-    a dictionary look-up for most answers, rather than reading and writing each again."""
-
-    def __init__(self, reader: Reader, make: Callable[[Answer], str]) -> None:
-        self.reader = reader
-        self.make = make
-        self._plans: dict[str, _Plan] = {}
-
-    def of(self, entry: Entry) -> list[str]:
-        plan = self._plans.get(entry.pack_id)
-        if plan is None:
-            plan = self._plans[entry.pack_id] = _Plan(self.reader._index(entry))
-        given = entry.answers
-        make = self.make
-        pieces: list[str] = []
-        add = pieces.append
-        # The steps of the pack in its order, each with the pieces kept for its answers:
-        # a piece is kept under the value itself (a list as a tuple of strings, so no
-        # other value is equal to it; any other value beside its type, so 1 and True,
-        # which are equal, are kept apart).
-        for step_id, written, by_words, by_list, by_other in plan.steps:
-            value = given.get(step_id)
-            kind = type(value)
-            if kind is str:
-                if not value:
-                    continue
-                if written is not None:  # words of one's own: made each time
-                    add(make(Answer(step_id, written.question, written.kind, (value,))))
-                    continue
-                kept, key = by_words, value
-            elif kind is list:
-                if not value:
-                    continue
-                kept, key = by_list, tuple(value)
-            elif value is None:
-                continue
-            else:
-                kept, key = by_other, (kind, value)
-            try:
-                piece = kept.get(key)
-            except TypeError:  # a value that cannot be a key (a journal edited by hand)
-                add(make(plan.index.answer(step_id, value)))
-                continue
-            if piece is None:
-                piece = make(plan.index.answer(step_id, value))
-                if plan.room and (kind is not list
-                                  or all(type(item) is str for item in value)):
-                    plan.room -= 1
-                    kept[key] = piece
-            add(piece)
-        if not plan.index.known.issuperset(given):  # steps the pack does not have: last
-            for step_id, value in given.items():
-                if step_id not in plan.index.known and value not in (None, "", []):
-                    add(make(plan.index.answer(step_id, value)))
-        return pieces
-
-
-class _Plan:
-    """What Pieces keeps for one pack: its index, and each step in order with the pieces
-    made so far for its answers (words of one's own are not kept)."""
-
-    def __init__(self, index: _PackIndex) -> None:
-        self.index = index
-        self.room = KEPT
-        self.steps: list[tuple[str, Step | None, dict[Any, str], dict[Any, str],
-                               dict[Any, str]]] = [
-            (step_id, index.written.get(step_id), {}, {}, {}) for step_id in index.order]
-
-
-KEPT = 10_000
-"""How many choice answers a pack's index keeps the words of: enough for every mix of
-choices that comes up often, and a bound on memory."""
-
-
 class _PackIndex:
     """One pack's steps by id and in order, and the words for each choice step's values,
-    each worked out once. A pack that is not here has no steps.
-
-    The words of whole choice answers (all the values chosen at a step) are kept too,
-    under the step and the value itself (a list as a tuple), as the same few mixes of
-    choices come up again and again. Only values made of strings are kept: no other value
-    is equal to one of those, while 1 and True, say, are equal and read differently."""
+    each worked out once. A pack that is not here has no steps."""
 
     def __init__(self, pack: Pack | None) -> None:
         self.pack = pack
         self.order = tuple(step.id for step in pack.steps) if pack else ()
-        self.known = frozenset(self.order)
         self.steps: dict[str, Step] = {}
         for step in pack.steps if pack else ():
             self.steps.setdefault(step.id, step)  # the first of a repeated id, as Pack.step
         self.choice_steps = frozenset(step_id for step_id, step in self.steps.items()
                                       if step.kind in CHOICE_KINDS)
-        self.scales = {step_id: step.max for step_id, step in self.steps.items()
-                       if step.kind == "scale"}
         self._roles: dict[str, Step | None] = {}
         self._choices: dict[str, dict[str, Choice]] = {}
         self._words: dict[tuple[str, bool, bool], dict[str, str]] = {}
-        self.written = {step_id: step for step_id, step in self.steps.items()
-                        if step.kind in ("text", "long_text")}
-        self.kept_answers: dict[tuple[str, Any], Answer] = {}
-        self.kept_texts: dict[tuple[str, Any], str] = {}
 
     def ordered(self, given: dict[str, Any]) -> list[str]:
         """The steps answered, in the order the pack asks them; unknown steps last."""
-        ids = [step_id for step_id in self.order if step_id in given]
-        if not self.known.issuperset(given):
-            ids += [step_id for step_id in given if step_id not in self.known]
-        return ids
+        return ([step_id for step_id in self.order if step_id in given]
+                + [step_id for step_id in given if step_id not in self.steps])
 
     def role_step(self, role: str) -> Step | None:
+        """The step a derived field (needs, intensity_before...) was taken from."""
         try:
             return self._roles[role]
         except KeyError:
@@ -264,7 +150,8 @@ class _PackIndex:
         return self.words(step.id, hint=False).get(value, value) if step else value
 
     def choice(self, step_id: str, value: str) -> Choice | None:
-        """As Reader.choice, for an entry of this pack."""
+        """The pack's choice behind a stored value; None for words of one's own, or when
+        the pack (or the step) is not here to tell."""
         if step_id not in self.steps:
             return None
         return self.choices(step_id).get(value)
@@ -294,12 +181,7 @@ class _PackIndex:
 
     def answer(self, step_id: str, value: Any) -> Answer:
         if step_id in self.choice_steps:
-            try:
-                kept = self.kept_answers.get(
-                    (step_id, tuple(value) if type(value) is list else value))
-            except TypeError:  # a value that cannot be a key (a journal edited by hand)
-                kept = None
-            return kept if kept is not None else self.chosen_answer(step_id, value)
+            return self.chosen_answer(step_id, value)
         step = self.steps.get(step_id)
         if step is None:
             return Answer(step_id, step_id.replace("_", " ").capitalize(), "unknown",
@@ -320,28 +202,15 @@ class _PackIndex:
         step = self.steps[step_id]
         items = value if isinstance(value, list) else [value]
         words = self.words(step_id)
-        answer = Answer(step_id, step.question, step.kind,
-                        tuple(words.get(item, item) for item in map(str, items)))
-        _keep(self.kept_answers, step_id, value, items, answer)
-        return answer
+        return Answer(step_id, step.question, step.kind,
+                      tuple(words.get(item, item) for item in map(str, items)))
 
     def chosen_text(self, step_id: str, value: Any) -> str:
         """The words for the values chosen at a choice step, evened, joined by '; '."""
         items = value if isinstance(value, list) else [value]
         words = self.words(step_id, even=True)
-        text = "; ".join([_even(item) if (found := words.get(item)) is None else found
+        return "; ".join([_even(item) if (found := words.get(item)) is None else found
                           for item in map(str, items)])
-        _keep(self.kept_texts, step_id, value, items, text)
-        return text
-
-
-T = TypeVar("T")
-
-
-def _keep(kept: dict[tuple[str, Any], T], step_id: str, value: Any, items: list[Any],
-          words: T) -> None:
-    if len(kept) < KEPT and all(type(item) is str for item in items):
-        kept[(step_id, tuple(value) if type(value) is list else value)] = words
 
 
 def _even(text: str) -> str:
@@ -369,21 +238,7 @@ def long_date(created: str) -> str:
     moment = when(created)
     if moment is None:
         return printable(created, keep_newlines=False)
-    return f"{_long_day(moment.date())}, {moment.hour:02d}:{moment.minute:02d}"
-
-
-@functools.lru_cache(maxsize=1024)
-def _long_day(day: date) -> str:
-    """'Monday 2 November 2026' (the same for every entry of a day, so it is kept). The
-    names are English whatever the locale, as strftime's are in a program that never sets
-    one (reflect does not): by name rather than through strftime, which takes 4.7 µs here
-    against 0.3, and an export names a day for every entry."""
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
-
-
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
+    return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M}"
 
 
 def short_date(created: str, today: date | None = None) -> str:

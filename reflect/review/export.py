@@ -17,7 +17,7 @@ import json
 import re
 import textwrap
 import uuid
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from reflect.journal.entry import (
 )
 from reflect.packs.model import DERIVED_ROLES
 from reflect.review import stats
-from reflect.review.entry_text import Answer, Pieces, Reader, intensity, long_date
+from reflect.review.entry_text import Answer, Reader, intensity, long_date
 from reflect.review.stats import compute
 
 FORMATS = ("md", "json", "csv", "txt", "html")
@@ -55,23 +55,11 @@ _ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}\Z")  # \Z: $ would let a final newline
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 _MD_BLOCK = re.compile(r"^(\s*)([#+=-])")
 _MD_NUMBER = re.compile(r"^(\s*\d+)([.)])")
-_MD_CHANGES = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\\`*_\[\]<>|&]")
-_MD_ASCII_CHANGES = bytes([*range(0x20), 0x7F, *b"\\`*_[]<>|&"])
-_MD_STARTS = re.compile(r"\s*[#+=\-\d]")
-"""With _MD_CHANGES and space at the end, what md_escape would change in a text, or may: a
-control character or a line break, a character Markdown reads as its own, or a start that
-could make a heading, a list or a rule. Text with none of them is written as it is."""
 
 Writer = Generator[str, None, None]
 """An export, piece by piece; closed when the export stops early."""
 
 PRIVATE_NOTE = "Private notes: whoever has this file can read them."
-
-WRITTEN = ("text", "long_text", "unknown")
-"""The kinds of answer a person writes. The others (choices, scales, yes or no) come up
-in entry after entry, so each is escaped or wrapped once and kept."""
-
 
 def _span(entries: Sequence[Entry]) -> str:
     """'12 reflections, Thursday 2 October 2026 to Friday 30 October 2026'."""
@@ -106,26 +94,14 @@ def choose_format(given: str | None, output: Path | None) -> str:
 
 # Markdown -----------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)  # questions and choices come again: see CHANGELOG
 def md_escape(text: str) -> str:
     """A person's words as Markdown that shows them exactly, on lines of their own."""
-    if _md_as_is(text):
-        return text  # most answers: one line, nothing to take out or escape
-    return _md_escaped(text)
-
-
-def _md_escaped(text: str) -> str:
-    """md_escape, worked out in full."""
-    escaped = printable(text)
-    if _MD_SPECIAL.search(escaped):
-        escaped = _MD_SPECIAL.sub(_backslashed, escaped)
+    escaped = _MD_SPECIAL.sub(r"\\\1", printable(text))
     lines = []
     for line in escaped.splitlines():
-        line = line.rstrip()
         # A line that would start a heading, a list or a rule reads as words instead.
-        start = line.lstrip()[:1]
-        if start and (start in "#+=-" or start.isdigit()):
-            line = _MD_NUMBER.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", line))
-        lines.append(line)
+        lines.append(_MD_NUMBER.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", line.rstrip())))
     if len(lines) == 1:
         return lines[0]
     # Two spaces keep a line break inside a paragraph; an empty line starts a new one.
@@ -136,48 +112,27 @@ def _md_escaped(text: str) -> str:
     return "\n".join(out).strip("\n")
 
 
-def _md_as_is(text: str) -> bool:
-    """Whether md_escape would leave the text as it is: told quicker than it would be."""
-    if text.isascii():  # bytes.translate finds the characters many times quicker
-        raw = text.encode()
-        if len(raw.translate(None, _MD_ASCII_CHANGES)) != len(raw):
-            return False
-    elif _MD_CHANGES.search(text) is not None:
-        return False
-    return not text[-1:].isspace() and _MD_STARTS.match(text) is None
-
-
-def _backslashed(found: re.Match[str]) -> str:
-    return "\\" + found.group(1)
-
-
-_md_words = functools.lru_cache(maxsize=4096)(md_escape)
-"""md_escape for words that come up in entry after entry (questions, choices, titles)."""
-
-
 def markdown(entries: Sequence[Entry], reader: Reader,
              today: date | None = None) -> Writer:
     yield "# Reflections\n\n"
     yield f"{_span(entries)}. Exported from reflect on {_exported_on(today)}.  \n"
     yield f"*{PRIVATE_NOTE}*\n"
-    pieces = Pieces(reader, _md_answer)
-
     def one(entry: Entry) -> str:
         pack = reader.pack_of(entry)
         title = entry.derived.get("title") or (pack.title if pack else "Reflection")
         parts = [f"\n---\n\n## #{entry.number} · {md_escape(str(title))}\n\n"]
         about = [long_date(entry.created)]
         if pack is not None:
-            about.append(_md_words(pack.title))
+            about.append(md_escape(pack.title))
         strength = intensity(entry)
         if strength:
             about.append(f"how strong: {strength} (out of 10)")
         parts.append("*" + " · ".join(about) + "*\n")
-        parts += pieces.of(entry)
+        parts += map(_md_answer, reader.answers(entry))
         later = reader.followups(entry)
         if later:
             parts.append("\n**Later: how the other ways went**\n\n")
-            parts.append("".join(f"- {_md_words(what)}: {_md_words(how)}\n"
+            parts.append("".join(f"- {md_escape(what)}: {md_escape(how)}\n"
                                  for what, how in later))
         return "".join(parts)
 
@@ -186,14 +141,11 @@ def markdown(entries: Sequence[Entry], reader: Reader,
 
 def _md_answer(answer: Answer) -> str:
     """An answer in Markdown: the question in bold, then the words (a list, for several)."""
-    if answer.kind in WRITTEN and len(answer.lines) == 1:  # most often: words of one's own
-        return f"\n**{_md_words(answer.question)}**\n\n{md_escape(answer.lines[0])}\n"
-    escape = md_escape if answer.kind in WRITTEN else _md_words
     if answer.listed:
-        words = "".join(f"- {escape(line)}\n" for line in answer.lines)
+        words = "".join(f"- {md_escape(line)}\n" for line in answer.lines)
     else:
-        words = escape(answer.text) + "\n"
-    return f"\n**{_md_words(answer.question)}**\n\n{words}"
+        words = md_escape(answer.text) + "\n"
+    return f"\n**{md_escape(answer.question)}**\n\n{words}"
 
 
 
@@ -202,26 +154,23 @@ def _md_answer(answer: Answer) -> str:
 def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
          width: int = 78) -> Writer:
 
+    # Kept: questions and choices come up in entry after entry, and wrapping each again
+    # with textwrap put the text export well over its time budget (see CHANGELOG).
     @functools.lru_cache(maxsize=4096)
-    def wrap_kept(words: str, indent: str = "  ", first: str | None = None) -> str:
-        return wrap(words, indent, first)
-
     def wrap(words: str, indent: str = "  ", first: str | None = None) -> str:
         lines = []
         for line in printable(words).splitlines() or [""]:
-            lines.append(fill(line, width, first or indent, indent) if line else "")
+            lines.append(textwrap.fill(line, width, initial_indent=first or indent,
+                                       subsequent_indent=indent) if line else "")
         return "\n".join(lines)
 
     def laid_out(answer: Answer) -> str:
         """The question, then the words wrapped below it (a list, for several)."""
-        shape = wrap if answer.kind in WRITTEN else wrap_kept
         if answer.listed:
-            words = "".join(shape(line, "    ", "  - ") + "\n" for line in answer.lines)
+            words = "".join(wrap(line, "    ", "  - ") + "\n" for line in answer.lines)
         else:
-            words = shape(answer.text) + "\n"
-        return f"\n{wrap_kept(answer.question, '')}\n{words}"
-
-    pieces = Pieces(reader, laid_out)
+            words = wrap(answer.text) + "\n"
+        return f"\n{wrap(answer.question, '')}\n{words}"
 
     yield f"REFLECTIONS\n{_span(entries)}. Exported from reflect on {_exported_on(today)}.\n"
     yield f"{PRIVATE_NOTE}\n"
@@ -234,42 +183,10 @@ def text(entries: Sequence[Entry], reader: Reader, today: date | None = None,
         parts = [f"\n{'=' * min(width, max(len(heading), 20))}\n{heading}\n"]
         parts.append(f"{long_date(entry.created)}"
                      + (f" - {printable(pack.title)}" if pack else "") + "\n")
-        parts += pieces.of(entry)
+        parts += map(laid_out, reader.answers(entry))
         return "".join(parts)
 
     yield from map(one, entries)
-
-
-def fill(line: str, width: int, first: str, indent: str) -> str:
-    """textwrap.fill(line, width, initial_indent=first, subsequent_indent=indent), the
-    same to the character, worked out directly for the usual line: words parted by single
-    spaces, no hyphen (where textwrap may break a word), no tab or other kind of space,
-    no word longer than a line. Any other line goes to textwrap itself."""
-    room, rest_room = width - len(first), width - len(indent)
-    if (room < 1 or rest_room < 1 or "-" in line or "  " in line or line[:1] == " "
-            or line[-1:] == " " or _ODD_SPACE.search(line)):
-        return _textwrap_fill(line, width, first, indent)
-    if len(line) <= room:
-        return first + line
-    lines = []
-    start, prefix, end = 0, first, len(line)
-    while end - start > room:
-        cut = line.rfind(" ", start, start + room + 1)
-        if cut <= start:  # a word longer than the line: textwrap breaks it its own way
-            return _textwrap_fill(line, width, first, indent)
-        lines.append(prefix + line[start:cut])
-        start, prefix, room = cut + 1, indent, rest_room
-    lines.append(prefix + line[start:])
-    return "\n".join(lines)
-
-
-_ODD_SPACE = re.compile(r"[^\S ]")
-"""A space of any kind but the plain one (textwrap treats each kind its own way)."""
-
-
-def _textwrap_fill(line: str, width: int, first: str, indent: str) -> str:
-
-    return textwrap.fill(line, width, initial_indent=first, subsequent_indent=indent)
 
 
 # CSV ----------------------------------------------------------------------------------
@@ -360,83 +277,9 @@ def json_export(entries: Sequence[Entry], exported: str) -> Writer:
 
 
 def _json_record(record: dict[str, Any]) -> str:
-    """The record as json.dumps(_printable_record(record), ensure_ascii=False, indent=2)
-    writes it, each line after the first indented by four more spaces. printable() is run
-    over each string that is not ASCII; the ASCII ones rarely hold anything it would take
-    out, so they are looked at all together, and only then is it run over them too."""
-    plain: list[str] = []
-
-    def cleaned(text: str) -> str:
-        if text.isascii():
-            plain.append(text)
-            return text
-        return printable(text)
-
-    try:
-        written = _json(record, "    ", cleaned, _quoted)
-        if has_control_characters("".join(plain)):
-            written = _json(record, "    ", printable, _quoted)
-        return written
-    except _Unusual:
-        return json.dumps(_printable_record(record), ensure_ascii=False,
-                          indent=2).replace("\n", "\n    ")
-
-
-def json_text(value: Any) -> str:
-    """json.dumps(value, ensure_ascii=True, indent=2), the same to the character: what
-    `--json` prints. Quicker, as json.dumps with an indent runs in Python, a generator
-    per level, and a list of every reflection is long (stats lists every rating)."""
-    try:
-        return _json(value, "", _as_is, _quoted_ascii)
-    except _Unusual:
-        return json.dumps(value, ensure_ascii=True, indent=2)
-
-
-def _as_is(text: str) -> str:
-    return text
-
-
-class _Unusual(Exception):
-    """A value _json leaves to json.dumps (a tuple, a key that is not a string...)."""
-
-
-def _json(value: Any, pad: str, clean: Callable[[str], str],
-          quote: Callable[[str], str]) -> str:
-    """The value as json.dumps(value, indent=2) writes it (strings quoted by `quote`),
-    with `pad` before every line but the first and `clean` run over every string."""
-    kind = type(value)
-    if kind is str:
-        return quote(clean(value))
-    if kind is dict:
-        if not value:
-            return "{}"
-        inner = pad + "  "
-        parts = []
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
-            parts.append(f"{inner}{quote(clean(key))}: " + (
-                quote(clean(item)) if type(item) is str else _json(item, inner, clean, quote)))
-        return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
-    if kind is list:
-        if not value:
-            return "[]"
-        inner = pad + "  "
-        return ("[\n" + ",\n".join([
-            inner + (quote(clean(item)) if type(item) is str
-                     else _json(item, inner, clean, quote))
-            for item in value]) + "\n" + pad + "]")
-    if kind is int:
-        return int.__repr__(value)
-    if value is None or kind is bool or kind is float:
-        return json.dumps(value)
-    raise _Unusual
-
-
-_quoted: Callable[[str], str] = json.encoder.encode_basestring
-"""A string in JSON, as json.dumps(ensure_ascii=False) writes it (in C, where it can)."""
-_quoted_ascii: Callable[[str], str] = json.encoder.encode_basestring_ascii
-"""A string in JSON, as json.dumps writes it: anything beyond ASCII as an escape."""
+    """The record as json.dumps writes it, each line after the first four spaces in."""
+    return json.dumps(_printable_record(record), ensure_ascii=False,
+                      indent=2).replace("\n", "\n    ")
 
 
 def _printable_record(value: Any) -> Any:
@@ -493,10 +336,6 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-act
 def _h(text: Any) -> str:
     """Words (a person's or a pack's) as HTML text: control characters out, all escaped."""
     return html.escape(printable(str(text)), quote=True)
-
-
-_h_words = functools.lru_cache(maxsize=4096)(_h)
-"""_h for words that come up in entry after entry (questions, choices, titles)."""
 
 
 def _bar(value: float, most: float, css: str = "bar") -> str:
@@ -586,7 +425,7 @@ def _html_stats(found: stats.Insights) -> str:
     return "".join(parts)
 
 
-def _html_entry(entry: Entry, reader: Reader, pieces: Pieces) -> str:
+def _html_entry(entry: Entry, reader: Reader) -> str:
     pack = reader.pack_of(entry)
     title = entry.derived.get("title") or (pack.title if pack else "Reflection")
     about = [long_date(entry.created)]
@@ -598,20 +437,18 @@ def _html_entry(entry: Entry, reader: Reader, pieces: Pieces) -> str:
     parts = [f'<article id="reflection-{entry.number}">\n'
              f"<h2>#{entry.number} · {_h(printable(str(title), keep_newlines=False))}</h2>\n"
              f'<p class="about">{_h(about[0])}'
-             + "".join(f" · {_h_words(item)}" for item in about[1:]) + "</p>\n"]
-    parts += pieces.of(entry)
+             + "".join(f" · {_h(item)}" for item in about[1:]) + "</p>\n"]
+    parts += map(_html_answer, reader.answers(entry))
     parts.append("</article>\n")
     return "".join(parts)
 
 
 def _html_answer(answer: Answer) -> str:
-    escape = _h if answer.kind in WRITTEN else _h_words
     if answer.listed:
-        words = "<ul>\n" + "".join(f"<li>{escape(line)}</li>\n"
-                                   for line in answer.lines) + "</ul>\n"
+        words = "<ul>\n" + "".join(f"<li>{_h(line)}</li>\n" for line in answer.lines) + "</ul>\n"
     else:
-        words = f'<p class="answer">{escape(answer.text)}</p>\n'
-    return f"<h3>{_h_words(answer.question)}</h3>\n{words}"
+        words = f'<p class="answer">{_h(answer.text)}</p>\n'
+    return f"<h3>{_h(answer.question)}</h3>\n{words}"
 
 
 
@@ -630,9 +467,8 @@ def html_export(entries: Sequence[Entry], reader: Reader,
     # As in `reflect stats`: preparations are made before an ask, not after a no.
     yield _html_stats(compute([e for e in entries if not is_preparation(e)], reader))
     yield '<section id="reflections">\n'
-    pieces = Pieces(reader, _html_answer)
     for entry in entries:
-        yield _html_entry(entry, reader, pieces)
+        yield _html_entry(entry, reader)
     yield "</section>\n</main>\n</body>\n</html>\n"
 
 
@@ -733,11 +569,8 @@ def _entry(record: Any) -> Entry:
     if unknown:
         raise ValueError(f"unknown field {sorted(unknown)[0]!r}")
     entry_id = record.get("id")
-    try:
-        if not isinstance(entry_id, str) or str(uuid.UUID(entry_id)) != entry_id.lower():
-            raise ValueError
-    except ValueError:
-        raise ValueError("'id' is not a uuid") from None
+    if not isinstance(entry_id, str) or not _is_uuid(entry_id):
+        raise ValueError("'id' is not a uuid")
     number = record.get("number")
     if type(number) is not int or number < 1:
         raise ValueError("'number' is not a whole number above 0")

@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from reflect.base.errors import ReflectError
-from reflect.base.safe_text import ASCII_CONTROLS, echoed, printable
+from reflect.base.safe_text import echoed, printable
 from reflect.journal.entry import Entry
 
 DATE_HELP = ("a date like 2026-11-02 or 2026-11, or a relative one: today, yesterday, "
@@ -297,15 +297,16 @@ def search(entries: Iterable[Entry], needle: str,
     wanted = " ".join(needle.split()).casefold()
     if not wanted:
         raise BadQuery("Give a word or phrase to search for, like: reflect search tired")
-    pieces = tuple(piece.encode() for piece in wanted.split(" ")) if wanted.isascii() else ()
+    words = wanted.split(" ")
     hits = []
     for entry in entries:
         answers = list(answer_texts(entry))
-        if not _may_hold("\n".join([raw for _, raw in answers]), pieces):
+        # Every word of the needle must be somewhere in the entry: a look over all its
+        # answers at once passes over most entries before each answer is evened.
+        everything = printable("\n".join([raw for _, raw in answers])).casefold()
+        if not all(word in everything for word in words):
             continue
         for step_id, raw in answers:
-            if not _may_hold(raw, pieces):
-                continue
             text = " ".join(printable(" ".join(raw.split())).split())
             folded, places = _folded(text)
             start = folded.find(wanted)
@@ -330,20 +331,6 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
         parts.append(part)
         places += [place] * len(part)
     return "".join(parts), places
-
-
-def _may_hold(text: str, pieces: tuple[bytes, ...]) -> bool:
-    """False when the text surely does not hold the needle, told quickly for ASCII text
-    (most of it): every word of the needle must be in it, capitals and the control
-    characters printable() takes out aside. Words never span a space, so how the spaces
-    are evened later does not matter. `pieces` is empty for a needle that is not ASCII,
-    which ASCII text cannot hold. True means: look properly."""
-    if not text.isascii():
-        return True
-    if not pieces:
-        return False
-    folded = text.encode().translate(None, ASCII_CONTROLS).lower()
-    return all(piece in folded for piece in pieces)
 
 
 def _hit(entry: Entry, step_id: str, text: str, folded: str, places: list[int] | None,

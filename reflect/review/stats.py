@@ -9,10 +9,12 @@ The numbers describe what was written. They are information, never a score or a 
 from __future__ import annotations
 
 import functools
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from reflect.base.safe_text import printable
 from reflect.journal.entry import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET, Entry
@@ -39,11 +41,8 @@ CLOSE = 0.5
 a rough number given in the moment moves that much on its own."""
 
 
-# These records are NamedTuples, not dataclasses, which take a millisecond or more each to
-# define at the start of `reflect stats`. Four have a `count` field, which stands in for
-# tuple.count (a method nothing here calls); mypy is told so.
-
-class Period(NamedTuple):
+@dataclass(frozen=True)
+class Period:
     """One week (Monday to Sunday) or one calendar month, and how many reflections in it."""
 
     start: date
@@ -52,10 +51,11 @@ class Period(NamedTuple):
     """'2026-W45' for a week, '2026-11' for a month: stable, for scripts."""
     name: str
     """'3 Nov' (with the year when the periods cross one) or 'Nov 2026': for people."""
-    count: int  # type: ignore[assignment]
+    count: int
 
 
-class Change(NamedTuple):
+@dataclass(frozen=True)
+class Change:
     """How strong the feeling was at the start of one reflection and at its end."""
 
     number: int
@@ -70,38 +70,42 @@ class Change(NamedTuple):
         return self.after - self.before
 
 
-class MonthAverage(NamedTuple):
+@dataclass(frozen=True)
+class MonthAverage:
     """The average "before" rating of one month's reflections."""
 
     month: str
     start: date
     average: float
-    count: int  # type: ignore[assignment]
+    count: int
 
     @property
     def name(self) -> str:
         return f"{self.start:%B %Y}"
 
 
-class Ranked(NamedTuple):
+@dataclass(frozen=True)
+class Ranked:
     """One answer and how many reflections chose it."""
 
     value: str
     """The stored value (`feeling-wanted`), or the words as written for one's own."""
     label: str
-    count: int  # type: ignore[assignment]
+    count: int
     share: float
     """count / the reflections that answered the question, to 3 places."""
     own_words: bool
 
 
-class Ranking(NamedTuple):
+@dataclass(frozen=True)
+class Ranking:
     answered: int
     """How many reflections answered the question at all."""
     items: tuple[Ranked, ...]
 
 
-class FollowUp(NamedTuple):
+@dataclass(frozen=True)
+class FollowUp:
     """How one of the other ways went, over every time it was asked about later."""
 
     value: str
@@ -116,8 +120,9 @@ class FollowUp(NamedTuple):
         return self.helped + self.didnt_help
 
 
-class Insights(NamedTuple):
-    count: int  # type: ignore[assignment]
+@dataclass(frozen=True)
+class Insights:
+    count: int
     first: date | None
     last: date | None
     unit: str
@@ -190,97 +195,55 @@ class Insights(NamedTuple):
 
 
 def compute(entries: Sequence[Entry], reader: Reader, today: date | None = None) -> Insights:
-    """Every pattern of these entries (in any order; from any pack), as of `today`.
-
-    One pass, oldest first, reads what every pattern needs of each entry (_facts); what a
-    pack says about a value is looked up once (_Tally)."""
+    """Every pattern of these entries (in any order; from any pack), as of `today`."""
     ordered = sorted(entries, key=attrgetter("created", "number"))
-    tallies = (_Tally(reader, role="needs"), _Tally(reader, role="alternatives"),
-               _Tally(reader, step=REASONS_STEP),
-               _Tally(reader, step=TRAPS_STEP, leave_out=NOT_A_TRAP))
+    needs, alternatives = _Tally(reader, role="needs"), _Tally(reader, role="alternatives")
+    reasons = _Tally(reader, step=REASONS_STEP)
+    traps = _Tally(reader, step=TRAPS_STEP, leave_out=NOT_A_TRAP)
     outcomes = _FollowUps(reader)
-    scales: dict[str, int] = {}
+    days: Counter[date] = Counter()
     changes: list[Change] = []
-    days, found_changes, by_month, taken, followups = _summary(ordered, tallies)
-    for number, created, ordinal, pack_id, before, after in found_changes:
-        out_of = scales.get(pack_id)
-        if out_of is None:
-            out_of = scales[pack_id] = _scale(reader, pack_id, "intensity_before")
-        changes.append(Change(number, created, date.fromordinal(ordinal), before, after,
-                              out_of))
-    for tally, took in zip(tallies, taken, strict=True):
-        tally.merge(took)
-    for pack_id, told in followups:
-        outcomes.add(pack_id, told)
-    found_days = {date.fromordinal(ordinal): count for ordinal, count in days.items()}
+    before_by_month: defaultdict[date, list[int]] = defaultdict(list)
+    for entry in ordered:
+        derived = entry.derived
+        before, after = derived.get("intensity_before"), derived.get("intensity_after")
+        day = entry_day(entry)
+        if day != date.min:
+            days[day] += 1
+        if type(before) is int:  # a rating is an int: not True, not "7"
+            if type(after) is int:
+                changes.append(Change(entry.number, entry.created, day, before, after,
+                                      _scale(reader, entry.pack_id, "intensity_before")))
+            if day != date.min:
+                before_by_month[day.replace(day=1)].append(before)
+        if entry.followups:
+            outcomes.add(entry.pack_id, entry.followups)
+        needs.add(entry.pack_id, derived.get("needs"))
+        alternatives.add(entry.pack_id, derived.get("alternatives"))
+        reasons.add(entry.pack_id, entry.answers.get(REASONS_STEP))
+        traps.add(entry.pack_id, entry.answers.get(TRAPS_STEP))
     this_year = (today or date.today()).year
-    unit, periods = activity(found_days, this_year)
-    needs, alternatives, reasons, traps = (tally.ranking() for tally in tallies)
+    unit, periods = activity(days, this_year)
     return Insights(
         count=len(ordered),
-        first=min(found_days) if found_days else None,
-        last=max(found_days) if found_days else None,
+        first=min(days) if days else None,
+        last=max(days) if days else None,
         unit=unit,
         periods=periods,
         changes=tuple(changes),
         average_change=_mean([c.change for c in changes]),
         average_before=_mean([c.before for c in changes]),
         average_after=_mean([c.after for c in changes]),
-        months=tuple(MonthAverage(f"{year}-{month:02d}", date(year, month, 1),
-                                  round(total / count, 2), count)
-                     for (year, month), (total, count) in sorted(by_month.items())),
-        needs=needs,
-        reasons=reasons,
-        traps=traps,
-        alternatives=alternatives,
+        months=tuple(MonthAverage(f"{start:%Y-%m}", start, _mean(ratings) or 0.0,
+                                  len(ratings))
+                     for start, ratings in sorted(before_by_month.items())),
+        needs=needs.ranking(),
+        reasons=reasons.ranking(),
+        traps=traps.ranking(),
+        alternatives=alternatives.ranking(),
         follow_ups=outcomes.found(),
         this_year=this_year,
     )
-
-
-_NO_DAY = date.min.toordinal()
-
-
-def _summary(entries: Sequence[Entry], tallies: Sequence[_Tally]) -> tuple[Any, ...]:
-    """What compute() needs of the entries (oldest first):
-
-    - days: how many entries on each day (as an ordinal), the undated left out;
-    - changes: (number, created, day, pack, before, after) for each entry rated both times;
-    - months: for each (year, month), the total and the count of "before" ratings;
-    - what the tallies of needs, other ways, reasons and traps took of them;
-    - (pack, follow-ups) for each entry with any."""
-    days: dict[int, int] = {}
-    changes: list[tuple[Any, ...]] = []
-    months: dict[tuple[int, int], list[int]] = {}
-    followups: list[tuple[str, Any]] = []
-    needs, alternatives, reasons, traps = tallies
-    for at, entry in enumerate(entries):
-        pack_id = entry.pack_id
-        derived = entry.derived
-        before, after = derived.get("intensity_before"), derived.get("intensity_after")
-        day = entry_day(entry)
-        if day != date.min:
-            ordinal = day.toordinal()
-            days[ordinal] = days.get(ordinal, 0) + 1
-        else:
-            ordinal = _NO_DAY
-        if type(before) is int:  # a rating is an int: not True, not "7"
-            if type(after) is int:
-                changes.append((entry.number, entry.created, ordinal, pack_id, before, after))
-            if ordinal != _NO_DAY:
-                month = months.get((day.year, day.month))
-                if month is None:
-                    months[(day.year, day.month)] = [before, 1]
-                else:
-                    month[0] += before
-                    month[1] += 1
-        if entry.followups:
-            followups.append((pack_id, entry.followups))
-        needs.add(pack_id, derived.get("needs"), at)
-        alternatives.add(pack_id, derived.get("alternatives"), at)
-        reasons.add(pack_id, entry.answers.get(REASONS_STEP), at)
-        traps.add(pack_id, entry.answers.get(TRAPS_STEP), at)
-    return (days, changes, months, [tally.take() for tally in tallies], followups)
 
 
 # How often ----------------------------------------------------------------------------
@@ -300,10 +263,9 @@ def activity(days: dict[date, int], this_year: int) -> tuple[str, tuple[Period, 
 def _weeks(days: dict[date, int], first: date, last: date,
            this_year: int) -> tuple[Period, ...]:
     monday = first - timedelta(days=first.weekday())
-    counts: dict[date, int] = {}
+    counts: Counter[date] = Counter()
     for day, count in days.items():
-        start = day - timedelta(days=day.weekday())
-        counts[start] = counts.get(start, 0) + count
+        counts[day - timedelta(days=day.weekday())] += count
     # The year is said unless every week shown is this year's.
     with_year = {first.year, last.year, monday.year} != {this_year}
     periods = []
@@ -311,22 +273,22 @@ def _weeks(days: dict[date, int], first: date, last: date,
         year, week, _ = monday.isocalendar()
         name = f"{monday.day} {monday:%b}" + (f" {monday.year}" if with_year else "")
         periods.append(Period(monday, monday + timedelta(days=6), f"{year}-W{week:02d}",
-                              name, counts.get(monday, 0)))
+                              name, counts[monday]))
         monday += timedelta(days=7)
     return tuple(periods)
 
 
 def _months(days: dict[date, int], first: date, last: date) -> tuple[Period, ...]:
-    counts: dict[tuple[int, int], int] = {}
+    counts: Counter[tuple[int, int]] = Counter()
     for day, count in days.items():
-        counts[(day.year, day.month)] = counts.get((day.year, day.month), 0) + count
+        counts[(day.year, day.month)] += count
     periods = []
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
         start = date(year, month, 1)
         following = date(year + month // 12, month % 12 + 1, 1)
         periods.append(Period(start, following - timedelta(days=1), f"{year}-{month:02d}",
-                              f"{start:%b %Y}", counts.get((year, month), 0)))
+                              f"{start:%b %Y}", counts[(year, month)]))
         year, month = following.year, following.month
     return tuple(periods)
 
@@ -369,6 +331,20 @@ def _chosen(value: Any) -> list[str]:
     return values
 
 
+@dataclass
+class _Counted:
+    """How one answer (its words folded) was counted across the reflections."""
+
+    count: int = 0
+    label: str | None = None
+    """The pack's words for it, from the latest reflection that chose it from a pack."""
+    value: str = ""
+    """The stored value behind that label."""
+    written: str | None = None
+    """The first words of one's own that fold to it."""
+    own_words: bool = True
+
+
 class _Tally:
     """How many reflections chose each answer of one question, most chosen first.
 
@@ -376,13 +352,7 @@ class _Tally:
     Words of one's own ("other") are counted as written; capitals and spacing aside, the
     same words written twice count together. The same value from two packs counts once.
     A value's label comes from the latest entry that had one, and the words of one's own
-    from the first that wrote them.
-
-    Each entry's answer is counted as it comes (`add`), then `take` sums them up by value,
-    and `merge` adds such sums towards the `ranking`. The same few answers come up in
-    reflection after reflection, so what an answer adds to each value (its folded key,
-    label, and whether it was written at a known step) is worked out once per pack and
-    answer."""
+    from the first that wrote them. Entries are added oldest first."""
 
     def __init__(self, reader: Reader, role: str | None = None, step: str | None = None,
                  leave_out: frozenset[str] = frozenset()) -> None:
@@ -390,126 +360,47 @@ class _Tally:
         self.role = role
         self.step = step
         self.leave_out = leave_out
-        self._known: dict[tuple[str, ...], int] = {}
-        """The slot of each answer seen: (pack id, each value chosen). Only answers made
-        of strings are kept, as nothing else equals them (1 and True are equal)."""
-        self._adds: list[tuple[tuple[str, str | None, str, bool], ...]] = []
-        """For each slot: (key, label or None, value, written) for each value counted."""
-        self._batch: dict[int, list[int]] = {}
-        """The slots counted in this batch, in the order first met: [count, latest place]."""
-        self._about: dict[tuple[str, str | None, str], tuple[str, str | None, bool]] = {}
-        self._steps: dict[str, str | None] = {}
-        self._answered = 0
-        self._values: dict[str, list[Any]] = {}
-        """What the merged batches counted of each value, in the order first chosen:
-        [count, latest place with a label, label, value, first value without, own words]."""
+        self.answered = 0
+        self.counted: dict[str, _Counted] = {}
 
-    def add(self, pack_id: str, answer: Any, at: int) -> None:
-        """Count one entry's answer; `at` is the entry's place, counting up."""
-        kind = type(answer)
-        if kind is list:
-            key: tuple[Any, ...] = (pack_id, *answer)
-        elif kind is str:
-            key = (pack_id, answer)
-        elif answer is None:
-            return
-        else:
-            key = ()  # a number, or a value edited in by hand: never kept
-        try:
-            slot = self._known[key]
-        except (KeyError, TypeError):  # TypeError: a value that cannot be a key
-            slot = self._slot(pack_id, answer)
-            if key and all(type(item) is str for item in key):
-                self._known[key] = slot
-        if slot >= 0:
-            counted = self._batch.get(slot)
-            if counted is None:
-                self._batch[slot] = [1, at]
-            else:
-                counted[0] += 1
-                counted[1] = at
-
-    def _slot(self, pack_id: str, answer: Any) -> int:
-        """A new slot for what the answer adds; -1 when nothing was chosen or written."""
+    def add(self, pack_id: str, answer: Any) -> None:
         chosen = _chosen(answer)
         if not chosen:
-            return -1
-        step_id = self._steps.get(pack_id, "")
-        if step_id == "":
-            if self.role is not None:
-                found = self.reader.for_pack(pack_id).role_step(self.role)
-                step_id = found.id if found else None
-            else:
-                step_id = self.step
-            self._steps[pack_id] = step_id
-        adds = []
+            return
+        self.answered += 1
+        index = self.reader.for_pack(pack_id)
+        if self.role is not None:
+            found = index.role_step(self.role)
+            step_id = found.id if found else None
+        else:
+            step_id = self.step
         seen: set[str] = set()
         for value in chosen:
-            about = self._about.get((pack_id, step_id, value))
-            if about is None:
-                index = self.reader.for_pack(pack_id)
-                choice = index.choice(step_id, value) if step_id else None
-                about = self._about[(pack_id, step_id, value)] = (
-                    _fold(value), None if choice is None else _words(choice.label),
-                    step_id is not None and step_id in index.steps)
-            key, label, written = about
+            key = _fold(value)
             if value in self.leave_out or key in seen:
                 continue
             seen.add(key)
-            adds.append((key, label, value, written))
-        self._adds.append(tuple(adds))
-        return len(self._adds) - 1
-
-    def take(self) -> tuple[int, list[tuple[Any, ...]]]:
-        """What this batch counted, and a fresh start for the next: how many entries
-        answered, and for each value in the order first chosen (key, count, latest place
-        with a label, that label, its value, the first value without one, own words)."""
-        answered = 0
-        found: dict[str, list[Any]] = {}
-        for slot, (count, latest) in self._batch.items():
-            answered += count
-            for key, label, value, written in self._adds[slot]:
-                kept = found.get(key)
-                if kept is None:
-                    kept = found[key] = [key, 0, -1, None, None, None, True]
-                kept[1] += count
-                if label is not None:
-                    if latest > kept[2]:
-                        kept[2], kept[3], kept[4] = latest, label, value
-                    kept[6] = False
-                else:
-                    if kept[5] is None:
-                        kept[5] = value
-                    kept[6] = kept[6] and written
-        self._batch = {}
-        return answered, [tuple(kept) for kept in found.values()]
-
-    def merge(self, taken: tuple[int, list[tuple[Any, ...]]]) -> None:
-        """Add what `take` gave for the next batch."""
-        answered, found = taken
-        self._answered += answered
-        values = self._values
-        for key, count, labelled_at, label, value, unlabelled, own in found:
-            kept = values.get(key)
-            if kept is None:
-                values[key] = [count, labelled_at, label, value, unlabelled, own]
-                continue
-            kept[0] += count
-            if labelled_at > kept[1]:
-                kept[1], kept[2], kept[3] = labelled_at, label, value
-            if kept[4] is None:
-                kept[4] = unlabelled
-            kept[5] = kept[5] and own
+            counted = self.counted.setdefault(key, _Counted())
+            counted.count += 1
+            choice = index.choice(step_id, value) if step_id else None
+            if choice is not None:
+                counted.label, counted.value = _words(choice.label), value
+                counted.own_words = False
+            else:
+                if counted.written is None:
+                    counted.written = value
+                counted.own_words = (counted.own_words and step_id is not None
+                                     and step_id in index.steps)
 
     def ranking(self) -> Ranking:
-        answered = self._answered
         items = []
-        for count, labelled_at, label, value, unlabelled, own in self._values.values():
-            if labelled_at < 0:
-                label = value = unlabelled
-            items.append(Ranked(value, label, count, round(count / answered, 3), own))
+        for counted in self.counted.values():
+            label, value = ((counted.label, counted.value) if counted.label is not None
+                            else (counted.written or "", counted.written or ""))
+            items.append(Ranked(value, label, counted.count,
+                                round(counted.count / self.answered, 3), counted.own_words))
         items.sort(key=lambda item: (-item.count, item.label.casefold(), item.label))
-        return Ranking(answered, tuple(items))
+        return Ranking(self.answered, tuple(items))
 
 
 class _FollowUps:

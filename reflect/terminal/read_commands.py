@@ -8,6 +8,7 @@ standard output.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import sys
@@ -23,7 +24,7 @@ from reflect.engine.prepare import related
 from reflect.journal.entry import Entry, is_preparation, now
 from reflect.packs.load import discover
 from reflect.review.entry_text import Reader, summary_record
-from reflect.review.export import FORMAT_NAMES, choose_format, json_text
+from reflect.review.export import FORMAT_NAMES, choose_format
 from reflect.review.export import render as export_render
 from reflect.review.filters import Filters, find, newest_first
 from reflect.review.filters import search as find_words
@@ -108,7 +109,7 @@ def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> li
 def print_json(data: Any) -> None:
     """JSON on standard output; non-ASCII escaped, so no byte can act on a terminal."""
 
-    sys.stdout.write(json_text(data) + "\n")
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
 
 
 def list_entries(journal_file: Path, limit: int, every: bool, as_json: bool,

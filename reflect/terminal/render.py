@@ -1,4 +1,5 @@
-"""Everything reflect shows outside of a question. The only module that imports rich.
+"""Everything reflect shows outside of a question (the tables of `reflect stats` are built
+in stats_layout).
 
 A person's own words are always passed to rich as Text built from printable(): never
 parsed as markup, and stripped of terminal control characters.
@@ -41,7 +42,7 @@ from reflect.review.stats import Insights
 from reflect.settings.resources import TALK_TO, WHEN_TO_REACH_OUT, Guide
 from reflect.terminal import plain_asker as plain
 from reflect.terminal.sentences import labels, stats_lines, summary_lines
-from reflect.terminal.stats_layout import WIDTH, Block, Rows, Words, blocks
+from reflect.terminal.stats_layout import WIDTH, overview
 
 
 @cache
@@ -432,36 +433,9 @@ def search_hits(hits: Sequence[Hit], reader: Reader, needle: str) -> None:
 
 # Patterns ----------------------------------------------------------------------------
 
-def _drawn(block: Block) -> Any:
-    """A block of the stats overview as rich draws it."""
-
-    if isinstance(block, Words):
-        text = Text(block.text, style=block.style)
-        return Padding(text, (0, 0, 0, 2), expand=block.full) if block.indented else text
-    if isinstance(block, Rows):
-        laid = Text(no_wrap=True, overflow="ellipsis")
-        for number, line in enumerate(block.lines):
-            if number:
-                laid.append("\n")
-            for words, style in line:
-                laid.append(words, style)
-        return Padding(laid, (0, 0, 0, 2), expand=False)
-
-    table = Table.grid(padding=(0, block.gap))
-    for column in range(len(block.rows[0])):
-        if column in block.widest:
-            table.add_column(max_width=block.widest[column], overflow="fold")
-        else:
-            table.add_column(justify="right" if column in block.right else "left",
-                             style=block.styles.get(column), no_wrap=True)
-    for row in block.rows:
-        table.add_row(*(Text(words, style=style) for words, style in row))
-    return Padding(table, (0, 0, 0, 2), expand=False)
-
-
 def stats(found: Insights) -> None:
     """`reflect stats`: how often, how strong before and after, and what was chosen most,
-    as overview.blocks lays it out (sentences in plain mode)."""
+    as stats_layout draws it (sentences in plain mode)."""
     if plain.wanted():
 
         _said(stats_lines(found))
@@ -469,7 +443,7 @@ def stats(found: Insights) -> None:
 
     out = console()
     width = min(out.width, WIDTH)
-    group = Group(*(_drawn(block) for block in blocks(found, width)))
+    group = Group(*overview(found))
     # Counting the lines means laying them all out once more: only a terminal pages.
     lines = len(out.render_lines(group, out.options.update(width=width), pad=False)
                 ) if out.is_terminal else 0

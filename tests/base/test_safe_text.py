@@ -26,16 +26,3 @@ def test_bidirectional_overrides_are_removed():
     assert printable("abc\u202edef\u2066") == "abcdef"
     assert has_control_characters("x\u202e")
     assert not has_control_characters("plain\ntext")
-
-
-def test_the_utf8_pattern_finds_exactly_what_printable_takes_out_beyond_ascii():
-    """Exports and searches tell from the bytes alone whether text holds a character
-    printable() would take out: the pattern must name every such character, and no other."""
-    from reflect.base.safe_text import UTF8_CONTROLS
-
-    for code in range(0x80, 0x30000):
-        if 0xD800 <= code <= 0xDFFF:
-            continue  # lone surrogates have no UTF-8 form
-        character = chr(code)
-        taken_out = printable(character) == ""
-        assert (UTF8_CONTROLS.fullmatch(character.encode()) is not None) == taken_out, hex(code)

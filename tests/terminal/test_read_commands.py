@@ -290,6 +290,23 @@ def test_show_json_is_the_whole_entry(filled):
     assert data["derived"]["needs"] == ["closeness", "release"]
 
 
+def test_show_json_escapes_what_is_not_ascii_and_reads_back_as_stored(journal_file,
+                                                                     shipped_packs):
+    """`show --json` writes every byte as ASCII, indented by two, and reads back as the
+    reflection is stored."""
+    from reflect.journal.entry import new_id
+
+    words = "Caf\u00e9 \u2014 \U0001f600 " + HOSTILE_TEXT
+    Journal(journal_file).add(shipped_packs["hearing-no-quick"], {"what_happened": words},
+                              new_id(), "2026-11-01T10:00:00+00:00")
+    out = invoke("show", "1", "--json").stdout
+    assert out.isascii()
+    assert out.startswith('{\n  "id": ')
+    [stored] = Journal(journal_file).entries()
+    assert json.loads(out) == stored.to_record()
+    assert "Caf\u00e9" in stored.answers["what_happened"]
+
+
 # search -------------------------------------------------------------------------------
 
 def test_search_shows_each_hit_with_its_question_and_snippet(filled):
