@@ -277,9 +277,19 @@ def json_export(entries: Sequence[Entry], exported: str) -> Writer:
 
 
 def _json_record(record: dict[str, Any]) -> str:
-    """The record as json.dumps writes it, each line after the first four spaces in."""
-    return json.dumps(_printable_record(record), ensure_ascii=False,
-                      indent=2).replace("\n", "\n    ")
+    """The record as json.dumps writes it, each line after the first four spaces in; with
+    control characters taken out first if it holds any (only a journal edited by hand
+    does, so the others are not walked through string by string)."""
+    text = json.dumps(record, ensure_ascii=False, indent=2)
+    if has_control_characters(text) or _ESCAPED_CONTROL.search(text):
+        text = json.dumps(_printable_record(record), ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n    ")
+
+
+_ESCAPED_CONTROL = re.compile(r"\\(?:u00[01]|[bfr])")
+"""How json.dumps writes the control characters below space but for line break and tab
+(the rest it writes as they are). A backslash of a person's own, written as two, can match
+too: that record is cleaned for nothing, and comes out the same."""
 
 
 def _printable_record(value: Any) -> Any:

@@ -371,6 +371,25 @@ def test_a_journal_edited_by_hand_exports_without_control_characters(filled, tmp
     assert data["entries"][1:] == stored
 
 
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("\\u001b", "\x1b"), ("\\b", "\b"), ("\\f", "\f"), ("\\r", "\r"), ("\\u0001", "\x01"),
+    ("\\u007f", "\x7f"), ("\u0085", "\x85"), ("\u202e", "\u202e"), ("\u2066", "\u2066"),
+    ("\\u009b", "\x9b")])
+def test_each_kind_of_control_character_alone_is_left_out_of_a_json_export(
+        filled, tmp_path, journal_file, stored, shown):
+    """One control character of any kind, alone in a hand-edited answer, is left out of
+    the JSON export (whether JSON writes it as an escape or as it is)."""
+    raw = journal_file.read_bytes()
+    edited = raw.replace(b'"what_happened": "', b'"what_happened": "a' + stored.encode()
+                         + b'b', 1)
+    assert edited != raw
+    journal_file.write_bytes(edited)
+    data = json.loads(export_json(tmp_path).read_text(encoding="utf-8"))
+    answer = data["entries"][0]["answers"]["what_happened"]
+    assert answer.startswith("ab")
+    assert shown not in json.dumps(data, ensure_ascii=False)
+
+
 def test_json_export_imports_into_another_journal_as_equal_entries(filled, tmp_path):
     """A JSON export imports into another journal as the very same reflections."""
     exported = export_json(tmp_path)
