@@ -9,9 +9,8 @@ the labels, so nothing is ever hidden.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from reflect.base.safe_text import printable
 from reflect.journal.entry import DISMISSED, OUTCOME_WORDS, Entry
@@ -19,8 +18,7 @@ from reflect.packs.model import CHOICE_KINDS, Choice, Pack, Step
 from reflect.review.filters import Hit
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One answered step, ready to read."""
 
     step: str

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from reflect.base.safe_text import printable
 from reflect.journal.entry import DECLINED_OKAY, DIDNT_HELP, HELPED, NOT_YET, Entry
@@ -41,8 +41,7 @@ CLOSE = 0.5
 a rough number given in the moment moves that much on its own."""
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """One week (Monday to Sunday) or one calendar month, and how many reflections in it."""
 
     start: date
@@ -51,11 +50,10 @@ class Period:
     """'2026-W45' for a week, '2026-11' for a month: stable, for scripts."""
     name: str
     """'3 Nov' (with the year when the periods cross one) or 'Nov 2026': for people."""
-    count: int
+    count: int  # type: ignore[assignment]  # a field, not tuple.count
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """How strong the feeling was at the start of one reflection and at its end."""
 
     number: int
@@ -70,42 +68,38 @@ class Change:
         return self.after - self.before
 
 
-@dataclass(frozen=True)
-class MonthAverage:
+class MonthAverage(NamedTuple):
     """The average "before" rating of one month's reflections."""
 
     month: str
     start: date
     average: float
-    count: int
+    count: int  # type: ignore[assignment]  # a field, not tuple.count
 
     @property
     def name(self) -> str:
         return f"{self.start:%B %Y}"
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     """One answer and how many reflections chose it."""
 
     value: str
     """The stored value (`feeling-wanted`), or the words as written for one's own."""
     label: str
-    count: int
+    count: int  # type: ignore[assignment]  # a field, not tuple.count
     share: float
     """count / the reflections that answered the question, to 3 places."""
     own_words: bool
 
 
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):
     answered: int
     """How many reflections answered the question at all."""
     items: tuple[Ranked, ...]
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """How one of the other ways went, over every time it was asked about later."""
 
     value: str
@@ -120,9 +114,8 @@ class FollowUp:
         return self.helped + self.didnt_help
 
 
-@dataclass(frozen=True)
-class Insights:
-    count: int
+class Insights(NamedTuple):
+    count: int  # type: ignore[assignment]  # a field, not tuple.count
     first: date | None
     last: date | None
     unit: str

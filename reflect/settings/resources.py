@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reflect.base.errors import ReflectError
 from reflect.packs.load import builtin_packs_dir
@@ -68,8 +67,7 @@ class ResourcesError(ReflectError):
     """The crisis lines file has a mistake, or a country code is not one."""
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One place to turn, as the data file gives it."""
 
     country: str
@@ -82,8 +80,7 @@ class Line:
     who: str = ""
 
 
-@dataclass(frozen=True)
-class Directory:
+class Directory(NamedTuple):
     """Every line in the data file, and the names of the countries they are for."""
 
     lines: tuple[Line, ...]
@@ -93,16 +90,14 @@ class Directory:
         return tuple(line for line in self.lines if line.country == country)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """Lines shown together under one heading."""
 
     title: str
     lines: tuple[Line, ...]
 
 
-@dataclass(frozen=True)
-class Guide:
+class Guide(NamedTuple):
     """What `reflect resources` shows: notes on the country, then the lines by section."""
 
     notes: tuple[str, ...]
