@@ -321,8 +321,8 @@ def export_json(tmp_path: Path, *options: str) -> Path:
     {"odd": ("a", "tuple\x01"), "ok": "fine"},
 ])
 def test_json_export_writes_each_entry_as_json_dumps_would(answers):
-    """Every entry reads exactly as json.dumps with an indent writes it, with control
-    characters taken out of every string (and only there: never out of a key)."""
+    """Every entry is one line, exactly as json.dumps writes it, with control characters
+    taken out of every string (and only there: never out of a key)."""
     from reflect.journal.entry import Entry
     from reflect.review.export import json_export
 
@@ -343,10 +343,10 @@ def test_json_export_writes_each_entry_as_json_dumps_would(answers):
             return {key: clean(item) for key, item in value.items()}
         return value
 
-    record = json.dumps(clean(entry.to_record()), ensure_ascii=False, indent=2)
-    written = "".join(json_export([entry], "2026-11-03T10:00:00+00:00"))
-    assert written.split('"entries": [\n    ', 1)[1] == (
-        record.replace("\n", "\n    ") + "\n  ]\n}\n")
+    record = json.dumps(clean(entry.to_record()), ensure_ascii=False)
+    written = "".join(json_export([entry, entry], "2026-11-03T10:00:00+00:00"))
+    assert written.split('"entries": [\n', 1)[1] == (
+        f"    {record},\n    {record}\n  ]\n}}\n")
 
 
 def test_a_journal_edited_by_hand_exports_without_control_characters(filled, tmp_path,
