@@ -188,8 +188,8 @@ def test_a_whole_reflection_in_plain_mode_at_a_terminal(start, env, reflect_home
     back, skip and an unreadable line asked again; nothing but plain text is written."""
     env.pop("NO_COLOR", None)
     terminal = start("--plain")
-    terminal.expect(words("not a therapist"))
     terminal.expect(words("Type back to go to the question before, skip to leave out"))
+    terminal.expect(words("not a therapist"))
     reply(terminal, "Question 1 of 16: What happened?", "We were on the couch")
     terminal.expect(words("1. A partner said no to sex or something sexual"))
     terminal.expect(words("7. Something else (I'll write it)"))

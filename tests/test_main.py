@@ -90,6 +90,32 @@ def test_the_reflection_flags_start_a_reflection_before_typer_loads(args, called
     assert done.stdout.splitlines() == [called, "typer not loaded 0"], done.stderr
 
 
+FIRST_QUESTION = """
+import sys
+from reflect.terminal import plain_asker
+def ask(self, prompt):
+    print("rich loaded" if "rich" in sys.modules else "rich not loaded", flush=True)
+    raise SystemExit(0)
+plain_asker.PlainAsker.ask = ask
+from reflect.__main__ import main
+sys.argv = ["reflect", "--plain"]
+main()
+"""
+
+
+def test_a_first_reflection_says_it_is_not_therapy_before_rich_loads(tmp_path):
+    """On the very first run, the note that reflect is a coach and not a therapist comes
+    before the first question, said by the asker: rich is not loaded on the way there."""
+    env = {**os.environ, "REFLECT_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", FIRST_QUESTION], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL, env=env,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert "not a therapist" in said
+    assert said.endswith("rich not loaded")
+
+
 @pytest.mark.parametrize("args", [["-q"], ["--quick", "--quick"], ["--pack"], ["--quick", "x"],
                                   ["--quick", "--journal", "j.json"]])
 def test_any_other_words_go_to_typer(args):

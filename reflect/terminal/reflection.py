@@ -108,7 +108,7 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
     try:
         available, problems = discover(paths.user_packs_dir())
         # Deferred: rich's console takes about 0.03 s to import (-X importtime); on the way
-        # to the first question only a warning or the first-run note needs it.
+        # to the first question only a warning needs it (the first-run note is the asker's).
         for problem in problems:
             from reflect.terminal import render
 
@@ -117,11 +117,9 @@ def reflection(journal_file: Path, pack: str | None, quick: bool, resume: bool) 
         journal = open_journal(journal_file)
         journal.verify()
         drafts = drafts_of(journal_file, journal)
-        if not journal.exists() and not drafts.exist():
-            from reflect.terminal import render
-
-            render.say(COACH_NOT_THERAPIST, "dim")
         asker = make_asker()
+        if not journal.exists() and not drafts.exist():
+            asker.say(COACH_NOT_THERAPIST)
     finally:
         gc.freeze()
         gc.enable()
