@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from reflect.cli import app
 from reflect.packs.load import load_pack
+from reflect.packs.validate import _STEP_KEYS
 
 from conftest import REPO
 from test_e2e import EXE
@@ -40,6 +41,17 @@ def test_the_example_pack_in_the_readme_is_valid(tmp_path):
     assert [c.value for c in ideas.choices_for({"need": ["fun"], "who": "partner"})] == [
         "play", "plan"]
     assert [c.value for c in ideas.choices_for({"need": ["fun"], "who": "date"})] == ["plan"]
+
+
+def test_the_example_pack_shows_every_field_a_step_can_have():
+    """The README says its example pack has "every field there is": each field a step
+    may have appears in it."""
+    [example] = re.findall(r"```toml\n(.*?)```", readme(), flags=re.S)
+    # A field is shown when it is set (`id = ...`, `[steps.choices_by]`) or named in a
+    # comment beside a set one (`note_when = "after"`).
+    used = set(re.findall(r"\b(\w+) =", example)) | set(re.findall(r"\[steps\.(\w+)\]", example))
+    assert used >= _STEP_KEYS
+    assert "every field there is" in readme()
 
 
 def test_ci_runs_the_readme_test_line():
