@@ -184,10 +184,11 @@ def new(
         help="Reflect with this pack (see `reflect packs`).",
     ),
     quick: bool = typer.Option(
-        False, "--quick", "-q", help="The short version: four steps, for when time is short.",
+        False, "--quick", "-q", help="The short version: six steps, for when time is short.",
     ),
     resume: bool = typer.Option(
-        False, "--resume", help="Pick up the reflection you paused earlier.",
+        False, "--resume",
+        help="Pick up a reflection you paused earlier (the latest first, if there are several).",
     ),
     plain_mode: bool = typer.Option(False, "--plain", help=PLAIN_HELP),
 ) -> None:
@@ -195,6 +196,7 @@ def new(
 
     Shift+Tab goes back a step. Ctrl-C pauses, and offers to keep your answers as a draft
     for `reflect new --resume`. With --plain, type back, skip or pause instead.
+    Examples: `reflect new --quick`, `reflect new --pack after-a-date`.
     """
     if plain_mode:
         plain.choose()
@@ -452,7 +454,9 @@ def git_setup(
     """Let git merge the journal by reflection when two computers changed it.
 
     Adds `journal.json merge=reflect` to the .gitattributes beside the journal and sets
-    the driver in the repository's config. reflect itself never runs git pull or push.
+    the driver in the repository's config; run it once in each clone, since git keeps that
+    config per clone. reflect itself never commits, pulls or pushes. Example:
+    `reflect git-setup`.
     """
 
     journal_file = _journal(ctx) if path is None else (
@@ -465,9 +469,12 @@ def git_setup(
 
 @command("merge-driver", hidden=True)
 def merge_driver(
-    base: Path = typer.Argument(..., metavar="BASE"),
-    ours: Path = typer.Argument(..., metavar="OURS"),
-    theirs: Path = typer.Argument(..., metavar="THEIRS"),
+    base: Path = typer.Argument(..., metavar="BASE",
+                                help="The version both came from (git's %O); not read."),
+    ours: Path = typer.Argument(..., metavar="OURS",
+                                help="This clone's journal (git's %A); the merge goes here."),
+    theirs: Path = typer.Argument(..., metavar="THEIRS",
+                                  help="The other journal (git's %B)."),
 ) -> None:
     """git's merge driver for the journal: THEIRS merged into OURS in place (BASE, the
     version both came from, is not needed: each journal remembers its deletions).
@@ -528,7 +535,8 @@ def edit(
 ) -> None:
     """Answer one step of a reflection again; what follows from it is kept in step.
 
-    Long answers open in your $EDITOR when it is set. Example: `reflect edit 12`.
+    Long answers open in your $VISUAL or $EDITOR when one is set (not for an encrypted
+    journal). Examples: `reflect edit 12`, `reflect edit 12 --step reframe`.
     """
 
 
@@ -601,7 +609,9 @@ def resources(
 def where(ctx: typer.Context) -> None:
     """Show where your journal, drafts, backups, settings and packs are kept.
 
-    Without REFLECT_HOME, also the cache of packs as parsed, which is safe to delete."""
+    REFLECT_HOME moves them all to one folder; --journal PATH before the command moves the
+    journal (with its drafts and backups). Example: `reflect --journal ~/private/journal.json
+    where`."""
 
     journal_file = _journal(ctx)
     copies = backups.listing(journal_file)
@@ -671,7 +681,9 @@ def follow_up(ctx: typer.Context) -> None:
 packs_app = typer.Typer(
     name="packs", no_args_is_help=False, rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="The reflection packs: list them, check one, or start your own.")
+    help="The reflection packs: list them, check one, or start your own.\n\n"
+         "`reflect packs` on its own lists the packs you can use with "
+         "`reflect new --pack NAME`, shipped and your own.")
 app.add_typer(packs_app)
 
 
@@ -897,7 +909,11 @@ def restore(
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Put the backup back without asking."),
 ) -> None:
-    """Put a backup of the journal back, keeping the file now in its place beside it."""
+    """Put a backup of the journal back, keeping the file now in its place beside it.
+
+    It says how many reflections the backup and the journal hold, and asks first. Examples:
+    `reflect restore --list`, `reflect restore` (the newest), `reflect restore 3`.
+    """
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)
@@ -942,7 +958,11 @@ def _in_its_place(journal: Journal) -> str:
 
 @command("encrypt")
 def encrypt(ctx: typer.Context) -> None:
-    """Encrypt the journal, its unfinished reflection and its backups with a passphrase."""
+    """Encrypt the journal, its unfinished reflections and its backups with a passphrase.
+
+    If you forget the passphrase, nobody can read the journal: there is no reset. After this,
+    reflect asks for it when it opens the journal (or reads REFLECT_PASSPHRASE, for scripts).
+    """
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)
@@ -972,7 +992,7 @@ def _say_resealed(done: str, journal_file: Path, journal: Journal, result: Any) 
 
 @command("decrypt")
 def decrypt(ctx: typer.Context) -> None:
-    """Write an encrypted journal (and its unfinished reflection and backups) plain again."""
+    """Write an encrypted journal (and its unfinished reflections and backups) plain again."""
 
     journal_file = _journal(ctx)
     journal = _open_journal(journal_file)
