@@ -127,6 +127,16 @@ PLAIN_HELP = ("Ask in plain lines and read typed answers: numbered choices, no c
               "from a pipe, one answer a line). Also REFLECT_PLAIN=1, or TERM=dumb.")
 
 
+def _completing(role: str) -> Callable[[str], list[tuple[str, str]]]:
+    """The shell's completion of a filter's value, from the packs' choices (typer reads
+    the parameter's name, so this is a function and not a partial)."""
+
+    def complete(incomplete: str) -> list[tuple[str, str]]:
+        return read_commands.pack_words(role, incomplete)
+
+    return complete
+
+
 @app.callback(invoke_without_command=True)
 def main(
     ctx: typer.Context,
@@ -140,7 +150,7 @@ def main(
     ),
     plain_mode: bool = typer.Option(False, "--plain", help=PLAIN_HELP),
     pack: str | None = typer.Option(
-        None, "--pack", "-p", metavar="NAME",
+        None, "--pack", "-p", metavar="NAME", autocompletion=_completing("pack"),
         help="Reflect with this pack (as `reflect new --pack NAME`).",
     ),
     quick: bool = typer.Option(
@@ -180,7 +190,7 @@ def _open_journal(journal_file: Path) -> Journal:
 def new(
     ctx: typer.Context,
     pack: str | None = typer.Option(
-        None, "--pack", "-p", metavar="NAME",
+        None, "--pack", "-p", metavar="NAME", autocompletion=_completing("pack"),
         help="Reflect with this pack (see `reflect packs`).",
     ),
     quick: bool = typer.Option(
@@ -226,16 +236,6 @@ UNTIL = typer.Option(
     None, "--until", metavar="WHEN",
     help="Only reflections up to and including this day (same forms as --since; "
          "'last month' ends on its last day).")
-def _completing(role: str) -> Callable[[str], list[tuple[str, str]]]:
-    """The shell's completion of a filter's value, from the packs' choices (typer reads
-    the parameter's name, so this is a function and not a partial)."""
-
-    def complete(incomplete: str) -> list[tuple[str, str]]:
-        return read_commands.pack_words(role, incomplete)
-
-    return complete
-
-
 NEED = typer.Option(
     None, "--need", metavar="NEED", autocompletion=_completing("needs"),
     help="Only reflections that named this need, e.g. closeness. Repeat for any of several.")

@@ -141,12 +141,22 @@ def test_help_offers_shell_completion():
     assert "--show-completion" in done.stdout
 
 
-def test_show_completion_prints_a_script_for_the_shell():
-    """`reflect --show-completion bash` prints the script a shell sources."""
-    done = reflect("--show-completion", "bash")
-    assert done.returncode == 0
-    assert "_REFLECT_COMPLETE=complete_bash" in done.stdout
-    assert "complete -o default -F _reflect_completion reflect" in done.stdout
+@pytest.mark.parametrize(("shell", "line"), [
+    ("bash", "complete -o default -F _reflect_completion reflect"),
+    ("zsh", "compdef _reflect_completion reflect"),
+    ("fish", "complete --command reflect"),
+])
+def test_show_completion_prints_a_script_for_the_shell(shell, line):
+    """`reflect --show-completion` prints the script the shell sources. typer detects the
+    shell reflect runs in; here its own switch for tests names the shell instead, so the
+    test does not depend on the shell pytest was started from."""
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    done = subprocess.run([sys.executable, "-m", "reflect", "--show-completion", shell],
+                          capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"_REFLECT_COMPLETE=complete_{shell}" in done.stdout
+    assert line in done.stdout
 
 
 def test_the_shell_completes_a_command_and_never_starts_a_reflection():
@@ -166,6 +176,8 @@ def test_the_shell_completes_a_command_and_never_starts_a_reflection():
     ("reflect search tired --need clo", ["closeness"]),
     ("reflect export --emotion hu", ["hurt"]),
     ("reflect stats --pack hearing", ["hearing-no", "hearing-no-quick"]),
+    ("reflect new --pack prep", ["preparing-to-ask"]),
+    ("reflect --pack hearing-no-q", ["hearing-no-quick"]),
 ])
 def test_the_shell_completes_filter_values_from_the_packs(words, expected, tmp_path):
     """A filter's value completes from the packs' choices, and the journal is never opened
