@@ -845,7 +845,7 @@ def _offer_restore(problem: ReflectError) -> None:
 def _tell_restored(restored: Restored, backup: Backup) -> None:
 
     render.say(f"Put back the backup from {backup.when} ({backup.what}), with "
-               f"{_count(restored.entries, 'entry', 'entries')}.")
+               f"{_count(restored.entries, 'reflection', 'reflections')}.")
     if restored.kept_aside is None:
         render.say("There was no journal in its place.")
     elif restored.was_damaged:
@@ -986,7 +986,7 @@ def _say_resealed(done: str, journal_file: Path, journal: Journal, result: Any) 
         also.insert(0, "the unfinished reflection" if drafts == 1
                     else f"the {drafts} unfinished reflections")
     render.say(f"{done} the journal {journal_file} "
-               f"({_count(result.entries, 'entry', 'entries')})"
+               f"({_count(result.entries, 'reflection', 'reflections')})"
                + (f", and {' and '.join(also)}" if also else "") + ".", whole=True)
 
 

@@ -187,7 +187,7 @@ def test_at_a_terminal_the_newest_backup_is_offered(journal_with_backups, monkey
     code, shown = at_terminal(monkeypatch, capsys, "new", typed="y\n")
     assert code == 1
     assert "Put the newest backup back now? It holds 2 reflections. [y/N]" in shown
-    assert "Put back the backup from 2026-03-03 21:30 (daily copy), with 2 entries." in shown
+    assert "Put back the backup from 2026-03-03 21:30 (daily copy), with 2 reflections." in shown
     assert "Run your command again." in shown
     assert journal_with_backups.read_bytes() == newest.path.read_bytes()
     [aside] = journal_with_backups.parent.glob("journal.damaged-*.json")
@@ -216,7 +216,7 @@ def test_restore_yes_puts_the_newest_back_and_keeps_the_damaged_file(journal_wit
     assert aside.read_bytes() == b""
     assert journal_with_backups.read_bytes() == newest.path.read_bytes()
     assert said(result.stdout) == (
-        "Put back the backup from 2026-03-03 21:30 (daily copy), with 2 entries. "
+        "Put back the backup from 2026-03-03 21:30 (daily copy), with 2 reflections. "
         f"The damaged journal is kept as {aside}")
     assert newest.path.exists()
 
@@ -284,7 +284,7 @@ def test_encrypt_then_decrypt_round_trip(journal_with_backups, reflect_home):
     shown = said(result.stdout)
     assert "If you forget it, the journal cannot be read by anyone" in shown
     assert "There is no reset." in shown
-    assert (f"Encrypted the journal {journal_with_backups} (3 entries), and the unfinished "
+    assert (f"Encrypted the journal {journal_with_backups} (3 reflections), and the unfinished "
             "reflection and 2 backups.") in shown
     files = [journal_with_backups, draft, *(c.path for c in backups.listing(
         journal_with_backups))]
@@ -296,7 +296,7 @@ def test_encrypt_then_decrypt_round_trip(journal_with_backups, reflect_home):
 
     result = invoke("decrypt", passphrase=PASSPHRASE)
     assert result.exit_code == 0, result.output
-    assert (f"Decrypted the journal {journal_with_backups} (3 entries), and the unfinished "
+    assert (f"Decrypted the journal {journal_with_backups} (3 reflections), and the unfinished "
             "reflection and 2 backups.") in said(result.stdout)
     assert "It is plain again" in said(result.stdout)
     for path in files:
