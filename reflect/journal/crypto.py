@@ -20,10 +20,7 @@ it is encrypted) and kept; the nonce is fresh on every write.
 
 from __future__ import annotations
 
-import base64
 import binascii
-import hashlib
-import hmac
 import json
 import os
 import unicodedata
@@ -160,17 +157,23 @@ def _bytes(fields: dict[str, Any], name: str) -> bytes:
     value = fields.get(name)
     if not isinstance(value, str):
         raise ValueError(name)
+    import base64  # deferred, as cryptography is: only an encrypted file has a header
 
     return base64.b64decode(value.encode("ascii"), validate=True)
 
 
 def _b64(data: bytes) -> str:
+    import base64  # deferred, as cryptography is: only an encrypted file has a header
 
     return base64.b64encode(data).decode("ascii")
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes, bytes]:
     """The AES key and the passphrase check for these settings."""
+
+    # Deferred, hashlib too: with its OpenSSL it takes about 4 ms to load (-X importtime),
+    # which every command would pay, though only an encrypted journal needs a key.
+    import hashlib
 
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
@@ -179,6 +182,13 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogateescape")
     material = Scrypt(salt=salt, length=64, n=n, r=r, p=p).derive(secret)
     return material[:32], hashlib.sha256(material[32:]).digest()
+
+
+def _same(check: bytes, kept: bytes) -> bool:
+    """Whether a passphrase's check is the one kept, compared in constant time."""
+    import hmac  # deferred with hashlib (see _derive), which it loads
+
+    return hmac.compare_digest(check, kept)
 
 
 class Keyring:
@@ -208,7 +218,7 @@ class Keyring:
         known = self._keys.get(envelope.params)
         if known is None:
             known = self._keys[envelope.params] = self._derived(envelope, path, what)
-        elif not hmac.compare_digest(known[1], envelope.check):
+        elif not _same(known[1], envelope.check):
             raise DamagedEnvelope(f"The encrypted {what} {path} is damaged: its passphrase "
                                   "check was altered. It has not been changed.")
         return known[0]
@@ -219,7 +229,7 @@ class Keyring:
 
         for tried in range(1, self._tries + 1):
             derived = _derive(self._ask(path, what), *envelope.params)
-            if hmac.compare_digest(derived[1], envelope.check):
+            if _same(derived[1], envelope.check):
                 return derived
             # A passphrase that opened another file is the person's: this file was locked
             # with another one, and asking again would not help.
