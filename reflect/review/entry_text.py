@@ -127,6 +127,7 @@ class _PackIndex:
         self._roles: dict[str, Step | None] = {}
         self._choices: dict[str, dict[str, Choice]] = {}
         self._words: dict[tuple[str, bool, bool], dict[str, str]] = {}
+        self._answers: dict[tuple[str, tuple[str, ...]], Answer] = {}
 
     def ordered(self, given: dict[str, Any]) -> list[str]:
         """The steps answered, in the order the pack asks them; unknown steps last."""
@@ -196,12 +197,17 @@ class _PackIndex:
 
     def chosen_answer(self, step_id: str, value: Any) -> Answer:
         """The answer at a choice step: the words for each value chosen, one line each.
-        Words not among the choices were written in the person's own words ("other")."""
-        step = self.steps[step_id]
-        items = value if isinstance(value, list) else [value]
-        words = self.words(step_id)
-        return Answer(step_id, step.question, step.kind,
-                      tuple(words.get(item, item) for item in map(str, items)))
+        Words not among the choices were written in the person's own words ("other").
+        Kept for each set of values, as the same choices come up entry after entry."""
+        items = tuple(map(str, value if isinstance(value, list) else [value]))
+        answer = self._answers.get((step_id, items))
+        if answer is None:
+            step = self.steps[step_id]
+            words = self.words(step_id)
+            answer = self._answers[step_id, items] = Answer(
+                step_id, step.question, step.kind, tuple([words.get(item, item)
+                                                          for item in items]))
+        return answer
 
     def chosen_text(self, step_id: str, value: Any) -> str:
         """The words for the values chosen at a choice step, evened, joined by '; '."""
