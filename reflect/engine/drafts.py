@@ -86,7 +86,11 @@ class DraftStore:
         if self._lock is not None:
             return True
         try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            try:
+                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            except FileNotFoundError:  # another reflect let the emptied folder go just now
+                ensure_private_folder(self.path.parent)
+                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         except OSError as error:
             raise ReflectError(f"Cannot keep the {WHAT} {self.path}: its lock "
                                f"{self.lock_path} cannot be made: {describe(error)}.") from None
@@ -148,6 +152,8 @@ class DraftStore:
             with contextlib.suppress(OSError):
                 self.lock_path.unlink()
             self.release()
+        with contextlib.suppress(OSError):  # the folder goes with its last draft
+            self.path.parent.rmdir()
 
 
 class Drafts:

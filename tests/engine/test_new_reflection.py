@@ -42,13 +42,42 @@ def run(shipped_packs, asker, stores, resume=None, pack="hearing-no-quick"):
 
 
 def test_a_finished_reflection_is_saved_and_its_draft_removed(shipped_packs, scripted, stores):
-    """Finishing saves the entry and leaves no draft behind."""
+    """Finishing saves the entry and leaves no draft behind: its lock goes with it, and so
+    does the folder of drafts, empty now, beside the journal."""
     outcome = run(shipped_packs, scripted(QUICK), stores)
     journal, drafts = stores
     assert outcome.entry is not None
     assert [e.answers for e in journal.entries()] == [QUICK]
     assert draft_files(drafts) == []
-    assert list(drafts.folder.iterdir()) == []  # its lock goes with it
+    assert not drafts.folder.exists()
+
+
+def test_the_folder_of_drafts_stays_while_another_draft_is_in_it(shipped_packs, scripted,
+                                                                 stores):
+    """A reflection that finishes leaves the folder where another window's draft still is."""
+    journal, drafts = stores
+    assert not journal.exists()
+    other = drafts.start("another-window")
+    run(shipped_packs, scripted({"what_happened": "elsewhere", "emotions": STOP,
+                                 "_pause": "keep"}), stores)
+    run(shipped_packs, scripted({"_resume": "fresh", **QUICK}), stores)  # lets "elsewhere" go
+    assert drafts.folder.is_dir()
+    assert other.lock_path.exists()
+    other.discard()
+    assert not drafts.folder.exists()
+
+
+def test_a_draft_is_started_even_when_its_folder_was_just_let_go(stores):
+    """If another reflect removes the emptied folder between this one making it and taking
+    its draft's lock, the folder is made again and the draft starts as usual."""
+    _, drafts = stores
+    store = DraftStore(drafts.folder / "new.json")
+    assert not drafts.folder.exists()
+    assert store.hold()
+    assert store.lock_path.exists()
+    assert stat.S_IMODE(drafts.folder.stat().st_mode) == 0o700
+    store.discard()
+    assert not drafts.folder.exists()
 
 
 def test_answers_are_kept_as_the_person_goes(shipped_packs, scripted, stores):
