@@ -7,7 +7,7 @@ import functools
 import os
 import shlex
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -35,7 +35,7 @@ from reflect.packs.load import (
     discover,
     new_pack_text,
 )
-from reflect.packs.model import Pack, PackError
+from reflect.packs.model import PackError
 from reflect.review.entry_text import Reader, short_date
 from reflect.review.export import MAX_IMPORT_BYTES, read_export, relabel
 from reflect.review.filters import MAX_NUMBER_DIGITS, Filters, find
@@ -137,6 +137,18 @@ def _completing(role: str) -> Callable[[str], list[tuple[str, str]]]:
     return complete
 
 
+# The options of a reflection, taken by a bare `reflect` and by `reflect new` alike.
+PLAIN = typer.Option(False, "--plain", help=PLAIN_HELP)
+REFLECT_PACK = typer.Option(
+    None, "--pack", "-p", metavar="NAME", autocompletion=_completing("pack"),
+    help="Reflect with this pack (see `reflect packs`).")
+QUICK = typer.Option(
+    False, "--quick", "-q", help="The short version: six steps, for when time is short.")
+RESUME = typer.Option(
+    False, "--resume",
+    help="Pick up a reflection you paused earlier (the latest first, if there are several).")
+
+
 @app.callback(invoke_without_command=True)
 def main(
     ctx: typer.Context,
@@ -148,17 +160,10 @@ def main(
         False, "--version", callback=_version, is_eager=True,
         help="Show the version and exit.",
     ),
-    plain_mode: bool = typer.Option(False, "--plain", help=PLAIN_HELP),
-    pack: str | None = typer.Option(
-        None, "--pack", "-p", metavar="NAME", autocompletion=_completing("pack"),
-        help="Reflect with this pack (as `reflect new --pack NAME`).",
-    ),
-    quick: bool = typer.Option(
-        False, "--quick", "-q", help="The short version (as `reflect new --quick`).",
-    ),
-    resume: bool = typer.Option(
-        False, "--resume", help="Pick up a paused reflection (as `reflect new --resume`).",
-    ),
+    plain_mode: bool = PLAIN,
+    pack: str | None = REFLECT_PACK,
+    quick: bool = QUICK,
+    resume: bool = RESUME,
 ) -> None:
     """A private coach for the moment after hearing no."""
     if plain_mode:
@@ -181,26 +186,13 @@ def _journal(ctx: typer.Context) -> Path:
     return paths.journal_path(override)
 
 
-def _open_journal(journal_file: Path) -> Journal:
-    """The one place a command opens the journal (reflection.py, which reflections share)."""
-    return open_journal(journal_file)
-
-
 @command("new")
 def new(
     ctx: typer.Context,
-    pack: str | None = typer.Option(
-        None, "--pack", "-p", metavar="NAME", autocompletion=_completing("pack"),
-        help="Reflect with this pack (see `reflect packs`).",
-    ),
-    quick: bool = typer.Option(
-        False, "--quick", "-q", help="The short version: six steps, for when time is short.",
-    ),
-    resume: bool = typer.Option(
-        False, "--resume",
-        help="Pick up a reflection you paused earlier (the latest first, if there are several).",
-    ),
-    plain_mode: bool = typer.Option(False, "--plain", help=PLAIN_HELP),
+    pack: str | None = REFLECT_PACK,
+    quick: bool = QUICK,
+    resume: bool = RESUME,
+    plain_mode: bool = PLAIN,
 ) -> None:
     """Start a guided reflection (what `reflect` on its own does).
 
@@ -217,11 +209,6 @@ def _reflect(journal_file: Path, pack: str | None, quick: bool, resume: bool) ->
     code = reflection(journal_file, pack, quick, resume)
     if code:
         raise typer.Exit(code)
-
-
-def _follow_up(journal: Journal, available: Iterable[Pack], asker: Asker, only_one: bool,
-               leave_out: str | None = None) -> int:
-    return ask_follow_up(journal, available, asker, only_one, leave_out)
 
 
 # Reading the journal -------------------------------------------------------------------
@@ -411,7 +398,7 @@ def import_entries(
     entries = read_export(raw, str(file))
     _, reader = _read(ctx)
     relabel(entries, reader.packs, str(file))
-    added, skipped = _open_journal(_journal(ctx)).import_entries(entries)
+    added, skipped = open_journal(_journal(ctx)).import_entries(entries)
     render.imported(added, skipped)
 
 
@@ -429,7 +416,7 @@ def merge(
     in either stays deleted. A backup comes first. Example: `reflect merge old-laptop.json`.
     """
 
-    journal = _open_journal(_journal(ctx))
+    journal = open_journal(_journal(ctx))
     report = journal.merge_in(merge_commands.read_incoming(journal, file), dry_run=dry_run)
     for line in merge_commands.merge_lines(report):
         render.say(line, whole=True)
@@ -522,7 +509,7 @@ def delete(
         if sure is not True:
             render.say("Kept it. Nothing was deleted.")
             return
-    render.deleted(_open_journal(_journal(ctx)).delete(entry.id))
+    render.deleted(open_journal(_journal(ctx)).delete(entry.id))
 
 
 @command("edit")
@@ -554,7 +541,7 @@ def edit(
     _needs_terminal("Editing", "Run `reflect edit` in a terminal window.")
     asker: Asker = make_asker()
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if editor and _open_journal(journal_file).is_encrypted():
+    if editor and open_journal(journal_file).is_encrypted():
         # An editor works on a plain file on disk: with an encrypted journal, that copy
         # would undo the encryption for as long as it lasts. Long answers are asked here.
         render.say("Your journal is encrypted, so long answers are changed here rather than "
@@ -568,7 +555,7 @@ def edit(
     if change.answers == entry.answers:
         render.say("Nothing changed.")
         return
-    updated = _open_journal(journal_file).update(entry.id, change.answers, pack)
+    updated = open_journal(journal_file).update(entry.id, change.answers, pack)
     render.edited(updated, change.dropped)
 
 
@@ -658,7 +645,7 @@ def follow_up(ctx: typer.Context) -> None:
     Any of them can be told "don't ask me about this one again". Example: `reflect followup`.
     """
 
-    journal = _open_journal(_journal(ctx))
+    journal = open_journal(_journal(ctx))
     entries = journal.entries()
     if not entries:
         render.empty_journal()
@@ -675,7 +662,7 @@ def follow_up(ctx: typer.Context) -> None:
         return
     _needs_terminal("Following up", "Run `reflect followup` in a terminal window.")
     available, _ = discover(paths.user_packs_dir())
-    _follow_up(journal, available, make_asker(), only_one=False)
+    ask_follow_up(journal, available, make_asker(), only_one=False)
 
 
 packs_app = typer.Typer(
@@ -827,14 +814,14 @@ def _offer_restore(problem: ReflectError) -> None:
                "beside it.", whole=True)
     if not _terminal():
         return
-    count = _count_in(_open_journal(damaged), newest.path)
+    count = _count_in(open_journal(damaged), newest.path)
     holds = f" It holds {_count(count, 'reflection', 'reflections')}." if count is not None \
         else ""
     if not _yes(f"Put the newest backup back now?{holds}"):
         render.say("Nothing was changed.")
         return
     try:
-        restored = _open_journal(damaged).restore(newest.path)
+        restored = open_journal(damaged).restore(newest.path)
     except ReflectError as failure:
         render.error(failure.message)
         return
@@ -916,7 +903,7 @@ def restore(
     """
 
     journal_file = _journal(ctx)
-    journal = _open_journal(journal_file)
+    journal = open_journal(journal_file)
     copies = list(reversed(journal.backups()))
     if list_them:
         render.backups([(copy, _count_in(journal, copy.path)) for copy in copies],
@@ -965,7 +952,7 @@ def encrypt(ctx: typer.Context) -> None:
     """
 
     journal_file = _journal(ctx)
-    journal = _open_journal(journal_file)
+    journal = open_journal(journal_file)
     if journal.is_encrypted():
         raise ReflectError(f"The journal {journal_file} is encrypted already. "
                            "Nothing was changed.")
@@ -995,7 +982,7 @@ def decrypt(ctx: typer.Context) -> None:
     """Write an encrypted journal (and its unfinished reflections and backups) plain again."""
 
     journal_file = _journal(ctx)
-    journal = _open_journal(journal_file)
+    journal = open_journal(journal_file)
     if not journal.is_encrypted():
         raise ReflectError(f"The journal {journal_file} is not encrypted. Nothing was "
                            "changed.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from reflect.engine.session import Interrupted, Prompt
+from reflect.journal.entry import now
 from reflect.journal.store import Journal
 from reflect.packs.load import discover
 from reflect.packs.model import Pack
@@ -138,6 +140,18 @@ are never asked (they respected the no)."""
 
 HOSTILE_TEXT = "[bold red]loud[/] \x1b[2J\x1b]0;pwned\x07 \u202egnp.exe"
 """Rich markup, a clear-screen, a title-setting OSC and a bidi override in one answer."""
+
+
+def said(text: str) -> str:
+    """Output as one line of single spaces, so a message reads the same however it wrapped."""
+    return " ".join(text.split())
+
+
+def save_quick(journal: Journal, pack: Pack, words: str) -> str:
+    """Save a quick reflection whose first answer is `words`; its id."""
+    entry_id = str(uuid.uuid4())
+    journal.add(pack, {**QUICK_ANSWERS, "what_happened": words}, entry_id, now())
+    return entry_id
 
 
 def journal_data(source: Path | bytes) -> dict[str, Any]:

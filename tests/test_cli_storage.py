@@ -22,7 +22,7 @@ from reflect.journal import backups
 from reflect.journal.entry import now
 from reflect.journal.store import Journal
 
-from conftest import STOP
+from conftest import STOP, said
 
 PASSPHRASE = "correct horse battery staple"
 ANSWERS = {"what_happened": "They said not tonight.", "intensity": 6, "need": ["closeness"],
@@ -33,10 +33,6 @@ runner = CliRunner()
 def invoke(*args: str, passphrase: str | None = None, input: str = ""):
     env = {"REFLECT_PASSPHRASE": passphrase} if passphrase else {}
     return runner.invoke(cli.app, list(args), env=env, input=input)
-
-
-def said(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.fixture(autouse=True)

@@ -13,13 +13,11 @@ from typer.testing import CliRunner
 
 from reflect.cli import app
 
+from conftest import said
+
 runner = CliRunner()
 DIGITS_5000 = "9" * 5000
 """More digits than Python's int() reads from a string (4,300)."""
-
-
-def said(text: str) -> str:
-    return " ".join(text.split())
 
 
 def reflect(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -19,16 +19,12 @@ from reflect.engine.new_reflection import reflect_new
 from reflect.journal.entry import new_id, now
 from reflect.journal.store import Journal
 
-from conftest import QUICK, journal_data, write_journal_data
+from conftest import QUICK, journal_data, said, write_journal_data
 
 runner = CliRunner()
 READERS = [["list"], ["show", "1"], ["search", "the"], ["stats"], ["stats", "--json"],
            ["export", "--format", "csv"], ["export", "--format", "html"], ["followup"],
            ["delete", "1", "--yes"]]
-
-
-def said(text: str) -> str:
-    return " ".join(text.split())
 
 
 def edited(filled: Any, change: Any) -> bytes:

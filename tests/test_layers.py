@@ -11,7 +11,8 @@ PACKAGE = Path(reflect.__file__).parent
 LAYERS = ["base", "packs", "journal", "settings", "review", "engine", "terminal"]
 """Lowest first; cli.py and __main__.py sit above them all."""
 OUTSIDE_LIBRARIES = {"tinydb": "journal/store.py", "questionary": "terminal/asker.py",
-                     "cryptography": "journal/crypto.py"}
+                     "cryptography": "journal/crypto.py", "tomli": "base/toml.py",
+                     "tomllib": "base/toml.py"}
 
 
 def _modules() -> dict[str, ast.Module]:
@@ -81,7 +82,8 @@ def test_no_import_cycle():
 
 
 def test_each_outside_library_has_one_module():
-    """tinydb, questionary and cryptography are each imported by one module only."""
+    """tinydb, questionary, cryptography and TOML's reader are each imported by one module
+    only."""
     for library, home in OUTSIDE_LIBRARIES.items():
         users = {name for name, tree in _modules().items()
                  if any(t == library or t.startswith(library + ".") for t in _imports(tree))}

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from reflect.base import toml
 from reflect.base.errors import ReflectError
 from reflect.base.files import ReadError, read_if_present
 from reflect.base.safe_text import echoed
 from reflect.base.trust import doubt
 from reflect.packs.model import ID_PATTERN, MAX_PACK_BYTES, Pack, PackError
 from reflect.packs.validate import parse_pack
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on 3.10
-    import tomli as tomllib
 
 
 def builtin_packs_dir() -> Path:
@@ -45,10 +40,10 @@ def _read(path: Path) -> bytes:
 
 def _parsed(raw: bytes, path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(raw.decode("utf-8"))  # type: ignore[no-any-return]
+        return toml.loads(raw.decode("utf-8"))  # type: ignore[no-any-return]
     except UnicodeDecodeError:
         raise PackError(path, "is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as error:
+    except toml.TOMLDecodeError as error:
         raise PackError(path, f"is not valid TOML ({error})") from None
     except ValueError:  # from int(): a number of more than 4,300 digits
         raise PackError(path, "holds a number too long to be part of a pack") from None

@@ -113,6 +113,19 @@ class FollowUp(NamedTuple):
     def tried(self) -> int:
         return self.helped + self.didnt_help
 
+    @property
+    def words(self) -> str:
+        """'helped 2 of 3 times tried; not yet: 1', as both views of stats say it."""
+        said = []
+        if self.tried:
+            said.append(f"helped {self.helped} of {self.tried} time"
+                        f"{'s' if self.tried != 1 else ''} tried")
+        if self.declined_okay:
+            said.append(f"offered, declined and okay: {self.declined_okay}")
+        if self.not_yet:
+            said.append(f"not yet: {self.not_yet}")
+        return "; ".join(said)
+
 
 class Insights(NamedTuple):
     count: int  # type: ignore[assignment]  # a field, not tuple.count

@@ -16,10 +16,10 @@ with the chmod that puts it right.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from reflect.base import toml
 from reflect.base.errors import ReflectError
 from reflect.base.files import ReadError, read_if_present
 from reflect.base.safe_text import cut
@@ -52,20 +52,15 @@ def load_settings(path: Path) -> Settings:
     reason = doubt(path.parent, f"its folder {path.parent}") or doubt(path, "it")
     if reason is not None:
         raise SettingsError(f"The settings file {path} is not loaded, since {reason}.")
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-
     def wrong(problem: str) -> SettingsError:
         return SettingsError(f"The settings file {path} {problem}. Fix it, or move it aside "
                              "to use the defaults.")
 
     try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+        data: dict[str, Any] = toml.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise wrong("is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as error:
+    except toml.TOMLDecodeError as error:
         raise wrong(f"is not valid TOML ({error})") from None
     except ValueError:  # from int(): a number of more than 4,300 digits
         raise wrong("holds a number too long to be a setting") from None

@@ -10,12 +10,12 @@ it applies, and the directories that cover everyone else.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from reflect.base import toml
 from reflect.base.errors import ReflectError
 from reflect.packs.load import builtin_packs_dir
 from reflect.settings.countries import (
@@ -118,11 +118,6 @@ def shipped_file() -> Path:
 def load(path: Path | None = None) -> Directory:
     """The lines in this file (the shipped one unless told), each checked; any mistake is a
     ResourcesError naming the file and the line."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-
     path = path or shipped_file()
 
     def wrong(problem: str) -> ResourcesError:
@@ -131,12 +126,12 @@ def load(path: Path | None = None) -> Directory:
             "free, confidential lines for most countries.")
 
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = toml.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise wrong(f"cannot be read ({error.strerror or error})") from None
     except UnicodeDecodeError:
         raise wrong("is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as error:
+    except toml.TOMLDecodeError as error:
         raise wrong(f"is not valid TOML ({error})") from None
     unknown = sorted(set(data) - {"countries", "line"})
     if unknown:

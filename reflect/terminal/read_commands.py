@@ -62,13 +62,7 @@ def _known_words(entries: Sequence[Entry], reader: Reader) -> dict[str, list[tup
     of every pack (its value and its label) and every word the journal holds (a person's
     own words too); for packs, the ids of those here and those the journal was written
     with."""
-    known: dict[str, list[tuple[str, str]]] = {"kind": [], "needs": [], "emotions": []}
-    for pack_id in reader.packs:
-        index = reader.for_pack(pack_id)
-        for role, pairs in known.items():
-            step = index.role_step(role)
-            if step is not None:
-                pairs += [(choice.value, choice.label) for choice in step.all_choices()]
+    known = {role: _choices_for(reader, role) for role in ("kind", "needs", "emotions")}
     for entry in entries:
         for role, pairs in known.items():
             value = entry.derived.get(role)
@@ -91,13 +85,18 @@ def pack_words(role: str, start: str) -> list[tuple[str, str]]:
     if role == "pack":
         found = [(pack_id, pack.title) for pack_id, pack in reader.packs.items()]
     else:
-        found = []
-        for pack_id in reader.packs:
-            step = reader.for_pack(pack_id).role_step(role)
-            if step is not None:
-                found += [(choice.value, printable(choice.label))
-                          for choice in step.all_choices()]
+        found = [(value, printable(label)) for value, label in _choices_for(reader, role)]
     return [pair for pair in dict(found).items() if pair[0].startswith(start)]
+
+
+def _choices_for(reader: Reader, role: str) -> list[tuple[str, str]]:
+    """(value, label) of every choice, in every pack, of the step that gives `role`."""
+    pairs: list[tuple[str, str]] = []
+    for pack_id in reader.packs:
+        step = reader.for_pack(pack_id).role_step(role)
+        if step is not None:
+            pairs += [(choice.value, choice.label) for choice in step.all_choices()]
+    return pairs
 
 
 def _chosen(entries: list[Entry], reader: Reader, filters: Filters | None) -> list[Entry]:

@@ -173,13 +173,5 @@ def _followed_up(found: Insights) -> list[str]:
         return []
     lines = ["", "How the other ways went, as you said later:"]
     for item in found.follow_ups[:TOP]:
-        said = []
-        if item.tried:
-            said.append(f"helped {item.helped} of {item.tried} time"
-                        f"{'s' if item.tried != 1 else ''} tried")
-        if item.declined_okay:
-            said.append(f"offered, declined and okay: {item.declined_okay}")
-        if item.not_yet:
-            said.append(f"not yet: {item.not_yet}")
-        lines.append(_ended(f"{item.label}: {'; '.join(said)}"))
+        lines.append(_ended(f"{item.label}: {item.words}"))
     return lines

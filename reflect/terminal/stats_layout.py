@@ -122,15 +122,7 @@ def _followed_up(found: Insights) -> list[Any]:
     table.add_column(max_width=40, overflow="fold")
     table.add_column(style="dim")
     for item in found.follow_ups[:TOP]:
-        said = []
-        if item.tried:
-            said.append(f"helped {item.helped} of {item.tried} time"
-                        f"{'s' if item.tried != 1 else ''} tried")
-        if item.declined_okay:
-            said.append(f"offered, declined and okay: {item.declined_okay}")
-        if item.not_yet:
-            said.append(f"not yet: {item.not_yet}")
-        table.add_row(Text(printable(item.label)), "; ".join(said))
+        table.add_row(Text(printable(item.label)), item.words)
     return [*_heading("How the other ways went, as you said later"),
             Padding(table, (0, 0, 0, 2), expand=False)]
 

@@ -12,6 +12,8 @@ from reflect.base import paths
 from reflect.cli import app
 from reflect.packs.load import builtin_packs_dir, check_pack_file, discover, load_pack
 
+from conftest import said
+
 runner = CliRunner()
 
 
@@ -19,10 +21,6 @@ def invoke(*args: str):
     result = runner.invoke(app, list(args), catch_exceptions=False)
     assert "Traceback" not in result.output
     return result
-
-
-def said(text: str) -> str:
-    return " ".join(text.split())
 
 
 BROKEN = textwrap.dedent("""\

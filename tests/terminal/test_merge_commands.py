@@ -7,32 +7,20 @@ import json
 import os
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from reflect import cli
-from reflect.journal.entry import now
 from reflect.journal.store import Journal
 
-from conftest import QUICK_ANSWERS, REPO, journal_data
+from conftest import REPO, journal_data, said, save_quick
 
 runner = CliRunner()
 GIT = shutil.which("git")
 needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
 PASSPHRASE = "one passphrase on both computers"
-
-
-def said(text: str) -> str:
-    return " ".join(text.split())
-
-
-def save(journal: Journal, pack, words: str) -> str:
-    entry_id = str(uuid.uuid4())
-    journal.add(pack, {**QUICK_ANSWERS, "what_happened": words}, entry_id, now())
-    return entry_id
 
 
 @pytest.fixture
@@ -41,14 +29,14 @@ def two(journal_file: Path, shipped_packs, tmp_path: Path) -> tuple[Journal, Pat
     saved 'Here', the other 'There 1' and 'There 2'."""
     quick = shipped_packs["hearing-no-quick"]
     journal = Journal(journal_file)
-    save(journal, quick, "Before")
+    save_quick(journal, quick, "Before")
     other = tmp_path / "elsewhere" / "journal.json"
     other.parent.mkdir()
     shutil.copy(journal_file, other)
-    save(journal, quick, "Here")
+    save_quick(journal, quick, "Here")
     there = Journal(other)
-    save(there, quick, "There 1")
-    save(there, quick, "There 2")
+    save_quick(there, quick, "There 1")
+    save_quick(there, quick, "There 2")
     return journal, other
 
 
@@ -118,7 +106,7 @@ def test_every_older_journal_layout_merges(journal_file, shipped_packs, tmp_path
     old = tmp_path / "old.json"
     shutil.copy(REPO / "tests" / "fixtures" / f"journal-v{version}.json", old)
     before = old.read_bytes()
-    save(Journal(journal_file), shipped_packs["hearing-no-quick"], "Here")
+    save_quick(Journal(journal_file), shipped_packs["hearing-no-quick"], "Here")
     result = runner.invoke(cli.app, ["merge", str(old)])
     assert result.exit_code == 0, result.output
     assert old.read_bytes() == before

@@ -5,7 +5,6 @@ be read is named and left alone."""
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,9 @@ from typer.testing import CliRunner
 
 from reflect import cli
 from reflect.journal import backups
-from reflect.journal.entry import now
 from reflect.journal.store import Journal
 
-from conftest import QUICK_ANSWERS, journal_data
+from conftest import journal_data, said, save_quick
 
 PASSPHRASE = "one passphrase on both computers"
 SCHEMES = {
@@ -27,16 +25,6 @@ SCHEMES = {
     "Nextcloud, older": "journal_conflict-20261205-101500.json",
 }
 runner = CliRunner()
-
-
-def said(text: str) -> str:
-    return " ".join(text.split())
-
-
-def save(journal: Journal, pack, words: str) -> str:
-    entry_id = str(uuid.uuid4())
-    journal.add(pack, {**QUICK_ANSWERS, "what_happened": words}, entry_id, now())
-    return entry_id
 
 
 @pytest.fixture
@@ -52,7 +40,7 @@ def apart(journal_file: Path, quick, tmp_path: Path):
     def make(name: str, passphrase: str | None = None,
              copy_passphrase: str | None = None) -> tuple[Journal, Path]:
         journal = Journal(journal_file, passphrase=lambda: passphrase or "")
-        save(journal, quick, "Before the two computers went apart")
+        save_quick(journal, quick, "Before the two computers went apart")
         if passphrase:
             journal.encrypt(passphrase)
         there_file = tmp_path / "there" / journal_file.name
@@ -63,10 +51,10 @@ def apart(journal_file: Path, quick, tmp_path: Path):
             there.decrypt()
             there.encrypt(copy_passphrase)
             there = Journal(there_file, passphrase=lambda: copy_passphrase)
-        save(there, quick, "Saved on the desktop")
-        save(there, quick, "Also saved on the desktop")
+        save_quick(there, quick, "Saved on the desktop")
+        save_quick(there, quick, "Also saved on the desktop")
         first = journal.entries()[0]
-        save(journal, quick, "Saved on the laptop")
+        save_quick(journal, quick, "Saved on the laptop")
         journal.delete(first.id)
         copy = journal_file.with_name(name)
         shutil.move(there_file, copy)
@@ -118,9 +106,9 @@ def test_a_plain_copy_taken_into_an_encrypted_journal_is_kept_encrypted(
     encrypted like the journal: no plain copy of the reflections is left behind."""
     there_file = tmp_path / "there" / journal_file.name
     there = Journal(there_file)
-    save(there, quick, "Saved on the desktop, before encrypting")
+    save_quick(there, quick, "Saved on the desktop, before encrypting")
     journal = Journal(journal_file, passphrase=lambda: PASSPHRASE)
-    save(journal, quick, "Saved on the laptop")
+    save_quick(journal, quick, "Saved on the laptop")
     journal.encrypt(PASSPHRASE)
     copy = journal_file.with_name(SCHEMES["Syncthing"])
     shutil.move(there_file, copy)
@@ -185,7 +173,7 @@ def test_a_copy_with_nothing_new_is_moved_aside_quietly_and_changes_nothing(
     """A copy holding only what the journal has is moved to backups/, and the journal is
     not rewritten."""
     journal = Journal(journal_file)
-    save(journal, quick, "One reflection")
+    save_quick(journal, quick, "One reflection")
     copy = journal_file.with_name(SCHEMES["Syncthing"])
     shutil.copy(journal_file, copy)
     before = journal_file.read_bytes()
@@ -198,7 +186,7 @@ def test_a_copy_with_nothing_new_is_moved_aside_quietly_and_changes_nothing(
 def test_a_deletion_there_is_a_deletion_here(journal_file, quick, tmp_path):
     """A reflection deleted on the other computer is deleted here too, and it is said."""
     journal = Journal(journal_file)
-    keep, gone = save(journal, quick, "Kept"), save(journal, quick, "Deleted there")
+    keep, gone = save_quick(journal, quick, "Kept"), save_quick(journal, quick, "Deleted there")
     copy = journal_file.with_name(SCHEMES["Syncthing"])
     shutil.copy(journal_file, copy)
     Journal(copy).delete(gone)
